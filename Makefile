@@ -1,0 +1,51 @@
+# Relais — two commands: `make run` (try it) and `make test` (check it).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CATALOGUES := $(patsubst %.po,%.mo,$(wildcard crm/translations/*/LC_MESSAGES/messages.po))
+export FLASK_APP := wsgi
+
+.PHONY: run test lint bench translations messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+	touch $@
+
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
+
+translations: $(CATALOGUES)
+
+## run: set everything up (venv, dependencies, database, demo data) and serve on :5000
+run: $(VENV)/.installed translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo load
+	$(BIN)/flask dev
+
+## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
+test: $(VENV)/.installed-dev translations
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+
+## bench: every benchmark under bench/, each beside its baseline
+bench: $(VENV)/.installed-dev translations
+	@for module in $$(ls bench/*.py | grep -v __init__ | sed 's|/|.|; s|\.py$$||'); do \
+		echo "== $$module"; $(BIN)/python -m $$module || exit 1; done
+
+## messages: refresh the message template and the catalogues after changing texts
+messages: $(VENV)/.installed
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		--sort-output --project Relais -o crm/messages.pot .
+	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

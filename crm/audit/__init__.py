@@ -1,0 +1,1 @@
+"""Audit log: append-only record of who did what to which record, when, from where."""

@@ -1,0 +1,22 @@
+"""Readable names for audit actions; unknown actions show their code."""
+
+from flask_babel import lazy_gettext as _l
+
+ACTION_LABELS = {
+    "auth.login": _l("Signed in"),
+    "auth.login_failed": _l("Failed sign-in"),
+    "auth.login_throttled": _l("Sign-in refused: too many attempts"),
+    "auth.login_refused_disabled": _l("Sign-in refused: account deactivated"),
+    "auth.password_changed": _l("Password changed"),
+    "user.created": _l("Account created"),
+    "user.updated": _l("Account updated"),
+    "user.enabled": _l("Account activated"),
+    "user.disabled": _l("Account deactivated"),
+    "organisation.created": _l("Organisation created"),
+    "organisation.renamed": _l("Organisation renamed"),
+}
+
+
+def action_label(action: str) -> str:
+    label = ACTION_LABELS.get(action)
+    return str(label) if label is not None else action

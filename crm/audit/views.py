@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from flask import Blueprint, current_app, render_template, request
+from flask_babel import gettext as _
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from crm.audit.forms import AuditFilterForm
+from crm.audit.labels import action_label
+from crm.audit.services import AuditFilter, audit_query, known_actions
+from crm.auth.access import role_required
+from crm.auth.models import Role, User
+from crm.auth.services import normalise_email
+from crm.extensions import db
+from crm.users.services import organisations
+
+bp = Blueprint("audit", __name__)
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index():  # type: ignore[no-untyped-def]
+    form = AuditFilterForm(request.args)
+    form.action.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(a, action_label(a)) for a in known_actions()]
+    form.organisation.choices = [SelectChoice("", _("All"))] + [
+        SelectChoice(str(o.id), o.name) for o in organisations()]
+    flt = AuditFilter()
+    if form.validate():
+        actor_id = None
+        if form.actor.data:
+            actor_id = db.session.scalar(
+                select(User.id).where(User.email == normalise_email(form.actor.data))) or -1
+        flt = AuditFilter(
+            action=form.action.data or None,
+            organisation_id=int(form.organisation.data) if form.organisation.data else None,
+            actor_id=actor_id,
+            target_type=request.args.get("target_type") or None,
+            target_id=request.args.get("target_id", type=int),
+            since=form.since.data,
+            until=form.until.data,
+        )
+    page = db.paginate(audit_query(flt), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    return render_template("audit/index.html", form=form, page=page)

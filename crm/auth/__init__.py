@@ -1,0 +1,1 @@
+"""Authentication: login, server-side sessions, throttling, passwords."""

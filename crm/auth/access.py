@@ -1,0 +1,71 @@
+"""Who may do what: the Flask-Login loader, role checks and safe redirects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, url_for
+from flask_login import current_user, login_required
+
+from crm.auth.models import Role, User
+from crm.auth.services import resume_session
+from crm.extensions import db, login_manager
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+@login_manager.user_loader
+def load_user(token: str) -> User | None:
+    cfg = current_app.config
+    user = resume_session(
+        token,
+        idle=dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
+        lifetime=dt.timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]),
+    )
+    # Session bookkeeping (expiry, last seen) is the one write a page view may make.
+    db.session.commit()
+    return user
+
+
+def role_required(role: Role) -> Callable[[F], F]:
+    """Login required, and at least ``role``; anyone below gets 403."""
+
+    def decorator(view: F) -> F:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if not current_user.has_role(role):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorator
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` if it is a path on this site, else the home page (no open redirect)."""
+    if target:
+        parts = urlsplit(target)
+        if (
+            not parts.scheme
+            and not parts.netloc
+            and target.startswith("/")
+            and not target.startswith(("//", "/\\"))
+            and "\\" not in target
+            and not any(ord(c) < 32 for c in target)
+        ):
+            return target
+    return url_for("dashboard.index")
+
+
+def init_login_manager() -> None:
+    from flask_babel import lazy_gettext as _l
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = _l("Please sign in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message_category = "info"

@@ -1,0 +1,108 @@
+"""Sign-in, server-side sessions and passwords. Services flush; callers commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from sqlalchemy import delete, select
+
+from crm.audit.services import record
+from crm.auth import passwords, throttle
+from crm.auth.models import User, UserSession
+from crm.database import utcnow
+from crm.extensions import db
+from crm.i18n import N_
+from crm.mail.services import queue_email
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: User | None = None
+    retry_after: int = 0
+
+
+def authenticate(email: str, password: str, ip: str, rules: throttle.ThrottleRules) -> LoginResult:
+    """Check credentials under the throttle; record success or failure in the audit log."""
+    account = normalise_email(email)
+    wait = throttle.retry_after(account, ip, rules)
+    if wait:
+        record(None, "auth.login_throttled", account=account, retry_after=wait)
+        return LoginResult(retry_after=wait)
+    user = db.session.scalar(select(User).where(User.email == account))
+    if user is None or not passwords.verify_password(user.password_hash, password):
+        throttle.record_failure(account, ip)
+        record(None, "auth.login_failed", user, account=account)
+        return LoginResult()
+    if not user.is_enabled:
+        record(user, "auth.login_refused_disabled", user)
+        return LoginResult()
+    if passwords.needs_rehash(user.password_hash):
+        user.password_hash = passwords.hash_password(password)
+    throttle.clear_account(account)
+    user.last_login_at = utcnow()
+    record(user, "auth.login", user)
+    return LoginResult(user=user)
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def open_session(user: User, ip: str | None, user_agent: str | None) -> str:
+    """Create a server-side session for ``user``; returns the token to keep in the cookie."""
+    token = secrets.token_urlsafe(32)
+    db.session.add(UserSession(token_hash=_hash_token(token), user=user, ip=ip,
+                               user_agent=(user_agent or "")[:255]))
+    user.session_token = token
+    return token
+
+
+def resume_session(token: str, idle: dt.timedelta, lifetime: dt.timedelta) -> User | None:
+    """The user of a live session, or None if the token is unknown, idle or too old."""
+    row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
+    if row is None:
+        return None
+    now = utcnow()
+    if not row.user.is_enabled or now - row.last_seen_at > idle or now - row.created_at > lifetime:
+        db.session.delete(row)
+        return None
+    if now - row.last_seen_at > dt.timedelta(minutes=1):  # bounded write traffic
+        row.last_seen_at = now
+    row.user.session_token = token
+    return row.user
+
+
+def close_session(token: str | None) -> None:
+    if token:
+        db.session.execute(delete(UserSession).where(UserSession.token_hash == _hash_token(token)))
+
+
+def close_all_sessions(user: User, *, keep_token: str | None = None) -> int:
+    stmt = delete(UserSession).where(UserSession.user_id == user.id)
+    if keep_token:
+        stmt = stmt.where(UserSession.token_hash != _hash_token(keep_token))
+    return int(db.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def purge_expired_sessions(idle: dt.timedelta, lifetime: dt.timedelta) -> int:
+    now = utcnow()
+    stmt = delete(UserSession).where(
+        (UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - lifetime)
+    )
+    return int(db.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+
+
+def change_password(user: User, new_password: str, *, keep_token: str | None) -> None:
+    """Set a new password and end the user's other sessions."""
+    user.password_hash = passwords.hash_password(new_password)
+    ended = close_all_sessions(user, keep_token=keep_token)
+    record(user, "auth.password_changed", user, other_sessions_ended=ended)
+    queue_email(user.email, N_("Your Relais password was changed"), "password_changed",
+                locale=user.locale, user=user)

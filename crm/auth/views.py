@@ -1,0 +1,111 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
+                   url_for)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from crm.auth import services
+from crm.auth.access import safe_next
+from crm.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, PreferencesForm
+from crm.auth.passwords import verify_password
+from crm.auth.throttle import ThrottleRules
+from crm.extensions import db
+
+bp = Blueprint("auth", __name__)
+
+
+def _rules() -> ThrottleRules:
+    cfg = current_app.config
+    return ThrottleRules(
+        window=dt.timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
+        free_per_account=cfg["LOGIN_FREE_FAILURES_PER_ACCOUNT"],
+        free_per_ip=cfg["LOGIN_FREE_FAILURES_PER_IP"],
+        max_delay=dt.timedelta(seconds=cfg["LOGIN_MAX_DELAY_SECONDS"]),
+    )
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    form = LoginForm(next=request.args.get("next", ""))
+    status = 200
+    if form.validate_on_submit():
+        result = services.authenticate(form.email.data, form.password.data,
+                                       request.remote_addr or "?", _rules())
+        if result.user is not None:
+            session.clear()  # a fresh session on every sign-in
+            services.open_session(result.user, request.remote_addr, request.user_agent.string)
+            login_user(result.user)
+            session["locale"] = result.user.locale
+            db.session.commit()
+            return redirect(safe_next(form.next.data))
+        db.session.commit()
+        if result.retry_after:
+            flash(_("Too many attempts. Try again in %(n)d seconds.", n=result.retry_after), "danger")
+            status = 429
+        else:
+            flash(_("Wrong email address or password."), "danger")
+            status = 401
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():  # type: ignore[no-untyped-def]
+    services.close_session(current_user.session_token)
+    logout_user()
+    session.clear()
+    db.session.commit()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.get("/account")
+@login_required
+def account():  # type: ignore[no-untyped-def]
+    return render_template("auth/account.html", password_form=ChangePasswordForm(),
+                           preferences_form=PreferencesForm(locale=current_user.locale))
+
+
+@bp.post("/account/password")
+@login_required
+def change_password():  # type: ignore[no-untyped-def]
+    form = ChangePasswordForm()
+    form.personal_words = (current_user.email.split("@")[0], *current_user.full_name.split())
+    if form.validate_on_submit():
+        if verify_password(current_user.password_hash, form.current_password.data):
+            services.change_password(current_user, form.new_password.data,
+                                     keep_token=current_user.session_token)
+            db.session.commit()
+            flash(_("Your password has been changed; your other sessions are closed."), "success")
+            return redirect(url_for("auth.account"))
+        form.current_password.errors.append(_("This is not your current password."))
+    return render_template("auth/account.html", password_form=form,
+                           preferences_form=PreferencesForm(locale=current_user.locale)), 422
+
+
+@bp.post("/account/preferences")
+@login_required
+def preferences():  # type: ignore[no-untyped-def]
+    form = PreferencesForm()
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data
+        session["locale"] = form.locale.data
+        db.session.commit()
+        flash(_("Preferences saved."), "success")
+    return redirect(url_for("auth.account"))
+
+
+@bp.post("/language")
+def language():  # type: ignore[no-untyped-def]
+    form = LanguageForm()
+    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+        session["locale"] = form.locale.data
+        if current_user.is_authenticated:
+            current_user.locale = form.locale.data
+            db.session.commit()
+    return redirect(safe_next(form.next.data))

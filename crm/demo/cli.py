@@ -1,0 +1,46 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+from flask import current_app
+from flask.cli import AppGroup, with_appcontext
+
+from crm.demo.services import demo_password, load_demo
+from crm.extensions import db
+
+demo_cli = AppGroup("demo", help="Demo data for a local try-out.")
+
+
+@demo_cli.command("load")
+def load() -> None:
+    """Load the demo data (idempotent) and print how to sign in."""
+    password = demo_password(Path(current_app.instance_path))
+    accounts, created = load_demo(password)
+    db.session.commit()
+    click.echo(f"Demo data: {created} account(s) created, {len(accounts)} in all.")
+    click.echo("Sign in at http://127.0.0.1:5000 with one of:")
+    for account in accounts:
+        click.echo(f"  {account.email:<32} {account.role.value:<8} {account.organisation}")
+    click.echo(f"Password for every demo account: {password}")
+
+
+@click.command("dev")
+@click.option("--port", default=5000, show_default=True)
+@with_appcontext
+def dev_command(port: int) -> None:
+    """Development: mail catcher, background worker and web server together."""
+    from crm.mail.cli import start_devmail
+
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])  # noqa: S603
+    click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
+    try:
+        app.run(host="127.0.0.1", port=port, use_reloader=False, threaded=True)
+    finally:
+        worker.terminate()
+        worker.wait(timeout=10)
+        mail.stop()

@@ -1,0 +1,52 @@
+"""Error pages: short, translated, and revealing nothing about the internals."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template
+from flask_babel import lazy_gettext as _l
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from crm.extensions import db
+
+MESSAGES = {
+    400: (_l("Bad request"), _l("The request could not be understood.")),
+    403: (_l("Access denied"), _l("Your role does not give access to this page.")),
+    404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
+    405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    413: (_l("File too large"), _l("The file or form sent is larger than the allowed size (%(size)s).")),
+    429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
+    500: (_l("Something went wrong"),
+          _l("The error has been recorded. Nothing was saved by this request; please try again.")),
+}
+
+
+def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+    from flask import current_app
+
+    title, text = MESSAGES.get(code, MESSAGES[500])
+    size = f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} Mo"
+    return render_template("errors/error.html", code=code, title=title,
+                           text=str(text) % {"size": size}, detail=detail), code
+
+
+def handle_http(exc: HTTPException):  # type: ignore[no-untyped-def]
+    return _render(exc.code or 500)
+
+
+def handle_csrf(_exc: CSRFError):  # type: ignore[no-untyped-def]
+    from flask_babel import gettext as _
+
+    return _render(400, _("The form expired or was sent twice. Go back, reload the page "
+                          "and send it again: nothing was saved."))
+
+
+def handle_500(_exc: InternalServerError):  # type: ignore[no-untyped-def]
+    db.session.rollback()
+    return _render(500)
+
+
+def init_app(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf)
+    app.register_error_handler(InternalServerError, handle_500)
+    app.register_error_handler(HTTPException, handle_http)

@@ -1,0 +1,1 @@
+"""Organisations: the bodies that share Relais."""

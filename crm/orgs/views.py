@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.access import role_required
+from crm.auth.models import Role
+from crm.extensions import db
+from crm.orgs import services
+from crm.orgs.forms import OrganisationForm
+from crm.orgs.models import Organisation
+
+bp = Blueprint("orgs", __name__)
+
+
+@bp.get("/")
+@role_required(Role.ADMIN)
+def index():  # type: ignore[no-untyped-def]
+    return render_template("orgs/index.html", rows=services.list_organisations())
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def new():  # type: ignore[no-untyped-def]
+    form = OrganisationForm()
+    if form.validate_on_submit():
+        try:
+            services.create_organisation(current_user, name=form.name.data,
+                                         short_name=form.short_name.data)
+        except services.OrganisationError:
+            form.name.errors.append(_("An organisation already has this name or short name."))
+        else:
+            db.session.commit()
+            flash(_("Organisation created."), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/form.html", form=form, org=None), 422 if form.errors else 200
+
+
+@bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
+@role_required(Role.ADMIN)
+def edit(org_id: int):  # type: ignore[no-untyped-def]
+    org = db.get_or_404(Organisation, org_id)
+    form = OrganisationForm(obj=org)
+    if form.validate_on_submit():
+        try:
+            services.rename_organisation(current_user, org, name=form.name.data,
+                                         short_name=form.short_name.data)
+        except services.OrganisationError:
+            form.name.errors.append(_("An organisation already has this name or short name."))
+        else:
+            db.session.commit()
+            flash(_("Organisation renamed."), "success")
+            return redirect(url_for("orgs.index"))
+    return render_template("orgs/form.html", form=form, org=org), 422 if form.errors else 200

@@ -1,0 +1,1 @@
+"""User accounts administration (admins) and the `flask users` commands."""
