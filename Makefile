@@ -44,6 +44,7 @@ bench: $(VENV)/.installed-dev translations
 ## messages: refresh the message template and the catalogues after changing texts
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		--ignore-dirs ".* .venv static" \
 		--sort-output --project Relais -o crm/messages.pot .
 	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching
 

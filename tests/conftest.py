@@ -147,7 +147,7 @@ def make_user(app: Flask):
         with app.app_context():
             organisation = db.session.scalar(
                 select(Organisation).where(Organisation.short_name == org))
-            email = str(kwargs.get("email") or f"{role.value}{next(counter)}@{org_slug(org)}.test")
+            email = str(kwargs.get("email") or f"{role.value}{next(counter)}@{org_slug(org)}.fr")
             user = create_user(None, email=email, full_name=str(kwargs.get("full_name", "Test User")),
                                role=role, organisation=organisation,
                                password=str(kwargs.get("password", PASSWORD)))
