@@ -31,6 +31,7 @@ run: $(VENV)/.installed translations
 
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
 test: $(VENV)/.installed-dev translations
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev

@@ -66,10 +66,7 @@ def test_access_matrix(app, client, make_user, role, endpoint, method, path, dat
         user = make_user(role, "AER BFC")
         assert login(client, user.email).status_code == 302
     url = path.format(target=target.id, org=target.organisation_id)
-    if method == "GET":
-        response = client.get(url)
-    else:
-        response = client.post_form(url, data)
+    response = client.get(url) if method == "GET" else client.post_form(url, data)
     response.close()
     want = expected(spec, role, method)
     if want == LOGIN:

@@ -51,8 +51,10 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    locale = SelectField(_l("Interface language"), choices=[SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
-                                                                  SelectChoice("en", "English", render_kw={"lang": "en"})])
+    locale = SelectField(_l("Interface language"), choices=[
+        SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
+        SelectChoice("en", "English", render_kw={"lang": "en"}),
+    ])
 
 
 class LanguageForm(FlaskForm):

@@ -36,7 +36,7 @@ def dev_command(port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
     try:
         app.run(host="127.0.0.1", port=port, use_reloader=False, threaded=True)
