@@ -60,3 +60,12 @@ class PreferencesForm(FlaskForm):
 class LanguageForm(FlaskForm):
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass
