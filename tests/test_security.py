@@ -94,3 +94,14 @@ def test_500_page_is_generic_and_rolls_back(app, client):
     assert response.status_code == 500
     assert "Une erreur est survenue" in response.text
     assert "secret internal detail" not in response.text
+
+
+def test_pagination_links_keep_filters_and_speak_french(app, client, login_as, make_user):
+    login_as("admin")
+    for _ in range(55):
+        make_user("officer", "Région BFC")
+    page = client.get("/admin/users/?organisation=&page=1")
+    assert "Suivant" in page.text
+    assert 'href="/admin/users/?organisation=&amp;page=2"' in page.text
+    second = client.get("/admin/users/?page=2")
+    assert "Précédent" in second.text and 'aria-current="page"' in second.text
