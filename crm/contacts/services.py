@@ -244,3 +244,20 @@ def visible_contacts(user: User, *, deleted: bool = False) -> Select[tuple[Conta
 
 def get_contact_or_404(user: User, contact_id: int, *, deleted: bool = False) -> Contact:
     return db.first_or_404(visible_contacts(user, deleted=deleted).where(Contact.id == contact_id))
+
+
+def tag_contacts(actor: User | None, contacts: list[Contact], beat: str) -> int:
+    """Add the beat ``beat`` to each of ``contacts`` that lacks it; return how many changed."""
+    key, changed = fold(beat)[:80], 0
+    if not key:
+        raise ValueError("empty beat")
+    for contact in contacts:
+        if key not in {b.key for b in contact.beats}:
+            contact.beats.append(ContactBeat(name=beat.strip()[:80], key=key))
+            refresh_search_text(contact)
+            contact.updated_at = utcnow()
+            changed += 1
+    db.session.flush()
+    for contact in contacts:
+        record(actor, "contact.tagged", contact, beat=beat.strip()[:80])
+    return changed

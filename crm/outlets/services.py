@@ -131,3 +131,8 @@ def get_outlet_or_404(outlet_id: int, *, deleted: bool = False) -> Outlet:
     stmt = select(Outlet).where(Outlet.id == outlet_id)
     stmt = stmt.where(Outlet.deleted_at.is_not(None) if deleted else Outlet.deleted_at.is_(None))
     return db.first_or_404(stmt)
+
+
+def deleted_outlets() -> Select[tuple[Outlet]]:
+    return select(Outlet).where(Outlet.deleted_at.is_not(None)).order_by(
+        Outlet.deleted_at.desc(), Outlet.id.desc())
