@@ -78,6 +78,7 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_commands(app: Flask) -> None:
     from crm.auth.cli import sessions_cli
+    from crm.contacts.cli import contacts_cli, generate_command
     from crm.demo.cli import demo_cli, dev_command
     from crm.mail.cli import devmail_command
     from crm.orgs.cli import orgs_cli
@@ -86,7 +87,9 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(sessions_cli)
+    demo_cli.add_command(generate_command)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(contacts_cli)
     app.cli.add_command(dev_command)
     app.cli.add_command(devmail_command)
     app.cli.add_command(jobs.worker_command)
