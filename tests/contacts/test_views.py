@@ -136,3 +136,19 @@ def test_bulk_tag(app, client, login_as, make_contact):
                                 follow_redirects=True)
     assert "Thématique « Sport » ajoutée à 2 contact(s)." in response.text
     assert "Un" in client.get("/contacts/?beat=sport").text
+
+
+def test_list_pages_paginate(app, client, login_as):
+    from crm.contacts import demo
+
+    login_as("officer")
+    with app.app_context():
+        demo.generate(120, 60, duplicate_share=0)
+        db.session.commit()
+    first = client.get("/contacts/")
+    assert int(re.search(r"(\d+) résultats", first.text).group(1)) > 50  # private ones hidden
+    assert 'href="/contacts/?page=2"' in first.text and "Suivant" in first.text
+    second = client.get("/contacts/?page=2&sort=-created")
+    assert 'aria-current="page">2</a>' in second.text and "Précédent" in second.text
+    outlets = client.get("/outlets/")
+    assert 'href="/outlets/?page=2"' in outlets.text
