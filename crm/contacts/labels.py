@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 
-from crm.contacts.models import Civility, ContactKind, LegalBasis, PhoneKind, Visibility
+from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, PhoneKind, Visibility
 from crm.outlets.models import OutletKind
 
 CIVILITY = {Civility.NONE: _l("(none)"), Civility.MR: _l("Mr"), Civility.MRS: _l("Ms")}
@@ -52,7 +52,14 @@ def area_label(area: str | None) -> str:
     return str(AREA.get(area, area)) if area else ""
 
 
+def plain(labels: dict) -> dict:  # type: ignore[type-arg]
+    """Labels as plain strings in the current locale: translated once per page, not per row."""
+    return {key: {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
+            for key, value in labels.items()}
+
+
 LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
           "visibility_labels": VISIBILITY, "legal_basis_labels": LEGAL_BASIS,
           "phone_kind_labels": PHONE_KIND, "outlet_kind_labels": OUTLET_KIND,
-          "area_label": area_label, "event_label": event_label}
+          "area_label": area_label, "event_label": event_label,
+          "area_names": {a: AREA.get(a, a) for a in AREAS}}

@@ -7,6 +7,7 @@ punctuation and token order no longer matter.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -90,6 +91,7 @@ def parse_phone(raw: str, region: str = REGION) -> Phone:
     return Phone(e164, kind)
 
 
+@functools.lru_cache(maxsize=8192)
 def display_phone(e164: str) -> str:
     """French national format for French numbers ("06 80 55 69 66"), international otherwise."""
     try:

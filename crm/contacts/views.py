@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import format_date
+from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -27,12 +27,17 @@ bp = Blueprint("contacts", __name__)
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return {**labels.LABELS, "field_label": field_label}
+    return {**labels.plain(labels.LABELS), "field_label": field_label}
 
 
 @bp.app_template_filter("phone")
 def _phone(e164: str) -> str:
     return display_phone(e164)
+
+
+@bp.app_template_filter("number")
+def _number(value: int) -> str:
+    return format_number(value)
 
 
 @bp.app_template_filter("date")

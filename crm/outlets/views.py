@@ -19,7 +19,7 @@ bp = Blueprint("outlets", __name__)
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return labels.LABELS
+    return labels.plain(labels.LABELS)
 
 
 @bp.url_defaults
