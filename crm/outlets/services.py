@@ -78,17 +78,23 @@ def update_outlet(actor: User | None, outlet: Outlet, data: OutletData, *,
     except StaleDataError as exc:
         raise ConflictError(outlet) from exc
     if {"name", "aliases"} & set(changed):
-        from crm.contacts.services import refresh_outlet_contacts
-
-        refresh_outlet_contacts(outlet)
+        _refresh_contacts(outlet)
     record(actor, "outlet.updated", outlet, fields=changed)
     return outlet
+
+
+def _refresh_contacts(outlet: Outlet) -> None:
+    """The contacts of ``outlet`` are found by its names only while it is alive."""
+    from crm.contacts.services import refresh_outlet_contacts  # contacts import outlets
+
+    refresh_outlet_contacts(outlet)
 
 
 def soft_delete_outlet(actor: User | None, outlet: Outlet) -> None:
     outlet.deleted_at = utcnow()
     outlet.deleted_by_id = actor.id if actor else None
     db.session.flush()
+    _refresh_contacts(outlet)
     record(actor, "outlet.deleted", outlet, name=outlet.name)
 
 
@@ -96,6 +102,7 @@ def restore_outlet(actor: User | None, outlet: Outlet) -> None:
     outlet.deleted_at = None
     outlet.deleted_by_id = None
     db.session.flush()
+    _refresh_contacts(outlet)
     record(actor, "outlet.restored", outlet, name=outlet.name)
 
 

@@ -152,3 +152,20 @@ def test_list_pages_paginate(app, client, login_as):
     assert 'aria-current="page">2</a>' in second.text and "Précédent" in second.text
     outlets = client.get("/outlets/")
     assert 'href="/outlets/?page=2"' in outlets.text
+
+
+def test_outlet_search_and_deleted_outlet_leaves_contact_search(app, client, login_as,
+                                                                make_outlet, make_contact):
+    login_as("officer")
+    outlet_id = make_outlet("L'Est Républicain", aliases=["ER"])
+    make_outlet("Le Bien Public", aliases=["LBP"])
+    make_contact("HERMIER", "Cécile", outlet_ids=[outlet_id])
+    listing = client.get("/outlets/?q=republicain")
+    assert "L&#39;Est Républicain" in listing.text and "Le Bien Public" not in listing.text
+    assert "Le Bien Public" in client.get("/outlets/?q=lbp").text
+    assert "Le Bien Public" not in client.get("/outlets/?kind=radio").text
+    assert "HERMIER" in client.get("/contacts/?q=republicain").text
+    client.post_form(f"/outlets/{outlet_id}/delete")
+    assert "HERMIER" not in client.get("/contacts/?q=republicain").text
+    client.post_form(f"/outlets/{outlet_id}/restore")
+    assert "HERMIER" in client.get("/contacts/?q=republicain").text
