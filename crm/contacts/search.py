@@ -149,6 +149,30 @@ class CappedPagination(SelectPagination):
         return min(total, COUNT_CAP)
 
 
+class SearchPagination(CappedPagination):
+    """A search result page whose rows carry the number of matches (``count(*) OVER ()``).
+
+    A search is bounded by its index matches, which the sort reads in full anyway: counting
+    them in the same statement saves a second pass. Without a search, the capped count is
+    cheaper (the sort index gives the first rows without reading the others).
+    """
+
+    window_total: int | None = None
+
+    def _query_items(self) -> list[Contact]:
+        stmt = self._query_args["select"].add_columns(func.count().over().label("matches"))
+        stmt = stmt.limit(self.per_page).offset(self._query_offset)
+        rows = self._query_args["session"].execute(stmt).all()
+        if rows:
+            self.window_total = int(rows[0][1])
+        return [row[0] for row in rows]
+
+    def _query_count(self) -> int:
+        if self.window_total is None:  # past the last page: count the usual way
+            return super()._query_count()
+        return self.window_total
+
+
 def search_contacts(user: User, query: str = "", filters: ContactFilters | None = None,
                     sort: str = "name", page: int = 1, per_page: int = PER_PAGE) -> Pagination:
     """One page of the contacts ``user`` may see that match ``query`` and ``filters``.
@@ -162,5 +186,6 @@ def search_contacts(user: User, query: str = "", filters: ContactFilters | None 
         selectinload(Contact.outlets).load_only(Outlet.name, Outlet.deleted_at),
         selectinload(Contact.emails), selectinload(Contact.phones),
         selectinload(Contact.beats))
-    return CappedPagination(select=rows, count_select=stmt, session=db.session, page=page,
-                            per_page=per_page, max_per_page=200, error_out=False)
+    pagination = SearchPagination if search_tokens(query) else CappedPagination
+    return pagination(select=rows, count_select=stmt, session=db.session, page=page,
+                      per_page=per_page, max_per_page=200, error_out=False)

@@ -109,7 +109,7 @@ def edit(contact_id: int):  # type: ignore[no-untyped-def]
 def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
     data = form.to_data()
     try:
-        version = int(form.version.data or 0)
+        version = int(form.version.data) if (form.version.data or "").isdigit() else 0
         services.update_contact(current_user, contact, data, expected_version=version)
     except services.ConflictError:
         db.session.rollback()

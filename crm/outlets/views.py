@@ -69,7 +69,7 @@ def edit(outlet_id: int):  # type: ignore[no-untyped-def]
     if form.set_choices().validate_on_submit():
         try:
             services.update_outlet(current_user, outlet, form.to_data(),
-                                   expected_version=int(form.version.data or 0))
+                                   expected_version=_version(form))
         except services.ConflictError:
             db.session.rollback()
             return _conflict(form, services.get_outlet_or_404(outlet_id)), 409
@@ -78,6 +78,10 @@ def edit(outlet_id: int):  # type: ignore[no-untyped-def]
         return redirect(url_for("outlets.show", outlet_id=outlet.id))
     status = 422 if form.is_submitted() else 200
     return render_template("outlets/form.html", form=form, outlet=outlet), status
+
+
+def _version(form: OutletForm) -> int:
+    return int(form.version.data) if (form.version.data or "").isdigit() else 0
 
 
 def _conflict(form: OutletForm, current: Outlet) -> str:

@@ -86,14 +86,14 @@ def test_the_number_of_queries_per_page_is_constant(app, make_user, make_contact
     uid = make_user().id
     outlets = [make_outlet(f"Média {i}") for i in range(3)]
 
-    def queries_for_page() -> int:
+    def queries_for_page(query: str = "") -> int:
         with app.app_context():
             reader = user(uid)
             statements: list[str] = []
             listener = lambda *args: statements.append(args[2])  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             try:
-                page = search_contacts(reader, "", ContactFilters())
+                page = search_contacts(reader, query, ContactFilters())
                 for contact in page.items:  # what the list template touches
                     _ = [o.name for o in contact.outlets], contact.primary_email
                     _ = contact.primary_phone, [b.name for b in contact.beats]
@@ -109,3 +109,5 @@ def test_the_number_of_queries_per_page_is_constant(app, make_user, make_contact
                      beats=["Sport"])
     # the count, the rows, then outlets, emails, phones and beats in one query each
     assert queries_for_page() == few == 6
+    # a search counts its matches in the rows' statement (count(*) OVER ())
+    assert queries_for_page("nom") == 5
