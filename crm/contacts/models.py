@@ -16,6 +16,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -72,7 +73,11 @@ class Contact(db.Model):  # type: ignore[name-defined]
         CheckConstraint("length(source) > 0", name="source_required"),
         CheckConstraint("area IS NULL OR area IN ('21', '25', '39', '58', '70', '71', '89', "
                         "'90', 'national')", name="area_known"),
-        Index("ix_contact_alive_sort", "deleted_at", "sort_key", "id"),
+        # partial: PostgreSQL does not take "deleted_at IS NULL" as an equality that would
+        # let an index on (deleted_at, sort_key) give the list order
+        Index("ix_contact_alive_sort", "sort_key", "id", "visibility", "organisation_id",
+              sqlite_where=text("deleted_at IS NULL"),
+              postgresql_where=text("deleted_at IS NULL")),
         Index("ix_contact_name_key", "name_key"),
         Index("ix_contact_organisation_id", "organisation_id"),
     )

@@ -56,7 +56,7 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact'))
     )
     with op.batch_alter_table('contact', schema=None) as batch_op:
-        batch_op.create_index('ix_contact_alive_sort', ['deleted_at', 'sort_key', 'id'], unique=False)
+        batch_op.create_index('ix_contact_alive_sort', ['sort_key', 'id', 'visibility', 'organisation_id'], unique=False, sqlite_where=sa.text('deleted_at IS NULL'), postgresql_where=sa.text('deleted_at IS NULL'))
         batch_op.create_index('ix_contact_name_key', ['name_key'], unique=False)
         batch_op.create_index('ix_contact_organisation_id', ['organisation_id'], unique=False)
 
