@@ -184,7 +184,7 @@ class ContactFilterForm(FlaskForm):
     sort = SelectField(_l("Sort by"), validate_choice=False)
 
     def set_choices(self, organisations: list) -> ContactFilterForm:  # type: ignore[type-arg]
-        every = str(_l("All"))
+        every = str(_l("Any"))
         self.organisation.choices = [SelectChoice("", every)] + [
             SelectChoice(str(o.id), o.short_name) for o in organisations]
         self.visibility.choices = choices(labels.VISIBILITY, every)

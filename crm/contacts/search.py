@@ -1,9 +1,9 @@
-"""The contact list: one accent- and case-insensitive search box, filters, sort, pagination.
+"""The contact search: one accent- and case-insensitive search box, filters and sort.
 
 Both databases match the same thing: every word of the query is a prefix of a word of the
 contact's folded ``search_text``. SQLite answers through the FTS5 table ``contact_fts``;
-PostgreSQL through the GIN index on ``to_tsvector('simple', search_text)``. Both come from
-migration 0002.
+PostgreSQL through the GIN index on the generated ``search_vector`` column (its
+``to_tsvector('simple', search_text)``). Both come from migration 0002.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass
 
-from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import (
     ColumnElement,
     Integer,
@@ -27,7 +26,6 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import defer, selectinload
 
 from crm.auth.models import User
 from crm.contacts.models import (
@@ -45,8 +43,6 @@ from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind
 
 SQLITE_CACHE_KIB = 65_536
-PER_PAGE = 50
-COUNT_CAP = 10_000
 SORTS = {
     "name": (Contact.sort_key, Contact.id),
     "-updated": (Contact.updated_at.desc(), Contact.id.desc()),
@@ -83,9 +79,9 @@ def matching(query: str, dialect: str) -> ColumnElement[bool] | None:
         return None
     if dialect == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in tokens)
-        simple = literal_column("'simple'::regconfig")
-        return func.to_tsvector(simple, Contact.search_text).op("@@")(
-            func.to_tsquery(simple, tsquery))
+        # contact.search_vector: generated column of migration 0002, unknown to the model
+        vector = literal_column("contact.search_vector")
+        return vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery))
     if dialect == "sqlite":
         fts = " ".join(f'"{t}"*' for t in tokens)  # tokens are folded words: no quotes inside
         ids = text("SELECT rowid FROM contact_fts WHERE contact_fts MATCH :fts").bindparams(
@@ -130,62 +126,3 @@ def contacts_query(user: User, query: str = "", filters: ContactFilters | None =
     if condition is not None:
         stmt = stmt.where(condition)
     return stmt.order_by(*SORTS.get(sort, SORTS["name"]))
-
-
-class CappedPagination(SelectPagination):
-    """Counts at most ``COUNT_CAP`` matches, so that a broad search never counts the whole file.
-
-    Beyond the cap the page says "more than 10,000 results" (``is_capped``) and offers the
-    pages up to the cap; a narrower search or a filter finds the rest.
-    """
-
-    is_capped = False
-
-    def _query_count(self) -> int:
-        sub = self._query_args["count_select"].with_only_columns(Contact.id).order_by(None)
-        sub = sub.limit(COUNT_CAP + 1).subquery()
-        total = int(self._query_args["session"].scalar(select(func.count()).select_from(sub)))
-        self.is_capped = total > COUNT_CAP
-        return min(total, COUNT_CAP)
-
-
-class SearchPagination(CappedPagination):
-    """A search result page whose rows carry the number of matches (``count(*) OVER ()``).
-
-    A search is bounded by its index matches, which the sort reads in full anyway: counting
-    them in the same statement saves a second pass. Without a search, the capped count is
-    cheaper (the sort index gives the first rows without reading the others).
-    """
-
-    window_total: int | None = None
-
-    def _query_items(self) -> list[Contact]:
-        stmt = self._query_args["select"].add_columns(func.count().over().label("matches"))
-        stmt = stmt.limit(self.per_page).offset(self._query_offset)
-        rows = self._query_args["session"].execute(stmt).all()
-        if rows:
-            self.window_total = int(rows[0][1])
-        return [row[0] for row in rows]
-
-    def _query_count(self) -> int:
-        if self.window_total is None:  # past the last page: count the usual way
-            return super()._query_count()
-        return self.window_total
-
-
-def search_contacts(user: User, query: str = "", filters: ContactFilters | None = None,
-                    sort: str = "name", page: int = 1, per_page: int = PER_PAGE) -> Pagination:
-    """One page of the contacts ``user`` may see that match ``query`` and ``filters``.
-
-    A constant number of SQL queries per page: the count, the rows, and one per eagerly
-    loaded collection (outlets, emails, phones, beats).
-    """
-    stmt = contacts_query(user, query, filters, sort)
-    rows = stmt.options(
-        defer(Contact.search_text), defer(Contact.notes),
-        selectinload(Contact.outlets).load_only(Outlet.name, Outlet.deleted_at),
-        selectinload(Contact.emails), selectinload(Contact.phones),
-        selectinload(Contact.beats))
-    pagination = SearchPagination if search_tokens(query) else CappedPagination
-    return pagination(select=rows, count_select=stmt, session=db.session, page=page,
-                      per_page=per_page, max_per_page=200, error_out=False)

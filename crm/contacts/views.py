@@ -15,9 +15,9 @@ from crm.contacts import labels, services
 from crm.contacts.display import compare, field_label, timeline
 from crm.contacts.duplicates import find_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
+from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.contacts.normalise import display_phone
-from crm.contacts.search import search_contacts
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices

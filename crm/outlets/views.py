@@ -8,7 +8,8 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from crm.contacts import labels
-from crm.contacts.search import ContactFilters, search_contacts
+from crm.contacts.listing import search_contacts
+from crm.contacts.search import ContactFilters
 from crm.extensions import db
 from crm.outlets import services
 from crm.outlets.forms import OutletForm, describe_outlet, outlet_form_values

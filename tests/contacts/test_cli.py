@@ -3,8 +3,8 @@ import datetime as dt
 import time_machine
 from sqlalchemy import func, select
 
+from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
-from crm.contacts.search import search_contacts
 from crm.contacts.services import soft_delete_contact
 from crm.extensions import db
 from crm.outlets.models import Outlet

@@ -1,8 +1,9 @@
 import pytest
 from sqlalchemy import event
 
+from crm.contacts.listing import search_contacts
 from crm.contacts.models import ContactKind, Visibility
-from crm.contacts.search import ContactFilters, search_contacts
+from crm.contacts.search import ContactFilters
 from crm.extensions import db
 from crm.outlets.models import OutletKind
 from tests.contacts.conftest import user
@@ -96,8 +97,8 @@ def test_the_number_of_queries_per_page_is_constant(app, make_user, make_contact
                 page = search_contacts(reader, query, ContactFilters())
                 for contact in page.items:  # what the list template touches
                     _ = [o.name for o in contact.outlets], contact.primary_email
-                    _ = contact.primary_phone, [b.name for b in contact.beats]
-                    _ = contact.organisation.short_name
+                    _ = contact.primary_phone, list(contact.beats)
+                    _ = contact.organisation_short_name
             finally:
                 event.remove(db.engine, "before_cursor_execute", listener)
             return len(statements)
@@ -109,5 +110,7 @@ def test_the_number_of_queries_per_page_is_constant(app, make_user, make_contact
                      beats=["Sport"])
     # the count, the rows, then outlets, emails, phones and beats in one query each
     assert queries_for_page() == few == 6
-    # a search counts its matches in the rows' statement (count(*) OVER ())
-    assert queries_for_page("nom") == 5
+    # on SQLite a search counts its matches in the rows' statement (count(*) OVER ())
+    with app.app_context():
+        windowed = db.engine.dialect.name == "sqlite"
+    assert queries_for_page("nom") == (5 if windowed else 6)

@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import delete
 
+from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
-from crm.contacts.search import search_contacts
 from crm.contacts.services import ContactData, create_contact
 from crm.extensions import db
 from tests.contacts.conftest import org_id_of, user
