@@ -117,8 +117,10 @@ def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
         rows = compare(data, services.contact_data(current))
         resend = [(k, v) for k, values in request.form.lists() for v in values
                   if k not in {"csrf_token", "version", "create_anyway"}]
-        return render_template("contacts/conflict.html", contact=current, rows=rows,
-                               resend=resend), 409
+        return render_template(
+            "contacts/conflict.html", record=current, rows=rows, resend=resend,
+            keep_url=url_for("contacts.show", contact_id=current.id),
+            resend_url=url_for("contacts.edit", contact_id=current.id)), 409
     db.session.commit()
     flash(_("Contact updated."), "success")
     return redirect(url_for("contacts.show", contact_id=contact.id))

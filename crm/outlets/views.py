@@ -91,7 +91,7 @@ def _conflict(form: OutletForm, current: Outlet) -> str:
             for name, (label, value) in mine.items()]
     resend = [(k, v) for k, values in request.form.lists() for v in values
               if k not in {"csrf_token", "version"}]
-    return render_template("outlets/conflict.html", contact=current, rows=rows, resend=resend,
+    return render_template("outlets/conflict.html", record=current, rows=rows, resend=resend,
                            keep_url=url_for("outlets.show", outlet_id=current.id),
                            resend_url=url_for("outlets.edit", outlet_id=current.id))
 
