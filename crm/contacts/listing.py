@@ -1,8 +1,8 @@
 """One page of the contact list, as light rows rather than ORM objects.
 
-A page is a fixed number of statements whatever its size: the rows (with the number of
-matches when searching), the count otherwise, then the outlets, primary emails, primary
-phones and beats of the page's contacts, one statement each. Plain rows keep a 50-line page
+A page is a fixed number of statements whatever its size: the rows, the count (in the rows'
+statement for a search on SQLite), then the outlets, primary emails, primary phones and beats
+of the page's contacts, one statement each. Plain rows keep a 50-line page
 of a 100,000-contact file within a few times the cost of a trivial page (bench/contacts.py).
 """
 
