@@ -61,8 +61,10 @@ def _register_template_helpers(app: Flask) -> None:
 def _register_blueprints(app: Flask) -> None:
     from crm.audit.views import bp as audit_bp
     from crm.auth.views import bp as auth_bp
+    from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.orgs.views import bp as orgs_bp
+    from crm.outlets.views import bp as outlets_bp
     from crm.users.views import bp as users_bp
 
     app.register_blueprint(dashboard_bp)
@@ -70,10 +72,13 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(users_bp, url_prefix="/admin/users")
     app.register_blueprint(orgs_bp, url_prefix="/admin/organisations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
+    app.register_blueprint(contacts_bp, url_prefix="/contacts")
+    app.register_blueprint(outlets_bp, url_prefix="/outlets")
 
 
 def _register_commands(app: Flask) -> None:
     from crm.auth.cli import sessions_cli
+    from crm.contacts.cli import contacts_cli, generate_command
     from crm.demo.cli import demo_cli, dev_command
     from crm.mail.cli import devmail_command
     from crm.orgs.cli import orgs_cli
@@ -82,7 +87,9 @@ def _register_commands(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
     app.cli.add_command(sessions_cli)
+    demo_cli.add_command(generate_command)
     app.cli.add_command(demo_cli)
+    app.cli.add_command(contacts_cli)
     app.cli.add_command(dev_command)
     app.cli.add_command(devmail_command)
     app.cli.add_command(jobs.worker_command)

@@ -1,0 +1,1 @@
+"""Contacts: the shared press file of journalists, press officers and elected officials."""

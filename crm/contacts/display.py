@@ -1,0 +1,76 @@
+"""Contact values as the reader sees them, field by field (the conflict page, the timeline)."""
+
+from __future__ import annotations
+
+from flask_babel import format_date
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from crm.audit.models import AuditEvent
+from crm.contacts import labels
+from crm.contacts.models import Contact
+from crm.contacts.normalise import display_phone
+from crm.contacts.services import ContactData
+from crm.extensions import db
+from crm.orgs.models import Organisation
+from crm.outlets.models import Outlet
+
+FIELD_LABELS = {
+    "civility": _l("Civility"), "first_name": _l("First name"), "last_name": _l("Last name"),
+    "kind": _l("Kind"), "job_title": _l("Job title"), "outlet_ids": _l("Outlets"),
+    "emails": _l("Email addresses"), "phones": _l("Phone numbers"),
+    "beats": _l("Beats and topics"), "area": _l("Area"),
+    "social_links": _l("Social media links"), "notes": _l("Notes"),
+    "visibility": _l("Visibility"), "source": _l("Source"), "legal_basis": _l("Legal basis"),
+    "information_sent_at": _l("Information notice sent on"),
+    "is_opted_out": _l("Opted out of every mailing"),
+    "opt_out_organisation_ids": _l("Opted out of the mailings of"),
+    "is_email_bounced": _l("Email bounced"),
+}
+
+
+def _names(model, ids: list[int], attr: str) -> str:  # type: ignore[no-untyped-def]
+    if not ids:
+        return ""
+    rows = db.session.scalars(select(getattr(model, attr)).where(model.id.in_(ids)))
+    return ", ".join(sorted(rows))
+
+
+def describe(data: ContactData) -> dict[str, str]:
+    """Each editable field of ``data`` as displayed text, keyed by field name."""
+    yes, no = str(_l("Yes")), str(_l("No"))
+    return {
+        "civility": str(labels.CIVILITY[data.civility]), "first_name": data.first_name,
+        "last_name": data.last_name, "kind": str(labels.CONTACT_KIND[data.kind]),
+        "job_title": data.job_title or "", "outlet_ids": _names(Outlet, data.outlet_ids, "name"),
+        "emails": ", ".join(data.emails),
+        "phones": ", ".join(display_phone(p) for p in data.phones),
+        "beats": ", ".join(data.beats), "area": labels.area_label(data.area),
+        "social_links": " ".join(data.social_links), "notes": data.notes or "",
+        "visibility": str(labels.VISIBILITY[data.visibility]), "source": data.source,
+        "legal_basis": str(labels.LEGAL_BASIS[data.legal_basis]),
+        "information_sent_at": format_date(data.information_sent_at)
+        if data.information_sent_at else "",
+        "is_opted_out": yes if data.is_opted_out else no,
+        "opt_out_organisation_ids": _names(Organisation, data.opt_out_organisation_ids, "name"),
+        "is_email_bounced": yes if data.is_email_bounced else no,
+    }
+
+
+def compare(mine: ContactData, current: ContactData) -> list[tuple[str, str, str, bool]]:
+    """(label, my value, current value, differs) for every field: the conflict page's rows."""
+    left, right = describe(mine), describe(current)
+    return [(str(label), left[name], right[name], left[name] != right[name])
+            for name, label in FIELD_LABELS.items()]
+
+
+def field_label(name: str) -> str:
+    return str(FIELD_LABELS.get(name, name))
+
+
+def timeline(contact: Contact, limit: int = 50) -> list[AuditEvent]:
+    """What happened to ``contact``, newest first. Later features add their own events."""
+    return list(db.session.scalars(
+        select(AuditEvent).where(AuditEvent.target_type == Contact.__tablename__,
+                                 AuditEvent.target_id == contact.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))

@@ -1,0 +1,65 @@
+"""Translated labels of the contact and outlet enums, for forms, lists and the conflict page."""
+
+from flask_babel import lazy_gettext as _l
+
+from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, PhoneKind, Visibility
+from crm.outlets.models import OutletKind
+
+CIVILITY = {Civility.NONE: _l("(none)"), Civility.MR: _l("Mr"), Civility.MRS: _l("Ms")}
+CONTACT_KIND = {
+    ContactKind.JOURNALIST: _l("Journalist"),
+    ContactKind.PRESS_OFFICER: _l("Press officer"),
+    ContactKind.ELECTED: _l("Elected official"),
+    ContactKind.OTHER: _l("Other"),
+}
+VISIBILITY = {Visibility.SHARED: _l("Shared with all bodies"),
+              Visibility.PRIVATE: _l("Private to my organisation")}
+LEGAL_BASIS = {
+    LegalBasis.LEGITIMATE_INTEREST: _l("Legitimate interest"),
+    LegalBasis.CONSENT: _l("Consent"),
+    LegalBasis.PUBLIC_TASK: _l("Public task"),
+}
+PHONE_KIND = {PhoneKind.MOBILE: _l("mobile"), PhoneKind.LANDLINE: _l("landline"),
+              PhoneKind.SWITCHBOARD: _l("switchboard")}
+OUTLET_KIND = {
+    OutletKind.PQR: _l("Regional daily press"),
+    OutletKind.WEEKLY: _l("Weekly"),
+    OutletKind.MAGAZINE: _l("Magazine"),
+    OutletKind.RADIO: _l("Radio"),
+    OutletKind.TV: _l("Television"),
+    OutletKind.WEB: _l("Web"),
+    OutletKind.AGENCY: _l("Agency"),
+}
+AREA = {"national": _l("National")}
+EVENTS = {
+    "contact.created": _l("Contact created"),
+    "contact.updated": _l("Contact modified"),
+    "contact.deleted": _l("Contact moved to the trash"),
+    "contact.restored": _l("Contact restored"),
+    "contact.tagged": _l("Beat added"),
+}
+
+
+def event_label(action: str) -> str:
+    """Timeline wording of an audit action; other features' actions keep the audit label."""
+    from crm.audit.labels import action_label
+
+    label = EVENTS.get(action)
+    return str(label) if label is not None else action_label(action)
+
+
+def area_label(area: str | None) -> str:
+    return str(AREA.get(area, area)) if area else ""
+
+
+def plain(labels: dict) -> dict:  # type: ignore[type-arg]
+    """Labels as plain strings in the current locale: translated once per page, not per row."""
+    return {key: {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
+            for key, value in labels.items()}
+
+
+LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
+          "visibility_labels": VISIBILITY, "legal_basis_labels": LEGAL_BASIS,
+          "phone_kind_labels": PHONE_KIND, "outlet_kind_labels": OUTLET_KIND,
+          "area_label": area_label, "event_label": event_label,
+          "area_names": {a: AREA.get(a, a) for a in AREAS}}

@@ -1,0 +1,263 @@
+"""Contact verbs and the organisation scope. Verbs flush and audit; the caller commits.
+
+Scope: shared contacts are visible to every body, private ones only to their owner
+organisation; anything else is answered as if it did not exist (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+
+from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
+from sqlalchemy.orm.exc import StaleDataError
+
+from crm.audit.services import record
+from crm.auth.models import User
+from crm.contacts.models import (
+    Civility,
+    Contact,
+    ContactBeat,
+    ContactEmail,
+    ContactKind,
+    ContactOptOut,
+    ContactPhone,
+    LegalBasis,
+    PhoneKind,
+    Visibility,
+)
+from crm.contacts.normalise import (
+    fold,
+    is_web_url,
+    name_key,
+    normalise_email,
+    parse_phone,
+    phone_search_tokens,
+    search_text,
+    sort_key,
+)
+from crm.database import utcnow
+from crm.extensions import db
+from crm.outlets.models import Outlet
+from crm.outlets.services import ConflictError
+
+__all__ = ["ConflictError", "ContactData", "create_contact", "update_contact"]
+
+
+@dataclass
+class ContactData:
+    """Plain, editable values of a contact. The first email and phone are the primary ones."""
+
+    last_name: str
+    source: str
+    first_name: str = ""
+    civility: Civility = Civility.NONE
+    kind: ContactKind = ContactKind.JOURNALIST
+    job_title: str | None = None
+    outlet_ids: list[int] = field(default_factory=list)
+    emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    beats: list[str] = field(default_factory=list)
+    area: str | None = None
+    social_links: list[str] = field(default_factory=list)
+    notes: str | None = None
+    visibility: Visibility = Visibility.SHARED
+    legal_basis: LegalBasis = LegalBasis.LEGITIMATE_INTEREST
+    information_sent_at: dt.datetime | None = None
+    is_opted_out: bool = False
+    is_email_bounced: bool = False
+    opt_out_organisation_ids: list[int] = field(default_factory=list)
+
+
+def contact_data(contact: Contact) -> ContactData:
+    """The current values of ``contact``, in the shape a form submits them."""
+    return ContactData(
+        last_name=contact.last_name, source=contact.source, first_name=contact.first_name,
+        civility=contact.civility, kind=contact.kind, job_title=contact.job_title,
+        outlet_ids=sorted(o.id for o in contact.outlets),
+        emails=[e.email for e in contact.emails], phones=[p.e164 for p in contact.phones],
+        beats=[b.name for b in contact.beats], area=contact.area,
+        social_links=list(contact.social_links or []), notes=contact.notes,
+        visibility=contact.visibility, legal_basis=contact.legal_basis,
+        information_sent_at=contact.information_sent_at, is_opted_out=contact.is_opted_out,
+        is_email_bounced=contact.is_email_bounced,
+        opt_out_organisation_ids=sorted(o.organisation_id for o in contact.opt_outs),
+    )
+
+
+def normalised(data: ContactData) -> ContactData:
+    """``data`` with emails, phones, beats and links normalised and de-duplicated.
+
+    Raises ``ValueError`` (``InvalidEmail``, ``InvalidPhone``) on a value that cannot be kept.
+    """
+    links = [link.strip() for link in data.social_links if link.strip()]
+    if bad := [link for link in links if not is_web_url(link)]:
+        raise ValueError(f"not an http(s) address: {bad[0]}")
+    beats: dict[str, str] = {}
+    for beat in data.beats:
+        if beat.strip() and fold(beat):
+            beats.setdefault(fold(beat)[:80], beat.strip()[:80])
+    return ContactData(**{
+        **{f.name: getattr(data, f.name) for f in fields(ContactData)},
+        "last_name": data.last_name.strip(), "first_name": data.first_name.strip(),
+        "source": data.source.strip(),
+        "emails": list(dict.fromkeys(normalise_email(e) for e in data.emails if e.strip())),
+        "phones": list(dict.fromkeys(parse_phone(p).e164 for p in data.phones if p.strip())),
+        "beats": list(beats.values()), "social_links": list(dict.fromkeys(links)),
+        "outlet_ids": sorted(set(data.outlet_ids)),
+        "opt_out_organisation_ids": sorted(set(data.opt_out_organisation_ids)),
+    })
+
+
+def _apply(contact: Contact, data: ContactData) -> list[str]:
+    """Write normalised ``data`` onto ``contact``; return the names of the changed fields."""
+    data = normalised(data)
+    if not data.last_name or not data.source:
+        raise ValueError("last name and source are required")
+    before = contact_data(contact) if contact.id else None
+    with db.session.no_autoflush:  # one UPDATE per save, so one version step
+        _copy(contact, data)
+    after = contact_data(contact)
+    return [f.name for f in fields(ContactData)
+            if before is None or getattr(before, f.name) != getattr(after, f.name)]
+
+
+def _copy(contact: Contact, data: ContactData) -> None:
+    for name in ("civility", "first_name", "last_name", "kind", "job_title", "area", "notes",
+                 "visibility", "source", "legal_basis", "information_sent_at", "is_opted_out",
+                 "is_email_bounced"):
+        setattr(contact, name, getattr(data, name))
+    contact.job_title = contact.job_title or None
+    contact.notes = contact.notes or None
+    contact.area = contact.area or None
+    contact.social_links = data.social_links
+    contact.name_key = name_key(data.first_name, data.last_name)
+    contact.sort_key = sort_key(data.last_name, data.first_name)
+    contact.outlets = list(db.session.scalars(
+        select(Outlet).where(Outlet.id.in_(data.outlet_ids)))) if data.outlet_ids else []
+    _set_children(contact, data)
+    refresh_search_text(contact)
+    contact.updated_at = utcnow()
+
+
+def _set_children(contact: Contact, data: ContactData) -> None:
+    """Replace emails, phones, beats and opt-outs, keeping the rows that did not change."""
+    emails = {e.email: e for e in contact.emails}
+    contact.emails = [emails.get(e) or ContactEmail(email=e) for e in data.emails]
+    for i, email in enumerate(contact.emails):
+        email.is_primary = i == 0
+    switchboards = {o.switchboard_phone for o in contact.outlets if o.switchboard_phone}
+    phones = {p.e164: p for p in contact.phones}
+    contact.phones = [phones.get(p) or ContactPhone(e164=p) for p in data.phones]
+    for i, phone in enumerate(contact.phones):
+        phone.is_primary = i == 0
+        phone.kind = (PhoneKind.SWITCHBOARD if phone.e164 in switchboards
+                      else PhoneKind(parse_phone(phone.e164).kind))
+    beats = {b.key: b for b in contact.beats}
+    contact.beats = [beats.get(fold(b)[:80]) or ContactBeat(name=b, key=fold(b)[:80])
+                     for b in data.beats]
+    opt_outs = {o.organisation_id: o for o in contact.opt_outs}
+    contact.opt_outs = [opt_outs.get(i) or ContactOptOut(organisation_id=i)
+                        for i in data.opt_out_organisation_ids]
+    # the order of a list is what tells the primary one, so keep it in the session as well
+    contact.emails.sort(key=lambda e: not e.is_primary)
+    contact.phones.sort(key=lambda p: not p.is_primary)
+
+
+def refresh_search_text(contact: Contact) -> None:
+    """Rebuild the folded text that the search index covers."""
+    outlet_words = [w for o in contact.outlets if o.deleted_at is None
+                    for w in (o.name, *(o.aliases or []))]
+    phone_words = [t for p in contact.phones for t in phone_search_tokens(p.e164)]
+    contact.search_text = search_text(
+        contact.first_name, contact.last_name, *(e.email for e in contact.emails),
+        *phone_words, *outlet_words, *(b.name for b in contact.beats))
+
+
+def refresh_outlet_contacts(outlet: Outlet) -> None:
+    """An outlet was renamed: its contacts' search text follows."""
+    for contact in db.session.scalars(select(Contact).where(Contact.outlets.contains(outlet))):
+        refresh_search_text(contact)
+    db.session.flush()
+
+
+def create_contact(actor: User | None, data: ContactData, *, organisation_id: int) -> Contact:
+    """A new contact owned by ``organisation_id``. Raises ``ValueError`` on unusable values."""
+    contact = Contact(organisation_id=organisation_id)
+    _apply(contact, data)
+    db.session.add(contact)
+    db.session.flush()
+    record(actor, "contact.created", contact)
+    return contact
+
+
+def update_contact(actor: User | None, contact: Contact, data: ContactData, *,
+                   expected_version: int) -> Contact:
+    """Apply ``data``; raise ``ConflictError`` when ``expected_version`` is not the stored one."""
+    if contact.version != expected_version:
+        raise ConflictError(contact)
+    changed = _apply(contact, data)
+    try:
+        db.session.flush()
+    except StaleDataError as exc:
+        raise ConflictError(contact) from exc
+    if changed:
+        record(actor, "contact.updated", contact, fields=changed)
+    return contact
+
+
+def soft_delete_contact(actor: User | None, contact: Contact) -> None:
+    contact.deleted_at = utcnow()
+    contact.deleted_by_id = actor.id if actor else None
+    db.session.flush()
+    record(actor, "contact.deleted", contact)
+
+
+def restore_contact(actor: User | None, contact: Contact) -> None:
+    contact.deleted_at = None
+    contact.deleted_by_id = None
+    db.session.flush()
+    record(actor, "contact.restored", contact)
+
+
+def purge_deleted_contacts(actor: User | None, older_than: dt.timedelta) -> int:
+    """Remove for good the contacts in the trash for longer than ``older_than``."""
+    cutoff = utcnow() - older_than
+    ids = list(db.session.scalars(select(Contact.id).where(Contact.deleted_at < cutoff)))
+    for start in range(0, len(ids), 500):
+        db.session.execute(delete(Contact).where(Contact.id.in_(ids[start:start + 500])))
+    if ids:
+        record(actor, "contact.purged", None, count=len(ids))
+    return len(ids)
+
+
+def in_scope(user: User) -> ColumnElement[bool]:
+    return or_(Contact.visibility == Visibility.SHARED,
+               Contact.organisation_id == user.organisation_id)
+
+
+def visible_contacts(user: User, *, deleted: bool = False) -> Select[tuple[Contact]]:
+    """Contacts ``user`` may see: alive ones, or those in the trash when ``deleted``."""
+    alive = Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None)
+    return select(Contact).where(and_(alive, in_scope(user)))
+
+
+def get_contact_or_404(user: User, contact_id: int, *, deleted: bool = False) -> Contact:
+    return db.first_or_404(visible_contacts(user, deleted=deleted).where(Contact.id == contact_id))
+
+
+def tag_contacts(actor: User | None, contacts: list[Contact], beat: str) -> int:
+    """Add the beat ``beat`` to each of ``contacts`` that lacks it; return how many changed."""
+    key, changed = fold(beat)[:80], 0
+    if not key:
+        raise ValueError("empty beat")
+    for contact in contacts:
+        if key not in {b.key for b in contact.beats}:
+            contact.beats.append(ContactBeat(name=beat.strip()[:80], key=key))
+            refresh_search_text(contact)
+            contact.updated_at = utcnow()
+            changed += 1
+    db.session.flush()
+    for contact in contacts:
+        record(actor, "contact.tagged", contact, beat=beat.strip()[:80])
+    return changed

@@ -1,0 +1,174 @@
+"""Contact pages: list and search, show, create, edit (with conflict page), delete, trash."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, format_number
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from markupsafe import Markup
+from sqlalchemy import select
+
+from crm.contacts import labels, services
+from crm.contacts.display import compare, field_label, timeline
+from crm.contacts.duplicates import find_duplicates
+from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
+from crm.contacts.listing import search_contacts
+from crm.contacts.models import Contact
+from crm.contacts.normalise import display_phone
+from crm.extensions import db
+from crm.orgs.models import Organisation
+from crm.outlets.services import outlet_choices
+
+bp = Blueprint("contacts", __name__)
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return {**labels.plain(labels.LABELS), "field_label": field_label}
+
+
+@bp.app_template_filter("phone")
+def _phone(e164: str) -> str:
+    return display_phone(e164)
+
+
+@bp.app_template_filter("number")
+def _number(value: int) -> str:
+    return format_number(value)
+
+
+@bp.app_template_filter("date")
+def _date(value: dt.datetime | None) -> str:
+    return format_date(value) if value else ""
+
+
+def _organisations() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def _form(**kwargs: object) -> ContactForm:
+    return ContactForm(**kwargs).set_choices(outlet_choices(), _organisations())
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    form = ContactFilterForm(request.args).set_choices(_organisations())
+    sort = form.sort.data or "name"
+    page = search_contacts(current_user, form.q.data or "", form.to_filters(), sort,
+                           request.args.get("page", 1, type=int))
+    return render_template("contacts/index.html", page=page, form=form, bulk=BulkTagForm())
+
+
+@bp.get("/<int:contact_id>")
+@login_required
+def show(contact_id: int):  # type: ignore[no-untyped-def]
+    contact = services.get_contact_or_404(current_user, contact_id)
+    return render_template("contacts/show.html", contact=contact, events=timeline(contact))
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@login_required
+def new():  # type: ignore[no-untyped-def]
+    form = _form()
+    if form.validate_on_submit():
+        data = form.to_data()
+        duplicates = [] if form.create_anyway.data else find_duplicates(current_user, data)
+        if not duplicates:
+            contact = services.create_contact(current_user, data,
+                                              organisation_id=current_user.organisation_id)
+            db.session.commit()
+            flash(_("Contact %(name)s created.", name=contact.full_name), "success")
+            return redirect(url_for("contacts.show", contact_id=contact.id))
+        return render_template("contacts/form.html", form=form, duplicates=duplicates)
+    status = 422 if form.is_submitted() else 200
+    return render_template("contacts/form.html", form=form, duplicates=[]), status
+
+
+@bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(contact_id: int):  # type: ignore[no-untyped-def]
+    contact = services.get_contact_or_404(current_user, contact_id)
+    form = _form(data=form_values(services.contact_data(contact), contact.version))
+    if form.validate_on_submit():
+        data = form.to_data()
+        duplicates = [] if form.create_anyway.data else find_duplicates(
+            current_user, data, exclude_id=contact.id)
+        if not duplicates:
+            return _save(contact, form)
+        return render_template("contacts/form.html", form=form, contact=contact,
+                               duplicates=duplicates)
+    status = 422 if form.is_submitted() else 200
+    return render_template("contacts/form.html", form=form, contact=contact,
+                           duplicates=[]), status
+
+
+def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
+    data = form.to_data()
+    try:
+        version = int(form.version.data) if (form.version.data or "").isdigit() else 0
+        services.update_contact(current_user, contact, data, expected_version=version)
+    except services.ConflictError:
+        db.session.rollback()
+        current = services.get_contact_or_404(current_user, contact.id)
+        rows = compare(data, services.contact_data(current))
+        resend = [(k, v) for k, values in request.form.lists() for v in values
+                  if k not in {"csrf_token", "version", "create_anyway"}]
+        return render_template(
+            "contacts/conflict.html", record=current, rows=rows, resend=resend,
+            keep_url=url_for("contacts.show", contact_id=current.id),
+            resend_url=url_for("contacts.edit", contact_id=current.id)), 409
+    db.session.commit()
+    flash(_("Contact updated."), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id))
+
+
+@bp.post("/<int:contact_id>/delete")
+@login_required
+def delete(contact_id: int):  # type: ignore[no-untyped-def]
+    contact = services.get_contact_or_404(current_user, contact_id)
+    services.soft_delete_contact(current_user, contact)
+    db.session.commit()
+    # the template is autoescaped: the Markup wraps safe HTML holding the undo button
+    undo = Markup(render_template("contacts/_deleted_flash.html", contact=contact))  # noqa: S704
+    flash(undo, "success")
+    return redirect(url_for("contacts.index"))
+
+
+@bp.post("/<int:contact_id>/restore")
+@login_required
+def restore(contact_id: int):  # type: ignore[no-untyped-def]
+    contact = services.get_contact_or_404(current_user, contact_id, deleted=True)
+    services.restore_contact(current_user, contact)
+    db.session.commit()
+    flash(_("Contact %(name)s restored.", name=contact.full_name), "success")
+    return redirect(url_for("contacts.show", contact_id=contact.id))
+
+
+@bp.post("/bulk-tag")
+@login_required
+def bulk_tag():  # type: ignore[no-untyped-def]
+    form = BulkTagForm()
+    if form.validate_on_submit():
+        contacts = list(db.session.scalars(services.visible_contacts(current_user).where(
+            Contact.id.in_(form.contact_ids.data))))
+        count = services.tag_contacts(current_user, contacts, form.beat.data)
+        db.session.commit()
+        flash(_("Beat “%(beat)s” added to %(num)d contact(s).", beat=form.beat.data,
+                num=count), "success")
+    else:
+        flash(_("Select at least one contact and type a beat."), "danger")
+    return redirect(url_for("contacts.index", **request.args))
+
+
+@bp.get("/trash")
+@login_required
+def trash():  # type: ignore[no-untyped-def]
+    stmt = services.visible_contacts(current_user, deleted=True).order_by(
+        Contact.deleted_at.desc(), Contact.id.desc())
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    days = current_app.config.get("CONTACTS_TRASH_DAYS", 30)
+    return render_template("contacts/trash.html", page=page, days=days)

@@ -1,0 +1,1 @@
+"""Outlets (médias): newspapers, radios, TV channels, websites, agencies."""

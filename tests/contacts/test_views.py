@@ -1,0 +1,171 @@
+import re
+
+from sqlalchemy import select
+
+from crm.contacts.models import Contact
+from crm.extensions import db
+from crm.outlets.models import Outlet
+
+
+def new_contact_form(**overrides):
+    return {"civility": "mrs", "first_name": "Cécile", "last_name": "HERMIER",
+            "kind": "journalist", "emails": "C.Hermier@EstRepublicain.fr",
+            "phones": "+33 (0)6 80 55 69 66\n03 80 44 55 66", "beats": "Économie, culture",
+            "area": "21", "visibility": "shared", "source": "Carte de visite, Assises 2026",
+            "legal_basis": "legitimate_interest", **overrides}
+
+
+def test_nav_has_contacts_and_outlets(client, login_as):
+    login_as("officer")
+    page = client.get("/contacts/")
+    assert page.status_code == 200
+    assert 'aria-current="page"' in page.text
+    assert ">Contacts</a>" in page.text and ">Médias</a>" in page.text
+
+
+def test_create_outlet_and_contacts_then_find_them(app, client, login_as):
+    login_as("officer")
+    response = client.post_form("/outlets/new", {"name": "L'Est Républicain", "kind": "pqr",
+                                                 "aliases": "ER", "switchboard_phone": ""})
+    assert response.status_code == 302
+    with app.app_context():
+        outlet_id = db.session.scalar(select(Outlet.id))
+    response = client.post_form("/contacts/new", new_contact_form(outlet_ids=str(outlet_id)))
+    assert response.status_code == 302, response.text
+    show = client.get(response.headers["Location"])
+    assert "Cécile HERMIER" in show.text
+    assert "06 80 55 69 66" in show.text and "c.hermier@estrepublicain.fr" in show.text
+    assert "Contact créé" in show.text  # timeline, from the audit log
+    for query in ("republicain", "hermier", "06 80 55", "ECONOMIE"):
+        listing = client.get("/contacts/", query_string={"q": query})
+        assert "HERMIER" in listing.text, query
+    assert "Aucun contact ne correspond" in client.get("/contacts/?q=zzz").text
+    outlet_page = client.get(f"/outlets/{outlet_id}")
+    assert "HERMIER" in outlet_page.text
+
+
+def test_form_errors_are_shown_next_to_fields(client, login_as):
+    login_as("officer")
+    response = client.post_form("/contacts/new", new_contact_form(
+        emails="pas-une-adresse", phones="06 80", source="", social_links="javascript:x"))
+    assert response.status_code == 422
+    assert "Ligne 1 : « pas-une-adresse » n’est pas une adresse électronique valide." \
+        in response.text
+    assert "Ligne 1 : « 06 80 » n’est pas un numéro de téléphone valide." in response.text
+    assert "n’est pas une adresse http(s)" in response.text
+    assert 'aria-invalid="true"' in response.text
+
+
+def test_duplicate_warning_then_create_anyway(app, client, login_as):
+    login_as("officer")
+    assert client.post_form("/contacts/new", new_contact_form()).status_code == 302
+    again = client.post_form("/contacts/new", new_contact_form(
+        first_name="cecile", last_name="Hermier", phones="0033680556966", emails=""))
+    assert again.status_code == 200
+    assert "Ce contact existe peut-être déjà" in again.text
+    assert "Utiliser le contact existant" in again.text
+    forced = client.post_form("/contacts/new", new_contact_form(
+        phones="0033680556966", emails="", create_anyway="Créer quand même"))
+    assert forced.status_code == 302
+    with app.app_context():
+        assert len(db.session.scalars(select(Contact)).all()) == 2
+
+
+def test_stale_edit_shows_the_conflict_page(app, client, login_as):
+    login_as("officer")
+    location = client.post_form("/contacts/new", new_contact_form()).headers["Location"]
+    contact_id = int(location.rsplit("/", 1)[1])
+    form = client.get(f"/contacts/{contact_id}/edit").text
+    version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+    first = client.post_form(f"/contacts/{contact_id}/edit",
+                             new_contact_form(job_title="Cheffe d'agence", version=version))
+    assert first.status_code == 302
+    second = client.post_form(f"/contacts/{contact_id}/edit",
+                              new_contact_form(job_title="Pigiste", version=version))
+    assert second.status_code == 409
+    assert "Vos modifications" in second.text and "Version actuelle" in second.text
+    assert "Pigiste" in second.text and "Cheffe d&#39;agence" in second.text
+    with app.app_context():
+        assert db.session.get_one(Contact, contact_id).job_title == "Cheffe d'agence"
+    # "save my version over it" re-sends the form with the current version
+    current = re.search(r'name="version" value="(\d+)"', second.text).group(1)
+    assert current == "2"
+    third = client.post_form(f"/contacts/{contact_id}/edit",
+                             new_contact_form(job_title="Pigiste", version=current))
+    assert third.status_code == 302
+    with app.app_context():
+        assert db.session.get_one(Contact, contact_id).job_title == "Pigiste"
+
+
+def test_delete_undo_and_trash(app, client, login_as):
+    login_as("officer")
+    location = client.post_form("/contacts/new", new_contact_form()).headers["Location"]
+    contact_id = int(location.rsplit("/", 1)[1])
+    assert client.get(f"/contacts/{contact_id}/delete").status_code == 405  # no change on GET
+    deleted = client.post_form(f"/contacts/{contact_id}/delete", follow_redirects=True)
+    assert "mis à la corbeille" in deleted.text
+    assert f'action="/contacts/{contact_id}/restore"' in deleted.text
+    assert ">Annuler</button>" in deleted.text
+    assert client.get(f"/contacts/{contact_id}").status_code == 404
+    assert "HERMIER" in client.get("/contacts/trash").text
+    restored = client.post_form(f"/contacts/{contact_id}/restore", follow_redirects=True)
+    assert "restauré" in restored.text
+    assert client.get(f"/contacts/{contact_id}").status_code == 200
+
+
+def test_outlet_edit_conflict_and_delete(app, client, login_as):
+    login_as("manager")
+    location = client.post_form("/outlets/new", {"name": "France Bleu", "kind": "radio"}
+                                ).headers["Location"]
+    outlet_id = int(location.rsplit("/", 1)[1])
+    ok = client.post_form(f"/outlets/{outlet_id}/edit",
+                          {"name": "France Bleu Bourgogne", "kind": "radio", "version": "1"})
+    assert ok.status_code == 302
+    stale = client.post_form(f"/outlets/{outlet_id}/edit",
+                             {"name": "ICI Bourgogne", "kind": "radio", "version": "1"})
+    assert stale.status_code == 409 and "France Bleu Bourgogne" in stale.text
+    client.post_form(f"/outlets/{outlet_id}/delete")
+    assert client.get(f"/outlets/{outlet_id}").status_code == 404
+    assert "France Bleu Bourgogne" in client.get("/outlets/trash").text
+
+
+def test_bulk_tag(app, client, login_as, make_contact):
+    login_as("officer")
+    ids = [make_contact("Un"), make_contact("Deux")]
+    response = client.post_form("/contacts/bulk-tag", {"contact_ids": ids, "beat": "Sport"},
+                                follow_redirects=True)
+    assert "Thématique « Sport » ajoutée à 2 contact(s)." in response.text
+    assert "Un" in client.get("/contacts/?beat=sport").text
+
+
+def test_list_pages_paginate(app, client, login_as):
+    from crm.contacts import demo
+
+    login_as("officer")
+    with app.app_context():
+        demo.generate(120, 60, duplicate_share=0)
+        db.session.commit()
+    first = client.get("/contacts/")
+    assert int(re.search(r"(\d+) résultats", first.text).group(1)) > 50  # private ones hidden
+    assert 'href="/contacts/?page=2"' in first.text and "Suivant" in first.text
+    second = client.get("/contacts/?page=2&sort=-created")
+    assert 'aria-current="page">2</a>' in second.text and "Précédent" in second.text
+    outlets = client.get("/outlets/")
+    assert 'href="/outlets/?page=2"' in outlets.text
+
+
+def test_outlet_search_and_deleted_outlet_leaves_contact_search(app, client, login_as,
+                                                                make_outlet, make_contact):
+    login_as("officer")
+    outlet_id = make_outlet("L'Est Républicain", aliases=["ER"])
+    make_outlet("Le Bien Public", aliases=["LBP"])
+    make_contact("HERMIER", "Cécile", outlet_ids=[outlet_id])
+    listing = client.get("/outlets/?q=republicain")
+    assert "L&#39;Est Républicain" in listing.text and "Le Bien Public" not in listing.text
+    assert "Le Bien Public" in client.get("/outlets/?q=lbp").text
+    assert "Le Bien Public" not in client.get("/outlets/?kind=radio").text
+    assert "HERMIER" in client.get("/contacts/?q=republicain").text
+    client.post_form(f"/outlets/{outlet_id}/delete")
+    assert "HERMIER" not in client.get("/contacts/?q=republicain").text
+    client.post_form(f"/outlets/{outlet_id}/restore")
+    assert "HERMIER" in client.get("/contacts/?q=republicain").text
