@@ -31,6 +31,7 @@ run: $(VENV)/.installed translations
 
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
 test: $(VENV)/.installed-dev translations
+	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
 lint: $(VENV)/.installed-dev
@@ -44,6 +45,7 @@ bench: $(VENV)/.installed-dev translations
 ## messages: refresh the message template and the catalogues after changing texts
 messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
+		--ignore-dirs ".* .venv static" \
 		--sort-output --project Relais -o crm/messages.pot .
 	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching
 

@@ -14,6 +14,8 @@ MESSAGES = {
     403: (_l("Access denied"), _l("Your role does not give access to this page.")),
     404: (_l("Page not found"), _l("This page does not exist, or you do not have access to it.")),
     405: (_l("Method not allowed"), _l("This address does not accept this kind of request.")),
+    410: (_l("Link expired"),
+          _l("This link has expired or has already been used. Ask for a new one if needed.")),
     413: (_l("File too large"), _l("The file or form sent is larger than the allowed size (%(size)s).")),
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
     500: (_l("Something went wrong"),

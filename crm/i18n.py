@@ -27,6 +27,6 @@ def init_app(app: Flask) -> None:
         format_datetime(value, fmt) if value else "")
 
 
-def N_(text: str) -> str:  # noqa: N802 - the usual name for "mark for translation only"
+def N_(text: str) -> str:
     """Mark a message id for extraction; it is translated later, in the reader's locale."""
     return text

@@ -6,6 +6,8 @@ import secrets
 
 from flask import Flask, Response, g, request
 
+SECRET_LINK_ENDPOINTS = {"auth.reset_password"}
+
 
 def csp_nonce() -> str:
     if "csp_nonce" not in g:
@@ -34,7 +36,9 @@ def set_security_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("Referrer-Policy", "same-origin")
+    # Pages reached through a secret link (password reset) never leak it as a referrer.
+    secret_link = request.endpoint in SECRET_LINK_ENDPOINTS
+    headers.setdefault("Referrer-Policy", "no-referrer" if secret_link else "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
     if current_app.config["MODE"] == "production":

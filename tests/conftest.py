@@ -71,7 +71,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     try:
         with admin.connect() as conn:
             conn.execute(text("select 1"))
-    except Exception as exc:  # noqa: BLE001 - any failure means "not reachable"
+    except Exception as exc:
         admin.dispose()
         _unavailable(f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__})")
     schema = f"relais_test_{uuid.uuid4().hex[:10]}"  # parallel runs never meet
@@ -91,6 +91,7 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
 @pytest.fixture
 def app(database_url: str) -> Iterator[Flask]:
     app = make_app(database_url)
+    app.test_client_class = Client
     with app.app_context():
         init_organisations()
         db.session.commit()
@@ -121,7 +122,6 @@ class Client(FlaskClient):
 
 @pytest.fixture
 def client(app: Flask) -> Client:
-    app.test_client_class = Client
     return app.test_client()  # type: ignore[return-value]
 
 
@@ -147,7 +147,7 @@ def make_user(app: Flask):
         with app.app_context():
             organisation = db.session.scalar(
                 select(Organisation).where(Organisation.short_name == org))
-            email = str(kwargs.get("email") or f"{role.value}{next(counter)}@{org_slug(org)}.test")
+            email = str(kwargs.get("email") or f"{role.value}{next(counter)}@{org_slug(org)}.fr")
             user = create_user(None, email=email, full_name=str(kwargs.get("full_name", "Test User")),
                                role=role, organisation=organisation,
                                password=str(kwargs.get("password", PASSWORD)))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from sqlalchemy import Select, delete, select
@@ -82,5 +83,9 @@ def purge_old_events(retention_days: int) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+# The three bodies work on French time: a day in the filters is a day in Paris.
+PARIS = ZoneInfo("Europe/Paris")
+
+
 def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=dt.UTC)
+    return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)

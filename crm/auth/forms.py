@@ -51,10 +51,21 @@ class ChangePasswordForm(NewPasswordMixin, FlaskForm):
 
 
 class PreferencesForm(FlaskForm):
-    locale = SelectField(_l("Interface language"), choices=[SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
-                                                                  SelectChoice("en", "English", render_kw={"lang": "en"})])
+    locale = SelectField(_l("Interface language"), choices=[
+        SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
+        SelectChoice("en", "English", render_kw={"lang": "en"}),
+    ])
 
 
 class LanguageForm(FlaskForm):
     locale = HiddenField(validators=[DataRequired()])
     next = HiddenField()
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("Email address"), validators=[DataRequired(), Length(max=254)],
+                       render_kw={"autocomplete": "username"})
+
+
+class ResetPasswordForm(NewPasswordMixin, FlaskForm):
+    pass

@@ -22,7 +22,7 @@ _hasher = PasswordHasher()
 
 
 def configure(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
-    global _hasher  # noqa: PLW0603
+    global _hasher
     _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
 
 

@@ -2,14 +2,30 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import (Blueprint, current_app, flash, redirect, render_template, request, session,
-                   url_for)
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from crm.auth import services
+from crm.auth import reset, services, throttle
 from crm.auth.access import safe_next
-from crm.auth.forms import ChangePasswordForm, LanguageForm, LoginForm, PreferencesForm
+from crm.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    LanguageForm,
+    LoginForm,
+    PreferencesForm,
+    ResetPasswordForm,
+)
 from crm.auth.passwords import verify_password
 from crm.auth.throttle import ThrottleRules
 from crm.extensions import db
@@ -109,3 +125,39 @@ def language():  # type: ignore[no-untyped-def]
             current_user.locale = form.locale.data
             db.session.commit()
     return redirect(safe_next(form.next.data))
+
+
+RESET_MAX_AGE = 3600  # seconds a reset link stays valid
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+def forgot_password():  # type: ignore[no-untyped-def]
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        account = "reset:" + services.normalise_email(form.email.data)
+        if throttle.retry_after(account, request.remote_addr or "?", _rules()) == 0:
+            throttle.record_failure(account, request.remote_addr or "?")  # counts requests too
+            reset.request_reset(form.email.data, lambda user: url_for(
+                "auth.reset_password", token=reset.make_token(current_app.secret_key, user),
+                _external=True))
+            db.session.commit()
+        # The same answer whether or not the account exists (no account discovery).
+        flash(_("If an account uses this address, a message with a link has been sent to it. "
+                "The link is valid for one hour."), "info")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):  # type: ignore[no-untyped-def]
+    user = reset.user_for_token(current_app.secret_key, token, RESET_MAX_AGE)
+    if user is None:
+        abort(410)
+    form = ResetPasswordForm()
+    form.personal_words = (user.email.split("@")[0], *user.full_name.split())
+    if form.validate_on_submit():
+        reset.reset_password(user, form.new_password.data)
+        db.session.commit()
+        flash(_("Your password has been changed. You can sign in with it now."), "success")
+        return redirect(url_for("auth.login"))
+    return render_template("auth/reset.html", form=form), 422 if form.errors else 200

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from werkzeug.serving import run_simple
 
 from crm.demo.services import demo_password, load_demo
 from crm.extensions import db
@@ -36,10 +37,10 @@ def dev_command(port: int) -> None:
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
-    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])  # noqa: S603
+    worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
     try:
-        app.run(host="127.0.0.1", port=port, use_reloader=False, threaded=True)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     finally:
         worker.terminate()
         worker.wait(timeout=10)

@@ -14,8 +14,8 @@ from sqlalchemy import select
 
 from crm.auth.models import Role, User
 from crm.extensions import db
-from crm.orgs.services import init_organisations
 from crm.orgs.models import Organisation
+from crm.orgs.services import init_organisations
 from crm.users.services import create_user
 
 DEMO_PEOPLE = {

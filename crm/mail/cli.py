@@ -20,7 +20,7 @@ class MaildirHandler:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]  # noqa: N802
+    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{secrets.token_hex(3)}.eml"
         path.write_bytes(envelope.original_content or envelope.content)

@@ -8,6 +8,7 @@ A row left in "sending" by a crash is never re-sent automatically.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import secrets
 import smtplib
@@ -113,10 +114,8 @@ def deliver_pending(settings: SmtpSettings, *, max_attempts: int, limit: int = 2
             _settle(message, report, max_attempts, error)
     finally:
         if conn is not None:
-            try:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
                 conn.quit()
-            except (smtplib.SMTPException, OSError):
-                pass
     return report
 
 

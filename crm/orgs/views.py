@@ -23,33 +23,29 @@ def index():  # type: ignore[no-untyped-def]
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def new():  # type: ignore[no-untyped-def]
-    form = OrganisationForm()
-    if form.validate_on_submit():
-        try:
-            services.create_organisation(current_user, name=form.name.data,
-                                         short_name=form.short_name.data)
-        except services.OrganisationError:
-            form.name.errors.append(_("An organisation already has this name or short name."))
-        else:
-            db.session.commit()
-            flash(_("Organisation created."), "success")
-            return redirect(url_for("orgs.index"))
-    return render_template("orgs/form.html", form=form, org=None), 422 if form.errors else 200
+    return _save(None, OrganisationForm())
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
 def edit(org_id: int):  # type: ignore[no-untyped-def]
     org = db.get_or_404(Organisation, org_id)
-    form = OrganisationForm(obj=org)
+    return _save(org, OrganisationForm(obj=org))
+
+
+def _save(org: Organisation | None, form: OrganisationForm):  # type: ignore[no-untyped-def]
+    """Create (``org`` is None) or rename, then back to the list; the form again on errors."""
     if form.validate_on_submit():
+        names = {"name": form.name.data, "short_name": form.short_name.data}
         try:
-            services.rename_organisation(current_user, org, name=form.name.data,
-                                         short_name=form.short_name.data)
+            if org is None:
+                services.create_organisation(current_user, **names)
+            else:
+                services.rename_organisation(current_user, org, **names)
         except services.OrganisationError:
             form.name.errors.append(_("An organisation already has this name or short name."))
         else:
             db.session.commit()
-            flash(_("Organisation renamed."), "success")
+            flash(_("Organisation created.") if org is None else _("Organisation renamed."), "success")
             return redirect(url_for("orgs.index"))
     return render_template("orgs/form.html", form=form, org=org), 422 if form.errors else 200

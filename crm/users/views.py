@@ -6,8 +6,8 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
-from crm.auth.models import Role, User
 from crm.auth.access import role_required
+from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.users import services

@@ -10,7 +10,6 @@ from alembic import op
 
 import crm.database
 
-
 # revision identifiers, used by Alembic.
 revision = '0001'
 down_revision = None
