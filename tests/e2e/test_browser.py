@@ -55,7 +55,9 @@ def test_mobile_menu_opens_and_signs_out(page: Page, live_server, make_user):
     user = make_user("manager")
     sign_in(page, live_server, user.email)
     page.get_by_role("button", name="Afficher le menu").click()
-    page.get_by_role("button", name="Se déconnecter").click()
+    expect(page.locator("#main-nav.collapse.show")).to_be_visible()  # the opening has ended
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se déconnecter").click()
     expect(page.get_by_role("status")).to_contain_text("Vous êtes déconnecté·e.")
     page.goto(f"{live_server}/")
     expect(page).to_have_url(f"{live_server}/auth/login?next=%2F")
