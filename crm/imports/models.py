@@ -10,6 +10,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
+from crm.contacts.models import Contact
 from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
 from crm.orgs.models import Organisation
@@ -148,3 +149,4 @@ class ContactBlockEntry(db.Model):  # type: ignore[name-defined]
     role: Mapped[str | None] = mapped_column(String(200))
 
     section: Mapped[ContactBlockSection] = relationship(back_populates="entries")
+    contact: Mapped[Contact] = relationship(lazy="joined")
