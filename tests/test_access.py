@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from string import Formatter
+
 import pytest
 from sqlalchemy import func, select
 
 from crm.auth.models import User
 from crm.contacts.models import Visibility
+from crm.contacts.services import ContactData, create_contact
+from crm.dedupe.merging import merge_contacts
+from crm.dedupe.models import DuplicatePair
 from crm.extensions import db
 from crm.imports.models import ContactBlock, SourceKind
 from crm.imports.readers import Table
@@ -86,39 +91,69 @@ ROUTES += [
     ("imports.rejected", "GET", "/imports/{batch}/rejected.csv", {}, SIGNED_IN),
     ("imports.blocks", "GET", "/imports/blocks/", {}, SIGNED_IN),
     ("imports.block", "GET", "/imports/blocks/{block}", {}, SIGNED_IN),
+    ("dedupe.index", "GET", "/duplicates/", {}, SIGNED_IN),
+    ("dedupe.start_scan", "POST", "/duplicates/scan", {}, {**SIGNED_IN, "default": 302}),
+    ("dedupe.show", "GET", "/duplicates/{pair}", {}, SIGNED_IN),
+    ("dedupe.merge", "POST", "/duplicates/{pair}/merge", {"keep": "low"},
+     {**SIGNED_IN, "default": 302}),
+    ("dedupe.not_same", "POST", "/duplicates/{pair}/not-same", {}, {**SIGNED_IN, "default": 302}),
+    ("dedupe.merges", "GET", "/duplicates/merges", {}, SIGNED_IN),
+    ("dedupe.undo", "POST", "/duplicates/merges/{merge}/undo", {}, {**SIGNED_IN, "default": 302}),
 ]
 
 
 @pytest.fixture
 def fresh_records(app, make_user, make_contact, make_outlet):
-    """Make one record of each kind the routes take: another body's user, a shared contact
-    of another body, an outlet, a staged import and a contact block of the AER."""
+    """Make the records a path names (and only those): another body's user, a shared contact
+    of another body, an outlet, a staged import, a contact block, a duplicate pair, a merge."""
     importer = make_user("officer", "AER BFC")
     counter = iter(range(1, 1000))
 
-    def make() -> dict[str, int]:
-        n = next(counter)
-        target = make_user("officer", "Préfecture BFC")
-        contact = make_contact("HERMIER", "Cécile", org="Préfecture BFC")
-        outlet = make_outlet(f"Le Bien Public {n}")
+    def make(path: str) -> dict[str, int]:
+        needed = {name for _text, name, _spec, _conv in Formatter().parse(path) if name}
+        n, found = next(counter), {}
+        if needed & {"target", "org"}:
+            target = make_user("officer", "Préfecture BFC")
+            found.update(target=target.id, org=target.organisation_id)
+        if "contact" in needed:
+            found["contact"] = make_contact("HERMIER", "Cécile", org="Préfecture BFC")
+        if "outlet" in needed:
+            found["outlet"] = make_outlet(f"Le Bien Public {n}")
         with app.app_context():
-            batch = stage_table(db.session.get_one(User, importer.id),
-                                Table(headers=["Nom"], rows=[{"Nom": "POIRIER"}]),
-                                kind=SourceKind.CSV, filename="f.csv", source="test",
-                                visibility=Visibility.SHARED)
-            block = ContactBlock(fingerprint=f"{n:064d}", title="AER BFC")
-            db.session.add(block)
+            user = db.session.get_one(User, importer.id)
+            if "batch" in needed:
+                found["batch"] = stage_table(user, Table(headers=["Nom"], rows=[{"Nom": "X"}]),
+                                             kind=SourceKind.CSV, filename="f.csv", source="t",
+                                             visibility=Visibility.SHARED).id
+            if "block" in needed:
+                block = ContactBlock(fingerprint=f"{n:064d}", title="AER BFC")
+                db.session.add(block)
+                db.session.flush()
+                found["block"] = block.id
+            if needed & {"pair", "merge"}:
+                found.update(_pair_and_merge(user))
             db.session.commit()
-            ids = {"batch": batch.id, "block": block.id}
-        return {"target": target.id, "org": target.organisation_id, "contact": contact,
-                "outlet": outlet, **ids}
+        return found
 
     return make
 
 
+def _pair_and_merge(user: User) -> dict[str, int]:
+    """An open duplicate pair and a merge, both between shared contacts of the AER."""
+    a, b, c, d = (create_contact(user, ContactData(last_name="DUPONT", first_name="Jean",
+                                                   source="test"), organisation_id=user.organisation_id)
+                  for _ in range(4))
+    db.session.flush()
+    pair = DuplicatePair(low_id=a.id, high_id=b.id, score=20.0, evidence=[])
+    db.session.add(pair)
+    merge = merge_contacts(user, c, d, {})
+    db.session.commit()
+    return {"pair": pair.id, "merge": merge.id}
+
+
 @pytest.fixture
 def records(fresh_records) -> dict[str, int]:
-    return fresh_records()
+    return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}")
 
 
 def expected(spec: dict[str, object], role: str) -> object:
@@ -146,8 +181,9 @@ def _clients(app, make_user) -> dict[str, object]:
                          ids=[f"{r[0]}-{r[1]}" for r in ROUTES])
 def test_access_matrix(app, make_user, fresh_records, endpoint, method, path, data, spec):
     """Each role, on a fresh set of records, gets exactly the expected answer."""
+    shared = fresh_records(path) if method == "GET" else None  # reading changes nothing
     for role, client in _clients(app, make_user).items():
-        url = path.format(**fresh_records())
+        url = path.format(**(shared or fresh_records(path)))
         response = client.get(url) if method == "GET" else client.post_form(url, data)
         response.close()
         want = expected(spec, role)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
-from dataclasses import asdict, fields
+from dataclasses import asdict
 from typing import Any
 
 from sqlalchemy import update
@@ -25,6 +25,7 @@ from crm.contacts.services import (
     soft_delete_contact,
     update_contact,
 )
+from crm.contacts.snapshots import from_snapshot, snapshot
 from crm.database import utcnow
 from crm.extensions import db
 from crm.imports.block_store import store_blocks
@@ -133,32 +134,11 @@ def _apply_row(actor: User, batch: ImportBatch, row: ImportRow, mode: ImportMode
     target = _merged(current, incoming, mode)
     if target == current:
         return RowOutcome.SKIPPED
-    row.before = _jsonable(current)
+    row.before = snapshot(current)
     update_contact(actor, existing, target, expected_version=existing.version)
     db.session.flush()
     row.version_after = existing.version
     return RowOutcome.UPDATED
-
-
-def _jsonable(data: ContactData) -> dict[str, Any]:
-    out = asdict(data)
-    out["information_sent_at"] = data.information_sent_at.isoformat() \
-        if data.information_sent_at else None
-    return {k: (v.value if hasattr(v, "value") else v) for k, v in out.items()}
-
-
-def _restored(before: dict[str, Any]) -> ContactData:
-    import datetime as dt
-
-    from crm.contacts.models import LegalBasis
-
-    values = dict(before)
-    values["civility"], values["kind"] = Civility(values["civility"]), ContactKind(values["kind"])
-    values["visibility"] = Visibility(values["visibility"])
-    values["legal_basis"] = LegalBasis(values["legal_basis"])
-    if values.get("information_sent_at"):
-        values["information_sent_at"] = dt.datetime.fromisoformat(values["information_sent_at"])
-    return ContactData(**{f.name: values[f.name] for f in fields(ContactData)})
 
 
 def undo_batch(actor: User, batch: ImportBatch) -> None:
@@ -175,7 +155,7 @@ def undo_batch(actor: User, batch: ImportBatch) -> None:
         if row.outcome is RowOutcome.CREATED:
             soft_delete_contact(actor, contact)
         elif row.before is not None:
-            update_contact(actor, contact, _restored(row.before), expected_version=contact.version)
+            update_contact(actor, contact, from_snapshot(row.before), expected_version=contact.version)
     batch.undone_at = utcnow()
     record(actor, "import.undone", batch, contacts=len(touched))
 

@@ -1,8 +1,9 @@
-"""Import batches with their staged rows, contact blocks of press releases, organisation aliases.
+"""Imports (staged batches and rows), contact blocks of press releases, organisation aliases,
+duplicate pairs, merges and scans.
 
 Revision ID: 0004
 Revises: 0002
-Create Date: 2026-11-27 08:08:31.576748
+Create Date: 2026-11-27 08:29:07.939123
 
 """
 import sqlalchemy as sa
@@ -19,6 +20,17 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('duplicate_scan',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.Column('started_at', crm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', crm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('state', sa.String(length=10), nullable=False),
+    sa.Column('contacts', sa.Integer(), nullable=False),
+    sa.Column('pairs', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_duplicate_scan_organisation_id_organisation')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_scan'))
+    )
     op.create_table('import_batch',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -51,6 +63,48 @@ def upgrade():
     sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_block')),
     sa.UniqueConstraint('fingerprint', name=op.f('uq_contact_block_fingerprint'))
     )
+    op.create_table('contact_merge',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kept_id', sa.Integer(), nullable=False),
+    sa.Column('merged_id', sa.Integer(), nullable=False),
+    sa.Column('kept_before', sa.JSON(), nullable=False),
+    sa.Column('kept_version', sa.Integer(), nullable=False),
+    sa.Column('provenance', sa.JSON(), nullable=False),
+    sa.Column('repointed', sa.JSON(), nullable=False),
+    sa.Column('created_at', crm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.Column('undone_at', crm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['app_user.id'], name=op.f('fk_contact_merge_created_by_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['kept_id'], ['contact.id'], name=op.f('fk_contact_merge_kept_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['merged_id'], ['contact.id'], name=op.f('fk_contact_merge_merged_id_contact'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_contact_merge'))
+    )
+    with op.batch_alter_table('contact_merge', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_contact_merge_kept_id'), ['kept_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_contact_merge_merged_id'), ['merged_id'], unique=False)
+
+    op.create_table('duplicate_pair',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('low_id', sa.Integer(), nullable=False),
+    sa.Column('high_id', sa.Integer(), nullable=False),
+    sa.Column('score', sa.Float(), nullable=False),
+    sa.Column('certain', sa.Boolean(), nullable=False),
+    sa.Column('evidence', sa.JSON(), nullable=False),
+    sa.Column('status', sa.Enum('open', 'merged', 'not_same', name='pair_status', native_enum=False, create_constraint=True, length=10), nullable=False),
+    sa.Column('found_at', crm.database.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('decided_at', crm.database.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint('low_id < high_id', name=op.f('ck_duplicate_pair_ordered')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['app_user.id'], name=op.f('fk_duplicate_pair_decided_by_id_app_user'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['high_id'], ['contact.id'], name=op.f('fk_duplicate_pair_high_id_contact'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['low_id'], ['contact.id'], name=op.f('fk_duplicate_pair_low_id_contact'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_pair')),
+    sa.UniqueConstraint('low_id', 'high_id', name=op.f('uq_duplicate_pair_low_id_high_id'))
+    )
+    with op.batch_alter_table('duplicate_pair', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_duplicate_pair_high_id'), ['high_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_duplicate_pair_low_id'), ['low_id'], unique=False)
+
     op.create_table('import_row',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('batch_id', sa.Integer(), nullable=False),
@@ -117,8 +171,19 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_import_row_contact_id'))
 
     op.drop_table('import_row')
+    with op.batch_alter_table('duplicate_pair', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_duplicate_pair_low_id'))
+        batch_op.drop_index(batch_op.f('ix_duplicate_pair_high_id'))
+
+    op.drop_table('duplicate_pair')
+    with op.batch_alter_table('contact_merge', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_contact_merge_merged_id'))
+        batch_op.drop_index(batch_op.f('ix_contact_merge_kept_id'))
+
+    op.drop_table('contact_merge')
     op.drop_table('contact_block')
     with op.batch_alter_table('import_batch', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_import_batch_organisation_id'))
 
     op.drop_table('import_batch')
+    op.drop_table('duplicate_scan')
