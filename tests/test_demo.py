@@ -3,10 +3,10 @@ from sqlalchemy import func, select
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.demo.press import OUTLETS
-from crm.imports.models import ContactBlock
-from crm.outlets.models import Outlet
 from crm.extensions import db
+from crm.imports.models import ContactBlock
 from crm.orgs.models import Organisation
+from crm.outlets.models import Outlet
 from tests.conftest import login
 
 

@@ -9,8 +9,7 @@ Create Date: 2026-11-27 08:29:07.939123
 import sqlalchemy as sa
 from alembic import op
 
-import crm.database  # noqa: F401  (custom column types)
-
+import crm.database
 
 # revision identifiers, used by Alembic.
 revision = '0004'

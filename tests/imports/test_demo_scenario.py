@@ -7,9 +7,9 @@ import re
 from sqlalchemy import func, select
 
 from crm.contacts.models import Contact
-from crm.demo.press import DATA, load_outlets
 from crm.dedupe.jobs import run_scan
 from crm.dedupe.models import DuplicatePair, ScanRun
+from crm.demo.press import DATA, load_outlets
 from crm.extensions import db
 from tests.conftest import login
 
