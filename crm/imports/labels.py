@@ -2,7 +2,8 @@
 
 from flask_babel import lazy_gettext as _l
 
-STATUSES = {"staged": _l("Awaiting confirmation"), "committed": _l("Imported"),
+STATUSES = {"staged": _l("Awaiting confirmation"), "queued": _l("Being imported"),
+            "committed": _l("Imported"),
             "undone": _l("Undone")}
 DECISIONS = {"new": _l("New contact"), "existing": _l("Already known"),
              "repeated": _l("Repeated in the file"), "invalid": _l("Rejected")}

@@ -26,6 +26,7 @@ class SourceKind(enum.StrEnum):
 
 class BatchStatus(enum.StrEnum):
     STAGED = "staged"
+    QUEUED = "queued"  # confirmed; the worker is importing it
     COMMITTED = "committed"
     UNDONE = "undone"
 

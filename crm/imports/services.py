@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
@@ -96,15 +97,28 @@ def _merged(current: ContactData, incoming: ContactData, mode: ImportMode) -> Co
     return ContactData(**merged)
 
 
-def commit_batch(actor: User, batch: ImportBatch, mode: ImportMode) -> dict[str, int]:
-    """Apply the staged rows; flushes, the caller commits once. Returns the counts."""
-    _claim(batch, BatchStatus.STAGED, BatchStatus.COMMITTED)
+def queue_batch(batch: ImportBatch, mode: ImportMode) -> None:
+    """Confirm a large batch for the worker (staged → queued); the caller commits."""
+    _claim(batch, BatchStatus.STAGED, BatchStatus.QUEUED)
+    batch.mode = mode
+
+
+def commit_batch(actor: User, batch: ImportBatch, mode: ImportMode, *,
+                 queued: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Apply the staged (or ``queued``) rows; flushes, the caller commits once.
+
+    ``progress(done, total)`` is called every 100 rows. Returns the counts.
+    """
+    _claim(batch, BatchStatus.QUEUED if queued else BatchStatus.STAGED, BatchStatus.COMMITTED)
     outlets = outlet_index()
     contacts: dict[int, int] = {}  # row number → contact id, for the blocks
-    for row in batch.rows:
+    for done, row in enumerate(batch.rows, start=1):
         row.outcome = _apply_row(actor, batch, row, mode, outlets)
         if row.contact_id:
             contacts[row.number] = row.contact_id
+        if progress is not None and (done % 100 == 0 or done == len(batch.rows)):
+            progress(done, len(batch.rows))
     if batch.source_kind is SourceKind.TEXT:
         store_blocks(actor, batch, contacts)
     counts = {o.value: sum(r.outcome is o for r in batch.rows) for o in RowOutcome}

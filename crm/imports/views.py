@@ -7,9 +7,10 @@ from sqlalchemy import select
 
 from crm.contacts.models import Visibility
 from crm.extensions import db
-from crm.imports import services, staging
+from crm.imports import jobs, services, staging
 from crm.imports.errors import FileTooLarge, ImportRefused, UnsafeArchive, UnsupportedFile
 from crm.imports.forms import CommitForm, ConfirmForm, UploadForm, mapping_form
+from crm.imports.jobs import import_job
 from crm.imports.labels import DECISIONS, EVIDENCE, OUTCOMES, STATUSES, label, problem_labels
 from crm.imports.models import BatchStatus, ContactBlock, ImportBatch, ImportMode, SourceKind
 from crm.imports.uploads import read_upload
@@ -136,6 +137,8 @@ def remap(batch_id: int):  # type: ignore[no-untyped-def]
 def commit(batch_id: int):  # type: ignore[no-untyped-def]
     batch = get_batch_or_404(batch_id)
     form = CommitForm()
+    if form.validate_on_submit() and len(batch.rows) > current_app.config["IMPORT_INLINE_ROWS"]:
+        return _queue(batch, ImportMode(form.mode.data))
     if form.validate_on_submit():
         try:
             counts = services.commit_batch(current_user, batch, ImportMode(form.mode.data))
@@ -147,6 +150,29 @@ def commit(batch_id: int):  # type: ignore[no-untyped-def]
             flash(_("Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped, "
                     "%(rejected)d rejected.", **counts), "success")
     return redirect(url_for("imports.show", batch_id=batch.id))
+
+
+def _queue(batch: ImportBatch, mode: ImportMode):  # type: ignore[no-untyped-def]
+    try:
+        services.queue_batch(batch, mode)
+    except services.ImportStateError:
+        db.session.rollback()
+        flash(_("This import has already been carried out."), "warning")
+    else:
+        db.session.commit()
+        import_job(batch.id, current_user.id)
+        flash(_("The import goes on in the background; this page shows its progress."), "info")
+    return redirect(url_for("imports.show", batch_id=batch.id))
+
+
+@bp.get("/<int:batch_id>/progress")
+@login_required
+def progress(batch_id: int):  # type: ignore[no-untyped-def]
+    """The progress bar alone, polled by the page while the worker imports."""
+    batch = get_batch_or_404(batch_id)
+    if batch.status is not BatchStatus.QUEUED:
+        return "", 200, {"HX-Refresh": "true"}
+    return render_template("imports/_progress.html", batch=batch, done=jobs.progress(batch.id))
 
 
 @bp.post("/<int:batch_id>/undo")

@@ -37,7 +37,7 @@ def upgrade():
     sa.Column('created_at', crm.database.UTCDateTime(timezone=True), nullable=False),
     sa.Column('source_kind', sa.Enum('csv', 'xlsx', 'vcard', 'text', name='source_kind', native_enum=False, create_constraint=True, length=10), nullable=False),
     sa.Column('filename', sa.String(length=255), nullable=False),
-    sa.Column('status', sa.Enum('staged', 'committed', 'undone', name='batch_status', native_enum=False, create_constraint=True, length=10), nullable=False),
+    sa.Column('status', sa.Enum('staged', 'queued', 'committed', 'undone', name='batch_status', native_enum=False, create_constraint=True, length=10), nullable=False),
     sa.Column('mode', sa.Enum('skip', 'update', 'fill', name='import_mode', native_enum=False, create_constraint=True, length=10), nullable=True),
     sa.Column('settings', sa.JSON(), nullable=False),
     sa.Column('report', sa.JSON(), nullable=False),

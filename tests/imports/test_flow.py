@@ -190,3 +190,32 @@ def test_another_bodys_batch_is_not_found(app, client, login_as, make_user):
     assert other.post_form(f"/imports/{number}/commit", {"mode": "skip"}).status_code == 404
     assert other.post_form(f"/imports/{number}/undo").status_code == 404
     assert count(app, ImportBatch) == 1
+
+
+def test_a_large_import_runs_in_the_worker_with_progress(app, client, login_as):
+    from crm.imports.jobs import run_import
+    from crm.jobs import huey
+
+    app.config["IMPORT_INLINE_ROWS"] = 1
+    login_as("officer")
+    number = batch_id(upload(client, CSV_CP1252, "presse.csv"))
+    huey.flush()
+    client.post_form(f"/imports/{number}/commit", {"mode": "skip"})
+    assert [t.name for t in huey.pending()] == ["import_job"]
+    page = client.get(f"/imports/{number}").text
+    assert "En cours d&#39;import" in page and 'hx-trigger="every 2s"' in page
+    assert count(app, Contact) == 0
+    with app.app_context():
+        user_id = db.session.get_one(ImportBatch, number).created_by_id
+        run_import(number, user_id)
+    huey.flush()
+    assert count(app, Contact) == 2
+    assert client.get(f"/imports/{number}/progress").headers["HX-Refresh"] == "true"
+
+
+def test_the_worker_knows_every_task(app):
+    from crm.jobs import huey, load_tasks
+
+    load_tasks()
+    names = {name.rsplit(".", 1)[-1] for name in huey._registry._registry}
+    assert {"deliver_outbox", "scan_job", "import_job", "nightly_housekeeping"} <= names
