@@ -58,6 +58,8 @@ def periodic_task(schedule: Any) -> Callable[[Callable[..., Any]], Any]:
 
 def load_tasks() -> None:
     """Import every module that defines tasks, so that the worker knows them."""
+    import crm.dedupe.jobs
+    import crm.imports.jobs
     import crm.mail.jobs
     import crm.maintenance  # noqa: F401
 

@@ -26,6 +26,8 @@ from crm.orgs.models import Organisation
 from crm.orgs.services import init_organisations
 from crm.users.services import create_user
 
+pytest_plugins = ["tests.factories"]
+
 IN_CI = os.environ.get("CI", "").lower() == "true"
 POSTGRES_URL = os.environ.get(
     "CRM_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"

@@ -7,9 +7,12 @@ from pathlib import Path
 import click
 from flask import current_app
 from flask.cli import AppGroup, with_appcontext
+from sqlalchemy import select
 from werkzeug.serving import run_simple
 
-from crm.demo.services import demo_password, load_demo
+from crm.auth.models import Role, User
+from crm.demo import press
+from crm.demo.services import demo_email, demo_password, load_demo
 from crm.extensions import db
 
 demo_cli = AppGroup("demo", help="Demo data for a local try-out.")
@@ -20,8 +23,16 @@ def load() -> None:
     """Load the demo data (idempotent) and print how to sign in."""
     password = demo_password(Path(current_app.instance_path))
     accounts, created = load_demo(password)
+    outlets = press.load_outlets()
+    manager = db.session.scalar(select(User).where(User.email == demo_email(
+        Role.MANAGER, "Région BFC")))
+    imported = manager is not None and press.import_release(manager)
     db.session.commit()
-    click.echo(f"Demo data: {created} account(s) created, {len(accounts)} in all.")
+    click.echo(f"Demo data: {created} account(s) created, {len(accounts)} in all; "
+               f"{outlets} outlet(s) created; press release "
+               f"{'imported' if imported else 'already imported'}.")
+    click.echo("Contact files to try the import with: " + ", ".join(
+        str(press.DATA / name) for name in press.DEMO_FILES))
     click.echo("Sign in at http://127.0.0.1:5000 with one of:")
     for account in accounts:
         click.echo(f"  {account.email:<32} {account.role.value:<8} {account.organisation}")

@@ -1,10 +1,18 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     short_name = StringField(_l("Short name"), validators=[DataRequired(), Length(max=40)],
                              description=_l("Used in lists and signatures, e.g. “AER BFC”."))
+    aliases = TextAreaField(
+        _l("Other names"), validators=[Optional(), Length(max=2000)],
+        description=_l("One per line: how press releases name the organisation "
+                       "(e.g. “Préfecture de Région”)."))
+
+    def alias_list(self) -> list[str]:
+        lines = (self.aliases.data or "").splitlines()
+        return list(dict.fromkeys(line.strip() for line in lines if line.strip()))

@@ -11,9 +11,12 @@ from crm.orgs.models import Organisation
 
 # The three bodies Relais was built for, created by `flask orgs init`.
 FOUNDING_ORGANISATIONS = (
-    ("Agence Économique Régionale de Bourgogne-Franche-Comté", "AER BFC"),
-    ("Région Bourgogne-Franche-Comté", "Région BFC"),
-    ("Préfecture de la région Bourgogne-Franche-Comté", "Préfecture BFC"),
+    ("Agence Économique Régionale de Bourgogne-Franche-Comté", "AER BFC",
+     ["AER", "Agence économique régionale"]),
+    ("Région Bourgogne-Franche-Comté", "Région BFC",
+     ["Conseil régional de Bourgogne-Franche-Comté", "Conseil régional"]),
+    ("Préfecture de la région Bourgogne-Franche-Comté", "Préfecture BFC",
+     ["Préfecture de Région", "Préfecture de la Côte-d'Or", "Préfecture"]),
 )
 
 
@@ -24,10 +27,12 @@ class OrganisationError(ValueError):
 def init_organisations() -> list[Organisation]:
     """Create the founding organisations that are missing; returns those created."""
     created = []
-    for name, short_name in FOUNDING_ORGANISATIONS:
+    for name, short_name, aliases in FOUNDING_ORGANISATIONS:
         exists = db.session.scalar(select(Organisation).where(Organisation.short_name == short_name))
+        if exists is not None and not exists.aliases:
+            exists.aliases = aliases  # databases created before aliases existed
         if exists is None:
-            org = Organisation(name=name, short_name=short_name)
+            org = Organisation(name=name, short_name=short_name, aliases=aliases)
             db.session.add(org)
             created.append(org)
     db.session.flush()
@@ -46,18 +51,20 @@ def _name_taken(name: str, short_name: str, except_id: int | None) -> bool:
     return bool(db.session.scalar(stmt))
 
 
-def create_organisation(actor: User, *, name: str, short_name: str) -> Organisation:
+def create_organisation(actor: User, *, name: str, short_name: str,
+                        aliases: list[str] | None = None) -> Organisation:
     name, short_name = name.strip(), short_name.strip()
     if _name_taken(name, short_name, None):
         raise OrganisationError("name_taken")
-    org = Organisation(name=name, short_name=short_name)
+    org = Organisation(name=name, short_name=short_name, aliases=aliases or [])
     db.session.add(org)
     db.session.flush()
     record(actor, "organisation.created", org, name=name)
     return org
 
 
-def rename_organisation(actor: User, org: Organisation, *, name: str, short_name: str) -> None:
+def rename_organisation(actor: User, org: Organisation, *, name: str, short_name: str,
+                        aliases: list[str] | None = None) -> None:
     name, short_name = name.strip(), short_name.strip()
     if _name_taken(name, short_name, org.id):
         raise OrganisationError("name_taken")
@@ -65,6 +72,9 @@ def rename_organisation(actor: User, org: Organisation, *, name: str, short_name
         record(actor, "organisation.renamed", org, old=[org.name, org.short_name],
                new=[name, short_name])
         org.name, org.short_name = name, short_name
+    if aliases is not None and aliases != (org.aliases or []):
+        record(actor, "organisation.aliases_changed", org, old=org.aliases or [], new=aliases)
+        org.aliases = aliases
 
 
 def list_organisations() -> list[tuple[Organisation, int]]:

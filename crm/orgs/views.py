@@ -30,13 +30,15 @@ def new():  # type: ignore[no-untyped-def]
 @role_required(Role.ADMIN)
 def edit(org_id: int):  # type: ignore[no-untyped-def]
     org = db.get_or_404(Organisation, org_id)
-    return _save(org, OrganisationForm(obj=org))
+    return _save(org, OrganisationForm(name=org.name, short_name=org.short_name,
+                                       aliases="\n".join(org.aliases or [])))
 
 
 def _save(org: Organisation | None, form: OrganisationForm):  # type: ignore[no-untyped-def]
     """Create (``org`` is None) or rename, then back to the list; the form again on errors."""
     if form.validate_on_submit():
-        names = {"name": form.name.data, "short_name": form.short_name.data}
+        names = {"name": form.name.data, "short_name": form.short_name.data,
+                 "aliases": form.alias_list()}
         try:
             if org is None:
                 services.create_organisation(current_user, **names)

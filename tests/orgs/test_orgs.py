@@ -10,7 +10,7 @@ def test_initial_data_creates_the_three_bodies_once(app):
     with app.app_context():
         assert init_organisations() == []  # the app fixture already ran it
         names = set(db.session.scalars(select(Organisation.short_name)))
-    assert names == {short for _name, short in FOUNDING_ORGANISATIONS}
+    assert names == {short for _name, short, _aliases in FOUNDING_ORGANISATIONS}
 
 
 def test_admin_adds_and_renames_an_organisation(app, client, login_as):

@@ -1,0 +1,26 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectChoice
+
+from crm.dedupe.merging import CHOOSABLE
+
+LABELS = {"civility": _l("Civility"), "first_name": _l("First name"),
+          "last_name": _l("Last name"), "kind": _l("Kind"), "job_title": _l("Job title"),
+          "area": _l("Area"), "notes": _l("Notes"), "visibility": _l("Visibility")}
+
+
+class MergeForm(FlaskForm):
+    keep = RadioField(_l("Contact to keep"), default="low",
+                      choices=[SelectChoice("low", _l("Left")), SelectChoice("high", _l("Right"))])
+
+
+def merge_form() -> MergeForm:
+    """The merge form with one left/right choice per field that holds a single value."""
+
+    class Form(MergeForm):
+        pass
+
+    for name in CHOOSABLE:
+        setattr(Form, f"f_{name}", RadioField(LABELS[name], default="low", choices=[
+            SelectChoice("low", _l("Left")), SelectChoice("high", _l("Right"))]))
+    return Form()

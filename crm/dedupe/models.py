@@ -1,0 +1,78 @@
+"""Duplicate pairs found by a scan (with the reviewer's verdict) and reversible merges."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.auth.models import User
+from crm.contacts.models import Contact
+from crm.database import UTCDateTime, utcnow
+from crm.extensions import db
+from crm.outlets.models import str_enum
+
+
+class PairStatus(enum.StrEnum):
+    OPEN = "open"  # awaiting review
+    MERGED = "merged"
+    NOT_SAME = "not_same"  # a reviewer said so: never proposed again
+
+
+class DuplicatePair(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "duplicate_pair"
+    __table_args__ = (UniqueConstraint("low_id", "high_id"),
+                      CheckConstraint("low_id < high_id", name="ordered"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    low_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    high_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    certain: Mapped[bool] = mapped_column(default=False)
+    evidence: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    status: Mapped[PairStatus] = mapped_column(str_enum(PairStatus, "pair_status", 10),
+                                               default=PairStatus.OPEN)
+    found_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+
+    low: Mapped[Contact] = relationship(foreign_keys=[low_id], lazy="joined")
+    high: Mapped[Contact] = relationship(foreign_keys=[high_id], lazy="joined")
+
+
+class ContactMerge(db.Model):  # type: ignore[name-defined]
+    """One merge: what both contacts were, and every row re-pointed, so it can be undone."""
+
+    __tablename__ = "contact_merge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
+    kept_before: Mapped[dict[str, Any]] = mapped_column(JSON)
+    kept_version: Mapped[int]
+    provenance: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    repointed: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    created_by: Mapped[User | None] = relationship(lazy="joined")
+    kept: Mapped[Contact] = relationship(foreign_keys=[kept_id], lazy="joined")
+    merged: Mapped[Contact] = relationship(foreign_keys=[merged_id], lazy="joined")
+
+
+class ScanRun(db.Model):  # type: ignore[name-defined]
+    """A whole-file scan run by the worker; its counters are the progress the page shows."""
+
+    __tablename__ = "duplicate_scan"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    state: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, done, failed
+    contacts: Mapped[int] = mapped_column(default=0)
+    pairs: Mapped[int] = mapped_column(default=0)

@@ -1,0 +1,98 @@
+"""Scan the contacts a body can see for duplicates and keep the pairs for review.
+
+The engine (``crm.dedupe.engine``) works on plain dicts; this module feeds it the visible
+contacts, never counts outlets' newsroom addresses or switchboards as evidence, skips the
+pairs a reviewer marked "not the same person", and upserts the pairs it proposes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from crm.auth.models import User
+from crm.contacts.models import Contact
+from crm.contacts.services import visible_contacts
+from crm.database import utcnow
+from crm.dedupe.engine import CERTAIN, ScoredPair, build_index, find_duplicates, lookup
+from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
+from crm.dedupe.spec import contact_spec
+from crm.extensions import db
+from crm.outlets.models import Outlet
+
+
+def contact_record(contact: Contact) -> dict[str, Any]:
+    return {"id": contact.id, "first_name": contact.first_name, "last_name": contact.last_name,
+            "emails": [e.email for e in contact.emails], "phones": [p.e164 for p in contact.phones],
+            "outlets": [o.name for o in contact.outlets]}
+
+
+def _records(user: User) -> list[dict[str, Any]]:
+    stmt = visible_contacts(user).options(selectinload(Contact.emails),
+                                          selectinload(Contact.phones),
+                                          selectinload(Contact.outlets))
+    return [contact_record(c) for c in db.session.scalars(stmt)]
+
+
+def _shared_values() -> frozenset[str]:
+    rows = db.session.execute(select(Outlet.newsroom_email, Outlet.switchboard_phone))
+    return frozenset(v for row in rows for v in row if v)
+
+
+def _not_same() -> set[frozenset[Hashable]]:
+    rows = db.session.execute(select(DuplicatePair.low_id, DuplicatePair.high_id)
+                              .where(DuplicatePair.status == PairStatus.NOT_SAME))
+    return {frozenset(row) for row in rows}
+
+
+def scan(user: User, run: ScanRun) -> int:
+    """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes."""
+    records = _records(user)
+    run.state, run.contacts = "running", len(records)
+    result = find_duplicates(records, contact_spec(shared_values=_shared_values()),
+                             known_decisions=_not_same())
+    for pair in result.pairs:
+        _upsert(pair)
+    run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
+    return len(result.pairs)
+
+
+def _upsert(pair: ScoredPair) -> None:
+    low, high = sorted((int(pair.left), int(pair.right)))  # type: ignore[call-overload]
+    row = db.session.scalar(select(DuplicatePair).where(DuplicatePair.low_id == low,
+                                                        DuplicatePair.high_id == high))
+    evidence = [{"field": e.field, "label": e.label, "weight": round(e.weight, 1)}
+                for e in pair.evidence]
+    if row is None:
+        db.session.add(DuplicatePair(low_id=low, high_id=high, score=pair.score,
+                                     certain=pair.decision == CERTAIN, evidence=evidence))
+    elif row.status is PairStatus.OPEN:
+        row.score, row.certain, row.evidence = pair.score, pair.decision == CERTAIN, evidence
+
+
+def likely_duplicates(user: User, record: dict[str, Any], limit: int = 5) -> list[ScoredPair]:
+    """Single-record lookup (the create form's warning) against the visible contacts."""
+    records = _records(user)
+    if not records:
+        return []
+    index = build_index(records, contact_spec(shared_values=_shared_values()))
+    return lookup(record, index, limit=limit, known_decisions=_not_same())
+
+
+def review_queue(user: User):  # type: ignore[no-untyped-def]
+    """Open pairs whose two contacts the user can see, best score first (a statement)."""
+    visible = visible_contacts(user).with_only_columns(Contact.id)
+    return (select(DuplicatePair)
+            .where(DuplicatePair.status == PairStatus.OPEN,
+                   DuplicatePair.low_id.in_(visible), DuplicatePair.high_id.in_(visible))
+            .order_by(DuplicatePair.certain.desc(), DuplicatePair.score.desc()))
+
+
+def mark_not_same(user: User, pair: DuplicatePair) -> None:
+    from crm.audit.services import record
+
+    pair.status, pair.decided_at, pair.decided_by_id = PairStatus.NOT_SAME, utcnow(), user.id
+    record(user, "duplicate.not_same", pair, contacts=[pair.low_id, pair.high_id])

@@ -1,0 +1,118 @@
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from crm.contacts.models import Contact
+from crm.contacts.services import ConflictError, contact_data, visible_contacts
+from crm.dedupe import merging, services
+from crm.dedupe.forms import LABELS, merge_form
+from crm.dedupe.jobs import scan_job
+from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun
+from crm.extensions import db
+from crm.imports.forms import ConfirmForm
+
+bp = Blueprint("dedupe", __name__)
+
+
+def get_pair_or_404(pair_id: int) -> DuplicatePair:
+    return db.first_or_404(services.review_queue(current_user).where(DuplicatePair.id == pair_id))
+
+
+def _visible_ids():  # type: ignore[no-untyped-def]
+    return visible_contacts(current_user).with_only_columns(Contact.id)
+
+
+def get_merge_or_404(merge_id: int) -> ContactMerge:
+    """A merge whose kept contact the user can see."""
+    return db.first_or_404(select(ContactMerge).where(ContactMerge.id == merge_id,
+                                                      ContactMerge.kept_id.in_(_visible_ids())))
+
+
+@bp.get("/")
+@login_required
+def index():  # type: ignore[no-untyped-def]
+    page = db.paginate(services.review_queue(current_user), per_page=50, error_out=False)
+    run = db.session.scalar(select(ScanRun).where(
+        ScanRun.organisation_id == current_user.organisation_id).order_by(ScanRun.id.desc()))
+    return render_template("dedupe/index.html", page=page, run=run, form=ConfirmForm())
+
+
+@bp.post("/scan")
+@login_required
+def start_scan():  # type: ignore[no-untyped-def]
+    if ConfirmForm().validate_on_submit():
+        run = ScanRun(organisation_id=current_user.organisation_id)
+        db.session.add(run)
+        db.session.commit()
+        scan_job(run.id, current_user.id)
+        flash(_("The search for duplicates has started; this page shows its progress."), "info")
+    return redirect(url_for("dedupe.index"))
+
+
+@bp.get("/<int:pair_id>")
+@login_required
+def show(pair_id: int):  # type: ignore[no-untyped-def]
+    pair = get_pair_or_404(pair_id)
+    return render_template("dedupe/show.html", pair=pair, form=merge_form(), labels=LABELS,
+                           left=contact_data(pair.low), right=contact_data(pair.high),
+                           confirm=ConfirmForm())
+
+
+@bp.post("/<int:pair_id>/merge")
+@login_required
+def merge(pair_id: int):  # type: ignore[no-untyped-def]
+    pair = get_pair_or_404(pair_id)
+    form = merge_form()
+    if form.validate_on_submit():
+        kept, other = (pair.low, pair.high) if form.keep.data == "low" else (pair.high, pair.low)
+        chosen = {name: ("kept" if getattr(form, f"f_{name}").data == form.keep.data else "merged")
+                  for name in LABELS}
+        try:
+            done = merging.merge_contacts(current_user, kept, other, chosen)
+        except ConflictError:
+            db.session.rollback()
+            flash(_("One of the contacts changed meanwhile: check again before merging."), "danger")
+            return redirect(url_for("dedupe.show", pair_id=pair.id))
+        db.session.commit()
+        flash(_("Contacts merged. You can undo the merge from the list of merges."), "success")
+        return redirect(url_for("contacts.show", contact_id=done.kept_id))
+    return redirect(url_for("dedupe.show", pair_id=pair.id))
+
+
+@bp.post("/<int:pair_id>/not-same")
+@login_required
+def not_same(pair_id: int):  # type: ignore[no-untyped-def]
+    pair = get_pair_or_404(pair_id)
+    if ConfirmForm().validate_on_submit():
+        services.mark_not_same(current_user, pair)
+        db.session.commit()
+        flash(_("Noted: these two contacts will not be proposed again."), "success")
+    return redirect(url_for("dedupe.index"))
+
+
+@bp.get("/merges")
+@login_required
+def merges():  # type: ignore[no-untyped-def]
+    found = db.session.scalars(select(ContactMerge).where(
+        ContactMerge.kept_id.in_(_visible_ids())).order_by(ContactMerge.id.desc()).limit(200))
+    return render_template("dedupe/merges.html", merges=found.all(), form=ConfirmForm())
+
+
+@bp.post("/merges/<int:merge_id>/undo")
+@login_required
+def undo(merge_id: int):  # type: ignore[no-untyped-def]
+    merge = get_merge_or_404(merge_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            merging.undo_merge(current_user, merge)
+        except merging.MergeBlocked:
+            db.session.rollback()
+            flash(_("This merge cannot be undone: the kept contact changed since, or it was "
+                    "already undone."), "danger")
+        else:
+            db.session.commit()
+            flash(_("Merge undone: both contacts are back as they were."), "success")
+    return redirect(url_for("dedupe.merges"))

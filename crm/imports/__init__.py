@@ -1,0 +1,1 @@
+"""Imports: contact files and press releases, staged, previewed, committed, undoable."""

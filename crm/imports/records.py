@@ -1,0 +1,138 @@
+"""From one imported row (header → text) to candidate contact values. Pure: no Flask, no DB.
+
+``build_record(row, mapping)`` returns the normalised values a contact would get, and the
+problems found, as codes with the offending value (the pages translate them). Columns that
+hold private postal data (address, city, postcode) are ignored on purpose: a press file
+needs none (RGPD minimisation).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm.contacts.normalise import (
+    InvalidEmail,
+    InvalidPhone,
+    fold,
+    is_web_url,
+    name_key,
+    normalise_email,
+    parse_phone,
+)
+from crm.imports.people import parse_name
+
+AREAS = {"21": "21", "25": "25", "39": "39", "58": "58", "70": "70", "71": "71", "89": "89",
+         "90": "90", "cote d or": "21", "doubs": "25", "jura": "39", "nievre": "58",
+         "haute saone": "70", "saone et loire": "71", "yonne": "89",
+         "territoire de belfort": "90", "national": "national", "france": "national"}
+CIVILITIES = {"m": "mr", "mr": "mr", "monsieur": "mr", "mme": "mrs", "madame": "mrs",
+              "mlle": "mrs", "mademoiselle": "mrs", "mrs": "mrs", "ms": "mrs"}
+IGNORED_FIELDS = frozenset({"address", "city", "postcode"})
+_LIST_SEPARATORS = re.compile(r"\s*[,;/\n]\s*")
+
+
+@dataclass
+class Problem:
+    code: str  # missing_name, invalid_email, invalid_phone, unknown_area, unreadable_row
+    value: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "value": self.value}
+
+
+@dataclass
+class Record:
+    values: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return name_key(self.values.get("first_name"), self.values.get("last_name"))
+
+
+def _split(text: str) -> list[str]:
+    return [part for part in _LIST_SEPARATORS.split(text.strip()) if part]
+
+
+def _cells(row: dict[str, str], mapping: dict[str, str | None]) -> dict[str, list[str]]:
+    cells: dict[str, list[str]] = {}
+    for header, target in mapping.items():
+        value = (row.get(header) or "").strip()
+        if target and value and target not in IGNORED_FIELDS:
+            cells.setdefault(target, []).append(value)
+    return cells
+
+
+def _names(cells: dict[str, list[str]], email: str | None) -> tuple[str, str]:
+    first = " ".join(cells.get("first_name", []))
+    last = " ".join(cells.get("last_name", []))
+    if not last and cells.get("full_name"):
+        full = " ".join(cells["full_name"])
+        parsed = parse_name(full, email)
+        first, last = parsed if parsed else ("", full)
+    return first, last
+
+
+def _emails(cells: dict[str, list[str]], problems: list[Problem]) -> list[str]:
+    found: list[str] = []
+    for raw in (part for cell in cells.get("email", []) for part in _split(cell)):
+        try:
+            found.append(normalise_email(raw))
+        except InvalidEmail:
+            problems.append(Problem("invalid_email", raw))
+    return list(dict.fromkeys(found))
+
+
+def _phones(cells: dict[str, list[str]], problems: list[Problem]) -> list[str]:
+    found: list[str] = []
+    for raw in (*cells.get("mobile", []), *cells.get("phone", [])):
+        for part in re.split(r"\s*[;/\n]\s*", raw):
+            if not part:
+                continue
+            try:
+                found.append(parse_phone(part).e164)
+            except InvalidPhone:
+                problems.append(Problem("invalid_phone", part))
+    return list(dict.fromkeys(found))
+
+
+def _area(cells: dict[str, list[str]], problems: list[Problem]) -> str | None:
+    for raw in cells.get("area", []):
+        code = AREAS.get(fold(raw).strip())
+        if code:
+            return code
+        problems.append(Problem("unknown_area", raw))
+    return None
+
+
+def build_record(row: dict[str, str], mapping: dict[str, str | None]) -> Record:
+    """The candidate contact values of ``row`` read through ``mapping`` (header → field)."""
+    cells = _cells(row, mapping)
+    problems: list[Problem] = []
+    emails = _emails(cells, problems)
+    first, last = _names(cells, emails[0] if emails else None)
+    if not last:
+        problems.append(Problem("missing_name"))
+    civility = CIVILITIES.get(fold(" ".join(cells.get("civility", []))).strip(), "none")
+    links = [w for w in cells.get("website", []) if is_web_url(w)]
+    values = {
+        "civility": civility, "first_name": first, "last_name": last, "emails": emails,
+        "phones": _phones(cells, problems), "outlet": " ".join(cells.get("outlet", [])[:1]),
+        "job_title": " ".join(cells.get("role", [])) or None,
+        "beats": [b for cell in cells.get("beat", []) for b in _split(cell)],
+        "area": _area(cells, problems), "social_links": links,
+        "notes": "\n".join(cells.get("note", [])) or None,
+    }
+    return Record(values=values, problems=problems)
+
+
+def identity_keys(values: dict[str, Any]) -> list[str]:
+    """Keys under which two rows of one file are the same person: emails, phones, name."""
+    keys = [f"email:{e}" for e in values.get("emails", [])]
+    keys += [f"phone:{p}" for p in values.get("phones", [])]
+    key = name_key(values.get("first_name"), values.get("last_name"))
+    if key and values.get("first_name"):
+        keys.append(f"name:{key}|{fold(values.get('outlet') or '')}")
+    return keys

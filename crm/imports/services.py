@@ -1,0 +1,203 @@
+"""Commit a staged batch in one transaction, report on it, and undo it.
+
+Re-imports never clear a privacy state: the opt-outs, the bounce flag and the legal basis
+of an existing contact are kept whatever the file says, in every mode. Undo removes the
+contacts the batch created (to the trash) and restores the fields it updated, but only
+while nobody changed those contacts since (their version is the one the import left).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Any
+
+from sqlalchemy import update
+
+from crm.audit.services import record
+from crm.auth.models import User
+from crm.contacts.models import Civility, Contact, ContactKind, Visibility
+from crm.contacts.services import (
+    ContactData,
+    contact_data,
+    create_contact,
+    soft_delete_contact,
+    update_contact,
+)
+from crm.contacts.snapshots import from_snapshot, snapshot
+from crm.database import utcnow
+from crm.extensions import db
+from crm.imports.block_store import store_blocks
+from crm.imports.models import (
+    BatchStatus,
+    ImportBatch,
+    ImportMode,
+    ImportRow,
+    RowDecision,
+    RowOutcome,
+    SourceKind,
+)
+from crm.imports.staging import outlet_index
+
+IDENTITY = ("civility", "first_name", "last_name", "job_title", "area", "notes")
+LISTS = ("emails", "phones", "beats", "social_links", "outlet_ids")
+
+
+class ImportStateError(RuntimeError):
+    """The batch is not in the state the action needs (double click, second tab...)."""
+
+
+class UndoBlocked(RuntimeError):
+    def __init__(self, contact_ids: list[int]) -> None:
+        super().__init__(f"changed since the import: {contact_ids}")
+        self.contact_ids = contact_ids
+
+
+def _claim(batch: ImportBatch, before: BatchStatus, after: BatchStatus) -> None:
+    """Move the batch from ``before`` to ``after`` atomically, or refuse."""
+    result = db.session.execute(update(ImportBatch).where(
+        ImportBatch.id == batch.id, ImportBatch.status == before).values(status=after))
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ImportStateError(batch.status.value)
+    db.session.refresh(batch)
+
+
+def _data(values: dict[str, Any], batch: ImportBatch, outlets: dict[str, int]) -> ContactData:
+    from crm.contacts.normalise import fold
+
+    outlet_id = outlets.get(fold(values.get("outlet") or ""))
+    notes = values.get("notes")
+    if values.get("outlet") and outlet_id is None:  # keep what the file said
+        notes = "\n".join(filter(None, [notes, f"Média (import) : {values['outlet']}"]))
+    return ContactData(
+        last_name=values["last_name"], first_name=values.get("first_name") or "",
+        source=batch.settings["source"], civility=Civility(values.get("civility", "none")),
+        kind=ContactKind(values.get("kind", "journalist")), job_title=values.get("job_title"),
+        outlet_ids=[outlet_id] if outlet_id else [], emails=values.get("emails", []),
+        phones=values.get("phones", []), beats=values.get("beats", []),
+        area=values.get("area"), social_links=values.get("social_links", []), notes=notes,
+        visibility=Visibility(batch.settings.get("visibility", "shared")))
+
+
+def _merged(current: ContactData, incoming: ContactData, mode: ImportMode) -> ContactData:
+    """``current`` with the file's values: all of them (update) or only where empty (fill).
+
+    Lists are united; privacy fields always stay as they are.
+    """
+    merged = asdict(current)
+    for name in IDENTITY:
+        new = getattr(incoming, name)
+        empty = getattr(current, name) in (None, "", Civility.NONE)
+        if new not in (None, "", Civility.NONE) and (mode is ImportMode.UPDATE or empty):
+            merged[name] = new
+    for name in LISTS:
+        merged[name] = list(dict.fromkeys([*getattr(current, name), *getattr(incoming, name)]))
+    return ContactData(**merged)
+
+
+def queue_batch(batch: ImportBatch, mode: ImportMode) -> None:
+    """Confirm a large batch for the worker (staged → queued); the caller commits."""
+    _claim(batch, BatchStatus.STAGED, BatchStatus.QUEUED)
+    batch.mode = mode
+
+
+def commit_batch(actor: User, batch: ImportBatch, mode: ImportMode, *,
+                 queued: bool = False,
+                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
+    """Apply the staged (or ``queued``) rows; flushes, the caller commits once.
+
+    ``progress(done, total)`` is called every 100 rows. Returns the counts.
+    """
+    _claim(batch, BatchStatus.QUEUED if queued else BatchStatus.STAGED, BatchStatus.COMMITTED)
+    outlets = outlet_index()
+    contacts: dict[int, int] = {}  # row number → contact id, for the blocks
+    for done, row in enumerate(batch.rows, start=1):
+        row.outcome = _apply_row(actor, batch, row, mode, outlets)
+        if row.contact_id:
+            contacts[row.number] = row.contact_id
+        if progress is not None and (done % 100 == 0 or done == len(batch.rows)):
+            progress(done, len(batch.rows))
+    if batch.source_kind is SourceKind.TEXT:
+        store_blocks(actor, batch, contacts)
+    counts = {o.value: sum(r.outcome is o for r in batch.rows) for o in RowOutcome}
+    batch.mode, batch.committed_at, batch.report = mode, utcnow(), counts
+    record(actor, "import.committed", batch, mode=mode.value, **counts)
+    return counts
+
+
+def _apply_row(actor: User, batch: ImportBatch, row: ImportRow, mode: ImportMode,
+               outlets: dict[str, int]) -> RowOutcome:
+    if row.decision is RowDecision.INVALID:
+        return RowOutcome.REJECTED
+    if row.decision is RowDecision.REPEATED:
+        return RowOutcome.SKIPPED
+    incoming = _data(row.values, batch, outlets)
+    existing = db.session.get(Contact, row.match_contact_id) if row.match_contact_id else None
+    if existing is None or existing.deleted_at is not None:
+        org_id = row.values.get("organisation_id") or batch.organisation_id
+        contact = create_contact(actor, incoming, organisation_id=org_id)
+        db.session.flush()
+        row.contact_id, row.version_after = contact.id, contact.version
+        return RowOutcome.CREATED
+    row.contact_id = existing.id
+    if mode is ImportMode.SKIP:
+        return RowOutcome.SKIPPED
+    current = contact_data(existing)
+    target = _merged(current, incoming, mode)
+    if target == current:
+        return RowOutcome.SKIPPED
+    row.before = snapshot(current)
+    update_contact(actor, existing, target, expected_version=existing.version)
+    db.session.flush()
+    row.version_after = existing.version
+    return RowOutcome.UPDATED
+
+
+def undo_batch(actor: User, batch: ImportBatch) -> None:
+    """Undo a committed batch, or raise ``UndoBlocked`` listing the contacts changed since."""
+    touched = [r for r in batch.rows if r.outcome in (RowOutcome.CREATED, RowOutcome.UPDATED)]
+    changed = [r.contact_id for r in touched if _changed_since(r)]
+    if changed:
+        raise UndoBlocked([c for c in changed if c is not None])
+    _claim(batch, BatchStatus.COMMITTED, BatchStatus.UNDONE)
+    for row in touched:
+        contact = db.session.get(Contact, row.contact_id)
+        if contact is None:
+            continue
+        if row.outcome is RowOutcome.CREATED:
+            soft_delete_contact(actor, contact)
+        elif row.before is not None:
+            update_contact(actor, contact, from_snapshot(row.before), expected_version=contact.version)
+    batch.undone_at = utcnow()
+    record(actor, "import.undone", batch, contacts=len(touched))
+
+
+def _changed_since(row: ImportRow) -> bool:
+    contact = db.session.get(Contact, row.contact_id) if row.contact_id else None
+    if contact is None:
+        return False
+    if row.outcome is RowOutcome.CREATED and contact.deleted_at is not None:
+        return False
+    return contact.version != row.version_after
+
+
+def rejected_csv(batch: ImportBatch, reasons: dict[str, str]) -> str:
+    """The rejected rows as CSV (UTF-8 with BOM, ``;``), each with its reason, for Excel."""
+    headers = list(batch.settings.get("headers") or [])
+    out = io.StringIO()
+    out.write("\ufeff")
+    writer = csv.writer(out, delimiter=";")
+    writer.writerow([*headers, "Ligne", "Motif"])
+    for row in batch.rows:
+        if row.decision is RowDecision.INVALID:
+            why = " ; ".join(reasons.get(e["code"], e["code"]) + (f" ({e['value']})" if e["value"]
+                             else "") for e in row.errors)
+            writer.writerow([_safe(row.raw.get(h, "")) for h in headers] + [row.number, why])
+    return out.getvalue()
+
+
+def _safe(value: str) -> str:
+    """Neutralise spreadsheet formulas (CSV injection) in a cell written for Excel."""
+    return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value

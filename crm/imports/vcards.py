@@ -1,0 +1,93 @@
+"""Reading vCard files (2.1, 3.0, 4.0) into table rows. Pure: bytes in, a ``Table`` out.
+
+Each card becomes one row with the canonical fields of ``crm.imports.columns`` as headers
+(``first_name``, ``last_name``, ``civility``, ``full_name``, ``email``, ``phone``, ``mobile``,
+``outlet``, ``role``, ``note``); several emails or phones are joined with ``"; "``. Outlook's
+vCard 2.1 with ``CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE`` is decoded by vobject; the
+``tel:`` prefix of vCard 4.0 URIs is removed. A card vobject cannot parse is reported with its
+number (1 for the first card) and skipped.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import vobject
+
+from crm.imports.errors import UnsupportedFile, check_size
+from crm.imports.readers import MAX_BYTES, RowProblem, Table, clean_value
+from crm.imports.sniff import decode
+
+HEADERS = ["first_name", "last_name", "civility", "full_name", "email", "phone", "mobile",
+           "outlet", "role", "note"]
+_CARD = re.compile(r"^BEGIN:VCARD\s*$.*?^END:VCARD\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
+
+
+def read_vcards(data: bytes, *, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> Table:
+    """One row per card; refuses a file that holds no ``BEGIN:VCARD``."""
+    check_size(data, max_bytes)
+    text, used = decode(data, encoding)
+    cards = _CARD.findall(text.replace("\r\n", "\n"))
+    if not cards:
+        raise UnsupportedFile("the file holds no vCard")
+    table = Table(headers=list(HEADERS), encoding=used)
+    for number, card in enumerate(cards, start=1):
+        try:
+            table.rows.append(card_row(vobject.readOne(card)))
+        except Exception as exc:  # vobject raises many types on a damaged card
+            table.problems.append(RowProblem(number, f"unreadable vCard: {exc}"))
+    return table
+
+
+def card_row(card: Any) -> dict[str, str]:
+    """The canonical fields of one parsed card."""
+    row = dict.fromkeys(HEADERS, "")
+    row.update(_names(card))
+    row["email"] = "; ".join(clean_value(e.value) for e in _all(card, "email"))
+    phones = [(_tel(t.value), _types(t)) for t in _all(card, "tel")]
+    row["mobile"] = "; ".join(p for p, types in phones if "CELL" in types)
+    row["phone"] = "; ".join(p for p, types in phones if "CELL" not in types and "FAX" not in types)
+    row["outlet"] = _text(_first(card, "org"))
+    row["role"] = _text(_first(card, "title")) or _text(_first(card, "role"))
+    row["note"] = _text(_first(card, "note"))
+    return row
+
+
+def _names(card: Any) -> dict[str, str]:
+    name = _first(card, "n")
+    names = {"full_name": _text(_first(card, "fn"))}
+    if name is not None:
+        names.update(first_name=_text(name.given), last_name=_text(name.family),
+                     civility=_text(name.prefix))
+    return names
+
+
+def _all(card: Any, key: str) -> list[Any]:
+    return list(card.contents.get(key, []))
+
+
+def _first(card: Any, key: str) -> Any:
+    found = _all(card, key)
+    return found[0].value if found else None
+
+
+def _text(value: Any) -> str:
+    """vobject gives strings, lists of strings (ORG units, several given names) or None."""
+    if value is None:
+        return ""
+    if isinstance(value, list | tuple):
+        return " ".join(p for p in (_text(v) for v in value) if p)
+    return clean_value(value)
+
+
+def _tel(value: str) -> str:
+    value = clean_value(value)
+    return value[4:] if value.casefold().startswith("tel:") else value
+
+
+def _types(prop: Any) -> set[str]:
+    found = {str(t).upper() for t in getattr(prop, "singletonparams", [])}
+    for value in prop.params.get("TYPE", []):
+        found.update(part.strip().upper() for part in str(value).split(","))
+    return found

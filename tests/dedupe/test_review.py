@@ -1,0 +1,136 @@
+"""Scan, review queue, merge with re-pointing, undo, and "not the same person"."""
+
+from sqlalchemy import select
+
+from crm.auth.models import User
+from crm.contacts.models import Contact, Visibility
+from crm.dedupe.jobs import run_scan
+from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun
+from crm.extensions import db
+from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection
+
+
+def scan_as(app, user_id: int) -> None:
+    with app.app_context():
+        user = db.session.get_one(User, user_id)
+        run = ScanRun(organisation_id=user.organisation_id)
+        db.session.add(run)
+        db.session.commit()
+        run_scan(run.id, user.id)
+
+
+def pairs(app) -> list[tuple[int, int, str]]:
+    with app.app_context():
+        return [(p.low_id, p.high_id, p.status.value)
+                for p in db.session.scalars(select(DuplicatePair))]
+
+
+def two_poiriers(make_contact):
+    one = make_contact("POIRIER", "Aline", org="AER BFC", emails=["apoirier@aer-bfc.com"],
+                       phones=["06 80 55 69 66"], job_title="Chargée de presse")
+    two = make_contact("Poirier", "Aline", org="Région BFC", emails=["aline.poirier@gmail.com"],
+                       phones=["+33 6 80 55 69 66"], is_opted_out=True, beats=["Santé"])
+    return one, two
+
+
+def test_scan_proposes_the_pair_and_merge_keeps_everything(app, client, login_as, make_contact):
+    one, two = two_poiriers(make_contact)
+    make_contact("MARTIN", "Paul", org="AER BFC", emails=["pmartin@lbp.fr"])
+    user = login_as("officer")
+    with app.app_context():  # a block entry pointing at the contact that will disappear
+        block = ContactBlock(fingerprint="x" * 64, title="AER BFC")
+        block.sections.append(ContactBlockSection(position=0, heading="AER BFC"))
+        block.sections[0].entries.append(ContactBlockEntry(position=0, contact_id=two))
+        db.session.add(block)
+        db.session.commit()
+    scan_as(app, user.id)
+    assert pairs(app) == [(one, two, "open")]
+    queue = client.get("/duplicates/")
+    assert "POIRIER" in queue.text and "Poirier" in queue.text
+    pair_id = _pair_id(app)
+    page = client.get(f"/duplicates/{pair_id}")
+    assert page.status_code == 200 and "Chargée de presse" in page.text
+    response = client.post_form(f"/duplicates/{pair_id}/merge", {"keep": "low"})
+    assert response.status_code == 302
+    with app.app_context():
+        kept = db.session.get_one(Contact, one)
+        assert sorted(e.email for e in kept.emails) == ["aline.poirier@gmail.com",
+                                                        "apoirier@aer-bfc.com"]
+        assert [p.e164 for p in kept.phones] == ["+33680556966"]
+        assert kept.is_opted_out is True  # the opt-out on either side stays
+        assert [b.name for b in kept.beats] == ["Santé"]
+        assert db.session.get_one(Contact, two).deleted_at is not None
+        assert db.session.scalar(select(ContactBlockEntry.contact_id)) == one
+        merge = db.session.scalar(select(ContactMerge))
+        assert merge.provenance["job_title"]["organisation"] == "AER BFC"
+    assert pairs(app) == [(one, two, "merged")]
+    undone = client.post_form(f"/duplicates/merges/{_merge_id(app)}/undo", follow_redirects=True)
+    assert "Fusion annulée" in undone.text
+    with app.app_context():
+        kept = db.session.get_one(Contact, one)
+        assert [e.email for e in kept.emails] == ["apoirier@aer-bfc.com"]
+        assert kept.is_opted_out is False
+        assert db.session.get_one(Contact, two).deleted_at is None
+        assert db.session.scalar(select(ContactBlockEntry.contact_id)) == two
+    assert pairs(app) == [(one, two, "open")]
+
+
+def test_not_the_same_person_is_never_proposed_again(app, client, login_as, make_contact):
+    two_poiriers(make_contact)
+    user = login_as("officer")
+    scan_as(app, user.id)
+    pair_id = _pair_id(app)
+    client.post_form(f"/duplicates/{pair_id}/not-same")
+    scan_as(app, user.id)
+    assert [status for *_ids, status in pairs(app)] == ["not_same"]
+    assert "Rien à examiner." in client.get("/duplicates/").text
+
+
+def test_a_pair_with_another_bodys_private_contact_is_hidden(app, client, login_as,
+                                                             make_contact, make_user):
+    make_contact("POIRIER", "Aline", org="AER BFC", emails=["apoirier@aer-bfc.com"])
+    make_contact("POIRIER", "Aline", org="AER BFC", emails=["apoirier@aer-bfc.com"],
+                 visibility=Visibility.PRIVATE)
+    owner = make_user("officer", "AER BFC")
+    scan_as(app, owner.id)
+    pair_id = _pair_id(app)
+    login_as("admin", "Préfecture BFC")
+    assert client.get(f"/duplicates/{pair_id}").status_code == 404
+    assert client.post_form(f"/duplicates/{pair_id}/merge", {"keep": "low"}).status_code == 404
+    assert client.post_form(f"/duplicates/{pair_id}/not-same").status_code == 404
+    assert "POIRIER" not in client.get("/duplicates/").text
+
+
+def test_undo_is_refused_when_the_kept_contact_changed(app, client, login_as, make_contact):
+    one, _two = two_poiriers(make_contact)
+    user = login_as("officer")
+    scan_as(app, user.id)
+    client.post_form(f"/duplicates/{_pair_id(app)}/merge", {"keep": "low"})
+    with app.app_context():
+        contact = db.session.get_one(Contact, one)
+        contact.job_title, contact.version = "Directrice", contact.version + 1
+        db.session.commit()
+    refused = client.post_form(f"/duplicates/merges/{_merge_id(app)}/undo", follow_redirects=True)
+    assert "ne peut pas être annulée" in refused.text
+
+
+def test_scan_button_queues_a_job(app, client, login_as):
+    from crm.jobs import huey
+
+    login_as("officer")
+    huey.flush()
+    assert client.post_form("/duplicates/scan").status_code == 302
+    assert [t.name for t in huey.pending()] == ["scan_job"]
+    huey.flush()
+    assert "en cours" in client.get("/duplicates/").text
+
+
+def _pair_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(DuplicatePair.id).where(
+            DuplicatePair.status == PairStatus.OPEN))
+
+
+def _merge_id(app) -> int:
+    with app.app_context():
+        return db.session.scalar(select(ContactMerge.id))
