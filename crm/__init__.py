@@ -63,8 +63,10 @@ def _register_blueprints(app: Flask) -> None:
     from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
+    from crm.interactions.views import bp as interactions_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
+    from crm.tasks.views import bp as tasks_bp
     from crm.users.views import bp as users_bp
 
     app.register_blueprint(dashboard_bp)
@@ -74,6 +76,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(contacts_bp, url_prefix="/contacts")
     app.register_blueprint(outlets_bp, url_prefix="/outlets")
+    app.register_blueprint(interactions_bp, url_prefix="/interactions")
+    app.register_blueprint(tasks_bp, url_prefix="/tasks")
 
 
 def _register_commands(app: Flask) -> None:

@@ -58,8 +58,9 @@ def periodic_task(schedule: Any) -> Callable[[Callable[..., Any]], Any]:
 
 def load_tasks() -> None:
     """Import every module that defines tasks, so that the worker knows them."""
-    import crm.mail.jobs  # noqa: F401
-    import crm.maintenance  # noqa: F401
+    import crm.mail.jobs
+    import crm.maintenance
+    import crm.tasks.jobs  # noqa: F401 - only the last import of a package looks unused
 
 
 @click.command("worker")
