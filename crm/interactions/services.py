@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import ColumnElement, Select, and_, or_, select, update
+from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
 
 from crm.audit.services import record
@@ -64,7 +64,8 @@ def visible_interactions(user: User, *, deleted: bool = False) -> Select[tuple[I
 def with_details(stmt: Select[tuple[Interaction]]) -> Select[tuple[Interaction]]:
     """Load what a list shows in a fixed number of queries, whatever the number of rows."""
     return stmt.options(selectinload(Interaction.contacts), selectinload(Interaction.outlet),
-                        selectinload(Interaction.author))
+                        selectinload(Interaction.author),
+                        selectinload(Interaction.organisation))
 
 
 def get_interaction_or_404(user: User, interaction_id: int, *,
@@ -180,3 +181,12 @@ def outlet_interactions(user: User, outlet_id: int) -> Select[tuple[Interaction]
         interaction_contact.c.contact_id.in_(visible_contacts(user).with_only_columns(Contact.id)))
     return visible_interactions(user).where(
         or_(Interaction.outlet_id == outlet_id, Interaction.id.in_(staff)))
+
+
+def latest(stmt: Select[tuple[Interaction]], limit: int = 20) -> tuple[list[Interaction], int]:
+    """The ``limit`` most recent interactions of ``stmt``, and how many there are in all."""
+    total = db.session.scalar(select(func.count()).select_from(
+        stmt.with_only_columns(Interaction.id).subquery()))
+    items = db.session.scalars(with_details(stmt).order_by(
+        Interaction.happened_at.desc(), Interaction.id.desc()).limit(limit))
+    return list(items), int(total or 0)

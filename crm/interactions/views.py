@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from crm.contacts import labels as contact_labels
 from crm.contacts.display import field_label
@@ -34,12 +35,20 @@ def _contact_labels() -> dict[str, object]:
     return {**contact_labels.LABELS, "field_label": field_label}
 
 
+@bp.app_url_defaults
+def _keep_contact_id(endpoint: str, values: dict[str, object]) -> None:
+    """Timeline pagination links (contact page, or its block after a quick log) keep the contact."""
+    if endpoint == "contacts.show" and "contact_id" not in values and request.view_args:
+        values["contact_id"] = request.view_args.get("contact_id")
+
+
 def candidates(contact: Contact, *extra: Contact) -> list[Contact]:
     """Who an interaction about ``contact`` may also concern: colleagues at its outlets."""
     outlet_ids = [o.id for o in contact.outlets]
     colleagues = list(db.session.scalars(visible_contacts(current_user).where(
         Contact.id.in_(select(contact_outlet.c.contact_id).where(
             contact_outlet.c.outlet_id.in_(outlet_ids))), Contact.id != contact.id)
+        .options(selectinload(Contact.outlets))
         .order_by(Contact.sort_key).limit(20))) if outlet_ids else []
     return list({c.id: c for c in (contact, *extra, *colleagues)}.values())
 
