@@ -102,6 +102,22 @@ def _notify(actor: User, task: Task) -> None:
                     locale=assignee.locale or "fr", task=task, actor=actor)
 
 
+def _check_links(actor: User, task: Task, data: TaskData) -> None:
+    """A new link must point at a record ``actor`` may see (kept links stay as they are)."""
+    from crm.contacts.models import Contact
+    from crm.contacts.services import visible_contacts
+    from crm.interactions.models import Interaction
+    from crm.interactions.services import visible_interactions
+
+    if data.contact_id and data.contact_id != task.contact_id and not db.session.scalar(
+            visible_contacts(actor).where(Contact.id == data.contact_id)):
+        raise ValueError("unknown contact")
+    if data.interaction_id and data.interaction_id != task.interaction_id and not \
+            db.session.scalar(visible_interactions(actor).where(
+                Interaction.id == data.interaction_id)):
+        raise ValueError("unknown interaction")
+
+
 def _apply(task: Task, data: TaskData) -> None:
     if not data.title.strip():
         raise ValueError("a title is required")
@@ -116,6 +132,7 @@ def _apply(task: Task, data: TaskData) -> None:
 def create_task(actor: User, data: TaskData) -> Task:
     """A new open task created by ``actor``; the assignee is told by e-mail if it is not them."""
     task = Task(created_by_id=actor.id, organisation_id=actor.organisation_id)
+    _check_links(actor, task, data)
     _apply(task, data)
     db.session.add(task)
     db.session.flush()
@@ -129,6 +146,7 @@ def update_task(actor: User, task: Task, data: TaskData) -> None:
     if not can_change(actor, task):
         raise PermissionError("only the assignee, the creator or a manager")
     previous = task.assignee_id
+    _check_links(actor, task, data)
     _apply(task, data)
     db.session.flush()
     record(actor, "task.updated", task)

@@ -58,7 +58,7 @@ def team():  # type: ignore[no-untyped-def]
 def new():  # type: ignore[no-untyped-def]
     form = TaskForm(data=_prefill()).set_choices(services.assignable_users())
     if form.validate_on_submit():
-        task = services.create_task(current_user, form.to_data())
+        task = _or_404(services.create_task, current_user, form.to_data())
         db.session.commit()
         flash(_("Task created and assigned to %(name)s.", name=task.assignee.full_name),
               "success")
@@ -98,7 +98,7 @@ def edit(task_id: int):  # type: ignore[no-untyped-def]
     if request.method == "GET":
         form.assignee_id.data, form.priority.data = str(task.assignee_id), task.priority.value
     if form.validate_on_submit():
-        services.update_task(current_user, task, form.to_data())
+        _or_404(services.update_task, current_user, task, form.to_data())
         db.session.commit()
         flash(_("Task updated."), "success")
         return redirect(url_for("tasks.show", task_id=task.id))
@@ -131,6 +131,15 @@ def status(task_id: int):  # type: ignore[no-untyped-def]
     db.session.commit()
     flash(_("Task status: %(status)s.", status=labels.STATUS[task.status]), "success")
     return redirect(url_for("tasks.show", task_id=task.id))
+
+
+def _or_404(verb, *args):  # type: ignore[no-untyped-def]
+    """Run ``verb``; a link to a record out of scope (a forged hidden field) answers 404."""
+    try:
+        return verb(*args)
+    except ValueError:
+        db.session.rollback()
+        abort(404)
 
 
 def _changeable(task: Task) -> Task:

@@ -125,3 +125,14 @@ def test_daily_digest_of_overdue_tasks(app, make_user):
     assert digest.subject == "Vos tâches en retard"
     assert "Vieux" in digest.body_text
     assert "Fait" not in digest.body_text and "Futur" not in digest.body_text
+
+
+def test_a_forged_link_to_another_bodys_private_contact_is_refused(client, login_as,
+                                                                   make_contact):
+    from crm.contacts.models import Visibility
+
+    secret = make_contact("CACHEE", org="Région BFC", visibility=Visibility.PRIVATE)
+    me = login_as("officer", "AER BFC")
+    response = client.post_form("/tasks/new", {"title": "Piège", "assignee_id": str(me.id),
+                                               "priority": "normal", "contact_id": str(secret)})
+    assert response.status_code == 404
