@@ -38,6 +38,7 @@ BENCH_EMAIL = "bench@aer-bfc.test"
 TIMELINE_ITEMS, MY_TASKS, OTHER_TASKS = 500, 5_000, 20_000
 BATCH = 20_000
 GOAL_RATIO = 10.0
+EXTRA = "Équipe, every status (extra: not in the goal)"
 
 
 def populate(app: Flask, args: argparse.Namespace) -> dict[str, str]:
@@ -70,7 +71,7 @@ def populate(app: Flask, args: argparse.Namespace) -> dict[str, str]:
         "contact page, timeline page 10": f"/contacts/{target}?page=10",
         "contact page, timeline filtered (calls)": f"/contacts/{target}?kind=call",
         f"Mes tâches ({MY_TASKS} tasks)": "/tasks/",
-        "Équipe (all tasks)": "/tasks/team?status=",
+        EXTRA: "/tasks/team?status=",
         "home dashboard": "/",
     }
 
@@ -172,13 +173,13 @@ def report(label: str, timings: dict[str, list[float]]) -> bool:
     base_p95 = p95(timings["trivial page (baseline)"])
     ok = True
     print(f"\n{label}")
-    print(f"  {'case':<44} {'median ms':>10} {'p95 ms':>8} {'p95 / baseline':>15}  goal")
+    print(f"  {'case':<46} {'median ms':>10} {'p95 ms':>8} {'p95 / baseline':>15}  goal")
     for name, values in timings.items():
         ratio = p95(values) / base_p95
-        good = name.startswith("trivial") or ratio < GOAL_RATIO
+        good = name.startswith("trivial") or name == EXTRA or ratio < GOAL_RATIO
         ok &= good
-        print(f"  {name:<44} {statistics.median(values):>10.1f} {p95(values):>8.1f} "
-              f"{ratio:>14.1f}x  {'ok' if good else 'MISSED'}")
+        print(f"  {name:<46} {statistics.median(values):>10.1f} {p95(values):>8.1f} "
+              f"{ratio:>14.1f}x  {'—' if name == EXTRA else 'ok' if good else 'MISSED'}")
     return ok
 
 

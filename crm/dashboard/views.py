@@ -26,10 +26,10 @@ def index():  # type: ignore[no-untyped-def]
     today = local_today()
     zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
     chart = services.weekly_chart(current_user, today, zone)
+    tasks = services.my_open_tasks(current_user, today)
     return render_template(
         "dashboard/index.html", recent=recent, today=today, chart=chart,
         chart_data=chart.as_data({k: str(v) for k, v in KIND.items()},
                                  lambda d: format_date(d, "d MMM")),
-        tasks=services.my_open_tasks(current_user, today),
-        open_count=services.count_open_tasks(current_user),
+        tasks=tasks.items, open_count=tasks.total,
         interactions=services.recent_interactions(current_user))

@@ -55,6 +55,8 @@ class Interaction(db.Model):  # type: ignore[name-defined]
     __tablename__ = "interaction"
     __table_args__ = (
         Index("ix_interaction_org_at", "organisation_id", "happened_at", "kind", "deleted_at"),
+        Index("ix_interaction_org_kind_at", "organisation_id", "kind", "happened_at",
+              "deleted_at"),
         Index("ix_interaction_outlet", "outlet_id"),
         Index("ix_interaction_at", "happened_at"),
     )

@@ -9,7 +9,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, case, nulls_last, or_, select
+from flask_sqlalchemy.pagination import Pagination
+from sqlalchemy import ColumnElement, Select, case, func, nulls_last, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.audit.services import record
@@ -53,33 +54,57 @@ def get_task_or_404(user: User, task_id: int) -> Task:
 
 
 def urgency_order(today: dt.date) -> tuple:  # type: ignore[type-arg]
-    """Open and overdue first, then open by due date (undated last), then closed ones."""
-    rank = case((Task.status != TaskStatus.OPEN, 2),
-                (Task.due_on < today, 0), else_=1)
-    return (rank, nulls_last(Task.due_on.asc()),
-            case((Task.priority == Priority.HIGH, 0), (Task.priority == Priority.NORMAL, 1),
-                 else_=2), Task.id)
+    """Open and overdue first, then open by due date (undated last), then closed ones.
+
+    Only indexed columns (assignee, status, due date): the sort reads no table row.
+    """
+    rank = case((Task.status != TaskStatus.OPEN, 2), (Task.due_on < today, 0), else_=1)
+    return (rank, nulls_last(Task.due_on.asc()), Task.id)
 
 
-def my_tasks(user: User, status: TaskStatus | None, today: dt.date) -> Select[tuple[Task]]:
-    stmt = select(Task).where(Task.assignee_id == user.id)
+def my_tasks(user: User, status: TaskStatus | None, today: dt.date) -> Select[tuple[int]]:
+    """The ids of ``user``'s tasks, most urgent first (for ``task_page``)."""
+    stmt = select(Task.id).where(Task.assignee_id == user.id)
     if status is not None:
         stmt = stmt.where(Task.status == status)
-    return with_details(stmt.order_by(*urgency_order(today)))
+    return stmt.order_by(*urgency_order(today))
 
 
 def team_tasks(user: User, today: dt.date, *, status: TaskStatus | None,
-               organisation_id: int | None, assignee_id: int | None) -> Select[tuple[Task]]:
-    """Visible tasks grouped by assignee (name order), most urgent first within each."""
+               organisation_id: int | None, assignee_id: int | None) -> Select[tuple[int]]:
+    """Ids of visible tasks grouped by assignee (name order), most urgent first in each."""
     assignee = aliased(User)
-    stmt = visible_tasks(user).join(assignee, Task.assignee_id == assignee.id)
+    # the scope through the joined assignee: no IN sub-query to probe for every task
+    stmt = select(Task.id).join(assignee, Task.assignee_id == assignee.id).where(or_(
+        Task.organisation_id == user.organisation_id,
+        assignee.organisation_id == user.organisation_id))
     if status is not None:
         stmt = stmt.where(Task.status == status)
     if organisation_id:
         stmt = stmt.where(assignee.organisation_id == organisation_id)
     if assignee_id:
         stmt = stmt.where(Task.assignee_id == assignee_id)
-    return with_details(stmt.order_by(assignee.full_name, assignee.id, *urgency_order(today)))
+    return stmt.order_by(assignee.full_name, assignee.id, *urgency_order(today))
+
+
+class IdPage(Pagination):
+    """A page of tasks sorted by ids first: the sort carries ids only, then the page's rows
+    load by primary key (a deferred join). ``select``: an ordered ``select(Task.id)``."""
+
+    def _query_items(self) -> list[Task]:
+        ids = list(db.session.scalars(self._query_args["select"]
+                                      .limit(self.per_page).offset(self._query_offset)))
+        rows = {t.id: t for t in db.session.scalars(with_details(
+            select(Task).where(Task.id.in_(ids))))} if ids else {}
+        return [rows[i] for i in ids if i in rows]
+
+    def _query_count(self) -> int:
+        sub = self._query_args["select"].order_by(None).subquery()
+        return int(db.session.scalar(select(func.count()).select_from(sub)) or 0)
+
+
+def task_page(stmt: Select[tuple[int]], page: int, per_page: int = 50) -> IdPage:
+    return IdPage(page=page, per_page=per_page, error_out=False, select=stmt)
 
 
 def can_change(user: User, task: Task) -> bool:

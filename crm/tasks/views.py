@@ -37,8 +37,8 @@ def _filters() -> TaskFilterForm:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     form, today = _filters(), local_today()
-    page = db.paginate(services.my_tasks(current_user, form.status_value(), today),
-                       per_page=PER_PAGE, error_out=False)
+    page = services.task_page(services.my_tasks(current_user, form.status_value(), today),
+                              request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("tasks/index.html", page=page, form=form, today=today)
 
 
@@ -49,7 +49,7 @@ def team():  # type: ignore[no-untyped-def]
     stmt = services.team_tasks(current_user, today, status=form.status_value(),
                                organisation_id=form.organisation_value(),
                                assignee_id=form.assignee_value())
-    page = db.paginate(stmt, per_page=PER_PAGE, error_out=False)
+    page = services.task_page(stmt, request.args.get("page", 1, type=int), PER_PAGE)
     return render_template("tasks/team.html", page=page, form=form, today=today)
 
 

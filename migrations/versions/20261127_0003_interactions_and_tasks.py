@@ -46,6 +46,7 @@ def upgrade():
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.create_index('ix_interaction_at', ['happened_at'], unique=False)
         batch_op.create_index('ix_interaction_org_at', ['organisation_id', 'happened_at', 'kind', 'deleted_at'], unique=False)
+        batch_op.create_index('ix_interaction_org_kind_at', ['organisation_id', 'kind', 'happened_at', 'deleted_at'], unique=False)
         batch_op.create_index('ix_interaction_outlet', ['outlet_id'], unique=False)
 
     op.create_table('interaction_contact',
@@ -133,6 +134,7 @@ def downgrade():
     op.drop_table('interaction_contact')
     with op.batch_alter_table('interaction', schema=None) as batch_op:
         batch_op.drop_index('ix_interaction_outlet')
+        batch_op.drop_index('ix_interaction_org_kind_at')
         batch_op.drop_index('ix_interaction_org_at')
         batch_op.drop_index('ix_interaction_at')
 
