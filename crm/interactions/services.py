@@ -100,6 +100,8 @@ def _apply(user: User, interaction: Interaction, data: InteractionData) -> list[
     contacts = _contacts(user, data.contact_ids)
     if not contacts:
         raise ValueError("at least one contact is required")
+    # contacts the editor cannot see (another body's private ones) stay linked, untouched
+    contacts += [c for c in interaction.contacts if c not in visible_of(user, [c])]
     before = interaction_data(interaction) if interaction.id else None
     for name in ("kind", "happened_at", "outlet_id", "visibility", "coverage_medium"):
         setattr(interaction, name, getattr(data, name))

@@ -93,9 +93,9 @@ def show(interaction_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def edit(interaction_id: int):  # type: ignore[no-untyped-def]
     interaction = _changeable(services.get_interaction_or_404(current_user, interaction_id))
-    first = interaction.contacts[0] if interaction.contacts else None
+    seen = services.visible_of(current_user, interaction.contacts)
     form = InteractionForm(data=form_values(services.interaction_data(interaction)))
-    form.set_choices(candidates(first, *interaction.contacts) if first else [])
+    form.set_choices(candidates(seen[0], *seen) if seen else [])
     if form.validate_on_submit():
         services.update_interaction(current_user, interaction, form.to_data())
         db.session.commit()

@@ -14,6 +14,7 @@ from crm.contacts.services import get_contact_or_404
 from crm.extensions import db
 from crm.interactions.services import get_interaction_or_404, visible_of
 from crm.orgs.models import Organisation
+from crm.outlets.services import get_outlet_or_404
 from crm.tasks import labels, services
 from crm.tasks.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from crm.tasks.jobs import local_today
@@ -78,7 +79,11 @@ def _prefill() -> dict[str, object]:
                       interaction_id=str(interaction.id), outlet_id=interaction.outlet_id or "",
                       contact_id=str(contacts[0].id) if contacts else "")
     elif contact_id := request.args.get("contact_id", type=int):
-        values["contact_id"] = str(get_contact_or_404(current_user, contact_id).id)
+        contact = get_contact_or_404(current_user, contact_id)
+        values["contact_id"] = str(contact.id)
+        values["outlet_id"] = str(contact.outlets[0].id) if contact.outlets else ""
+    elif outlet_id := request.args.get("outlet_id", type=int):
+        values["outlet_id"] = str(get_outlet_or_404(outlet_id).id)
     return values
 
 
