@@ -97,3 +97,31 @@ def test_a_colleague_cannot_edit_but_a_manager_can(client, login_as, make_user, 
     client.post_form("/auth/logout")
     login_as("manager", "AER BFC")
     assert client.get(f"/interactions/{interaction_id}/edit").status_code == 200
+
+
+def test_editing_keeps_the_contacts_the_editor_cannot_see(app, client, login_as, make_user,
+                                                          make_contact, make_interaction):
+    from crm.contacts.models import Visibility
+    from crm.interactions.models import InteractionVisibility
+
+    manager = make_user("manager", "Région BFC")
+    shared = make_contact()
+    private = make_contact("PRIVEEREGION", org="Région BFC", visibility=Visibility.PRIVATE)
+    interaction_id = make_interaction(manager.id, [shared, private],
+                                      visibility=InteractionVisibility.SHARED)
+    author = make_user("officer", "AER BFC")
+    with app.app_context():
+        interaction = db.session.get_one(Interaction, interaction_id)
+        interaction.author_id = author.id  # an AER author, to let an AER user edit it
+        interaction.organisation_id = author.organisation_id
+        db.session.commit()
+    from tests.conftest import login
+
+    login(client, author.email)
+    edit = client.get(f"/interactions/{interaction_id}/edit").text
+    assert "PRIVEEREGION" not in edit
+    assert client.post_form(f"/interactions/{interaction_id}/edit", {
+        **QUICK, "contact_ids": [shared]}).status_code == 302
+    with app.app_context():
+        ids = {c.id for c in db.session.get_one(Interaction, interaction_id).contacts}
+        assert ids == {shared, private}
