@@ -65,8 +65,10 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dashboard.views import bp as dashboard_bp
     from crm.dedupe.views import bp as dedupe_bp
     from crm.imports.views import bp as imports_bp
+    from crm.interactions.views import bp as interactions_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
+    from crm.tasks.views import bp as tasks_bp
     from crm.users.views import bp as users_bp
 
     app.register_blueprint(dashboard_bp)
@@ -76,6 +78,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")
     app.register_blueprint(contacts_bp, url_prefix="/contacts")
     app.register_blueprint(outlets_bp, url_prefix="/outlets")
+    app.register_blueprint(interactions_bp, url_prefix="/interactions")
+    app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
 

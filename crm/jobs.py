@@ -61,7 +61,8 @@ def load_tasks() -> None:
     import crm.dedupe.jobs
     import crm.imports.jobs
     import crm.mail.jobs
-    import crm.maintenance  # noqa: F401
+    import crm.maintenance
+    import crm.tasks.jobs  # noqa: F401 - only the last import of a package looks unused
 
 
 @click.command("worker")

@@ -17,6 +17,17 @@ ACTION_LABELS = {
     "user.disabled": _l("Account deactivated"),
     "organisation.created": _l("Organisation created"),
     "organisation.renamed": _l("Organisation renamed"),
+    "interaction.created": _l("Interaction logged"),
+    "interaction.updated": _l("Interaction modified"),
+    "interaction.deleted": _l("Interaction moved to the trash"),
+    "interaction.restored": _l("Interaction restored"),
+    "task.created": _l("Task created"),
+    "task.updated": _l("Task modified"),
+    "task.reassigned": _l("Task reassigned"),
+    "task.completed": _l("Task completed"),
+    "task.cancelled": _l("Task cancelled"),
+    "task.reopened": _l("Task reopened"),
+    "task.commented": _l("Task commented"),
 }
 
 

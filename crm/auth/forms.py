@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, HiddenField, PasswordField, SelectChoice, SelectField
+from wtforms import BooleanField, EmailField, HiddenField, PasswordField, SelectChoice, SelectField
 from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
 
 from crm.auth.passwords import MAX_LENGTH, password_problem
@@ -55,6 +55,10 @@ class PreferencesForm(FlaskForm):
         SelectChoice("fr", "Français", render_kw={"lang": "fr"}),
         SelectChoice("en", "English", render_kw={"lang": "en"}),
     ])
+
+
+    notify_tasks = BooleanField(_l("Email me when someone assigns me a task, and a daily "
+                                   "digest of my overdue tasks"))
 
 
 class LanguageForm(FlaskForm):

@@ -84,7 +84,7 @@ def logout():  # type: ignore[no-untyped-def]
 @login_required
 def account():  # type: ignore[no-untyped-def]
     return render_template("auth/account.html", password_form=ChangePasswordForm(),
-                           preferences_form=PreferencesForm(locale=current_user.locale))
+                           preferences_form=PreferencesForm(obj=current_user))
 
 
 @bp.post("/account/password")
@@ -101,7 +101,7 @@ def change_password():  # type: ignore[no-untyped-def]
             return redirect(url_for("auth.account"))
         form.current_password.errors.append(_("This is not your current password."))
     return render_template("auth/account.html", password_form=form,
-                           preferences_form=PreferencesForm(locale=current_user.locale)), 422
+                           preferences_form=PreferencesForm(obj=current_user)), 422
 
 
 @bp.post("/account/preferences")
@@ -110,6 +110,7 @@ def preferences():  # type: ignore[no-untyped-def]
     form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data
+        current_user.notify_tasks = form.notify_tasks.data
         session["locale"] = form.locale.data
         db.session.commit()
         flash(_("Preferences saved."), "success")

@@ -1,4 +1,6 @@
-"""Contact values as the reader sees them, field by field (the conflict page, the timeline)."""
+"""Contact values as the reader sees them, field by field (the conflict page, the timeline).
+
+The timeline itself lives in ``crm.interactions.timeline``: interactions, tasks and events."""
 
 from __future__ import annotations
 
@@ -6,9 +8,7 @@ from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from crm.audit.models import AuditEvent
 from crm.contacts import labels
-from crm.contacts.models import Contact
 from crm.contacts.normalise import display_phone
 from crm.contacts.services import ContactData
 from crm.extensions import db
@@ -67,10 +67,3 @@ def compare(mine: ContactData, current: ContactData) -> list[tuple[str, str, str
 def field_label(name: str) -> str:
     return str(FIELD_LABELS.get(name, name))
 
-
-def timeline(contact: Contact, limit: int = 50) -> list[AuditEvent]:
-    """What happened to ``contact``, newest first. Later features add their own events."""
-    return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.target_type == Contact.__tablename__,
-                                 AuditEvent.target_id == contact.id)
-        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()).limit(limit)))

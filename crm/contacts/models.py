@@ -103,6 +103,8 @@ class Contact(db.Model):  # type: ignore[name-defined]
     is_opted_out: Mapped[bool] = mapped_column(default=False)
     is_email_bounced: Mapped[bool] = mapped_column(default=False)
     search_text: Mapped[str] = mapped_column(Text, default="")
+    # the latest interaction logged about this contact: the RGPD retention review reads it
+    last_interaction_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -12,13 +12,14 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from crm.contacts import labels, services
-from crm.contacts.display import compare, field_label, timeline
+from crm.contacts.display import compare, field_label
 from crm.contacts.duplicates import find_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.contacts.normalise import display_phone
 from crm.extensions import db
+from crm.interactions.views import activity
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
 
@@ -67,7 +68,7 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def show(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
-    return render_template("contacts/show.html", contact=contact, events=timeline(contact))
+    return render_template("contacts/show.html", contact=contact, **activity(contact))
 
 
 @bp.route("/new", methods=["GET", "POST"])

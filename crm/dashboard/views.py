@@ -1,11 +1,17 @@
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from zoneinfo import ZoneInfo
+
+from flask import Blueprint, current_app, render_template
+from flask_babel import format_date
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.audit.models import AuditEvent
+from crm.dashboard import services
 from crm.extensions import db
+from crm.interactions.labels import KIND
+from crm.tasks.jobs import local_today
 
 bp = Blueprint("dashboard", __name__)
 
@@ -17,4 +23,13 @@ def index():  # type: ignore[no-untyped-def]
         select(AuditEvent).where(AuditEvent.actor_id == current_user.id)
         .order_by(AuditEvent.id.desc()).limit(10)
     ).all()
-    return render_template("dashboard/index.html", recent=recent)
+    today = local_today()
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    chart = services.weekly_chart(current_user, today, zone)
+    tasks = services.my_open_tasks(current_user, today)
+    return render_template(
+        "dashboard/index.html", recent=recent, today=today, chart=chart,
+        chart_data=chart.as_data({k: str(v) for k, v in KIND.items()},
+                                 lambda d: format_date(d, "d MMM")),
+        tasks=tasks.items, open_count=tasks.total,
+        interactions=services.recent_interactions(current_user))

@@ -11,6 +11,7 @@ from crm.contacts import labels
 from crm.contacts.listing import search_contacts
 from crm.contacts.search import ContactFilters
 from crm.extensions import db
+from crm.interactions.services import latest, outlet_interactions
 from crm.outlets import services
 from crm.outlets.forms import OutletForm, describe_outlet, outlet_form_values
 from crm.outlets.models import Outlet, OutletKind
@@ -46,7 +47,9 @@ def show(outlet_id: int):  # type: ignore[no-untyped-def]
     outlet = services.get_outlet_or_404(outlet_id)
     contacts = search_contacts(current_user, "", ContactFilters(outlet_id=outlet.id),
                                page=request.args.get("page", 1, type=int))
-    return render_template("outlets/show.html", outlet=outlet, page=contacts)
+    interactions, total = latest(outlet_interactions(current_user, outlet.id))
+    return render_template("outlets/show.html", outlet=outlet, page=contacts,
+                           interactions=interactions, interactions_total=total)
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -2,7 +2,7 @@
 duplicate pairs, merges and scans.
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0003
 Create Date: 2026-11-27 08:29:07.939123
 
 """
@@ -13,7 +13,7 @@ import crm.database
 
 # revision identifiers, used by Alembic.
 revision = '0004'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 

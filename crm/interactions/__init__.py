@@ -1,0 +1,1 @@
+"""Interactions with journalists: calls, interviews, coverage."""

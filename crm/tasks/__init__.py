@@ -1,0 +1,1 @@
+"""Follow-up tasks, the cross-body channel."""
