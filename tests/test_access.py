@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from string import Formatter
 
 import pytest
@@ -16,6 +17,9 @@ from crm.extensions import db
 from crm.imports.models import ContactBlock, SourceKind
 from crm.imports.readers import Table
 from crm.imports.staging import stage_table
+from crm.interactions.models import InteractionKind
+from crm.interactions.services import InteractionData, log_interaction
+from crm.tasks.services import TaskData, create_task
 from tests.conftest import login
 
 ROLES = ("anonymous", "officer", "manager", "admin")
@@ -58,6 +62,8 @@ ROUTES: list[tuple[str, str, str, dict[str, str], dict[str, object]]] = [
 ]
 
 SIGNED_IN = {"anonymous": LOGIN}
+# Records made by another officer of the same body: her colleagues may read, not change them.
+AUTHOR_OR_MANAGER = {"anonymous": LOGIN, "officer": 403}
 ROUTES += [
     ("contacts.index", "GET", "/contacts/", {}, SIGNED_IN),
     ("contacts.new", "GET", "/contacts/new", {}, SIGNED_IN),
@@ -92,6 +98,28 @@ ROUTES += [
     ("imports.rejected", "GET", "/imports/{batch}/rejected.csv", {}, SIGNED_IN),
     ("imports.blocks", "GET", "/imports/blocks/", {}, SIGNED_IN),
     ("imports.block", "GET", "/imports/blocks/{block}", {}, SIGNED_IN),
+    ("interactions.log", "POST", "/interactions/contact/{contact}", {},
+     {**SIGNED_IN, "default": 422}),
+    ("interactions.show", "GET", "/interactions/{interaction}", {}, SIGNED_IN),
+    ("interactions.edit", "GET", "/interactions/{interaction}/edit", {}, AUTHOR_OR_MANAGER),
+    ("interactions.edit", "POST", "/interactions/{interaction}/edit", {"subject": ""},
+     {**AUTHOR_OR_MANAGER, "default": 422}),
+    ("interactions.delete", "POST", "/interactions/{interaction}/delete", {},
+     {**AUTHOR_OR_MANAGER, "default": 302}),
+    ("interactions.restore", "POST", "/interactions/{interaction}/restore", {},
+     {**SIGNED_IN, "default": 404}),  # not deleted: nothing to restore,
+    ("tasks.index", "GET", "/tasks/", {}, SIGNED_IN),
+    ("tasks.team", "GET", "/tasks/team", {}, SIGNED_IN),
+    ("tasks.new", "GET", "/tasks/new", {}, SIGNED_IN),
+    ("tasks.new", "POST", "/tasks/new", {}, {**SIGNED_IN, "default": 422}),
+    ("tasks.show", "GET", "/tasks/{task}", {}, SIGNED_IN),
+    ("tasks.edit", "GET", "/tasks/{task}/edit", {}, AUTHOR_OR_MANAGER),
+    ("tasks.edit", "POST", "/tasks/{task}/edit", {"title": ""},
+     {**AUTHOR_OR_MANAGER, "default": 422}),
+    ("tasks.comment", "POST", "/tasks/{task}/comments", {"body": "Relancé ce matin."},
+     {**SIGNED_IN, "default": 302}),
+    ("tasks.status", "POST", "/tasks/{task}/status", {"status": "done"},
+     {**AUTHOR_OR_MANAGER, "default": 302}),
     ("dedupe.index", "GET", "/duplicates/", {}, SIGNED_IN),
     ("dedupe.start_scan", "POST", "/duplicates/scan", {}, {**SIGNED_IN, "default": 302}),
     ("dedupe.show", "GET", "/duplicates/{pair}", {}, SIGNED_IN),
@@ -133,6 +161,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
                 found["block"] = block.id
             if needed & {"pair", "merge"}:
                 found.update(_pair_and_merge(user))
+            if needed & {"interaction", "task"}:
+                found.update(_interaction_and_task(user))
             db.session.commit()
         return found
 
@@ -152,9 +182,23 @@ def _pair_and_merge(user: User) -> dict[str, int]:
     return {"pair": pair.id, "merge": merge.id}
 
 
+def _interaction_and_task(user: User) -> dict[str, int]:
+    """A call logged by an AER officer (visible to the AER) and a task she gave herself."""
+    contact = create_contact(user, ContactData(last_name="ROBIN", first_name="Antoine",
+                                               source="test"), organisation_id=user.organisation_id)
+    db.session.flush()
+    interaction = log_interaction(user, InteractionData(
+        kind=InteractionKind.CALL, subject="Appel", contact_ids=[contact.id],
+        happened_at=dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)))
+    task = create_task(user, TaskData(title="Relancer", assignee_id=user.id))
+    db.session.flush()
+    return {"interaction": interaction.id, "task": task.id}
+
+
 @pytest.fixture
 def records(fresh_records) -> dict[str, int]:
-    return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}")
+    return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
+                         "{interaction}{task}")
 
 
 def expected(spec: dict[str, object], role: str) -> object:

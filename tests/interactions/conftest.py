@@ -9,9 +9,7 @@ import pytest
 from crm.extensions import db
 from crm.interactions.models import InteractionKind, InteractionVisibility
 from crm.interactions.services import InteractionData, log_interaction
-from tests.contacts.conftest import make_contact, make_outlet, user
-
-__all__ = ["make_contact", "make_outlet"]
+from tests.factories import user
 
 
 @pytest.fixture
