@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,8 @@ from crm.auth.models import User
 from crm.contacts.models import Visibility
 from crm.contacts.services import ContactData, create_contact
 from crm.extensions import db
+from crm.interactions.models import InteractionKind, InteractionVisibility
+from crm.interactions.services import InteractionData, log_interaction
 from crm.orgs.models import Organisation
 from crm.outlets.models import OutletKind
 from crm.outlets.services import OutletData, create_outlet
@@ -47,3 +51,21 @@ def make_contact(app):
 
 def user(user_id: int) -> User:
     return db.session.get_one(User, user_id)
+
+
+@pytest.fixture
+def make_interaction(app):
+    def make(author_id: int, contact_ids: list[int], *, subject: str = "Appel au sujet des Assises",
+             kind: InteractionKind = InteractionKind.CALL,
+             visibility: InteractionVisibility = InteractionVisibility.ORG,
+             happened_at: dt.datetime | None = None, **kwargs: object) -> int:
+        with app.app_context():
+            data = InteractionData(
+                kind=kind, subject=subject, contact_ids=contact_ids, visibility=visibility,
+                happened_at=happened_at or dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC),
+                **kwargs)  # type: ignore[arg-type]
+            interaction = log_interaction(user(author_id), data)
+            db.session.commit()
+            return interaction.id
+
+    return make

@@ -107,7 +107,7 @@ ROUTES += [
     ("interactions.delete", "POST", "/interactions/{interaction}/delete", {},
      {**AUTHOR_OR_MANAGER, "default": 302}),
     ("interactions.restore", "POST", "/interactions/{interaction}/restore", {},
-     {**SIGNED_IN, "default": 404}),  # not deleted: nothing to restore,
+     {**SIGNED_IN, "default": 404}),  # not deleted: nothing to restore
     ("tasks.index", "GET", "/tasks/", {}, SIGNED_IN),
     ("tasks.team", "GET", "/tasks/team", {}, SIGNED_IN),
     ("tasks.new", "GET", "/tasks/new", {}, SIGNED_IN),
