@@ -1,7 +1,7 @@
 """One page of the contact list, as light rows rather than ORM objects.
 
 A page is a fixed number of statements whatever its size: the rows, the count (in the rows'
-statement for a search on SQLite), then the outlets, primary emails, primary phones and beats
+statement for a search), then the outlets, primary emails, primary phones and beats
 of the page's contacts, one statement each. Plain rows keep a 50-line page
 of a 100,000-contact file within a few times the cost of a trivial page (bench/contacts.py).
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from flask_sqlalchemy.pagination import Pagination, SelectPagination
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from crm.auth.models import User
 from crm.contacts.models import (
@@ -25,7 +25,7 @@ from crm.contacts.models import (
     contact_outlet,
 )
 from crm.contacts.normalise import search_tokens
-from crm.contacts.search import ContactFilters, contacts_query
+from crm.contacts.search import SORTS, ContactFilters, contacts_query
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
@@ -121,18 +121,16 @@ class CappedPagination(SelectPagination):
 
 
 class SearchPagination(CappedPagination):
-    """A search result page whose rows carry the number of matches (``count(*) OVER ()``).
+    """A search result page whose rows carry the number of matches in their last column.
 
     A search is bounded by its index matches, which the sort reads in full anyway: counting
-    them in the same statement saves a second pass. Without a search the capped count is
-    cheaper: the sort index gives the first rows without reading the others.
+    them in the same statement saves a second pass (see ``_counted_rows``).
     """
 
     window_total: int | None = None
 
     def _query_items(self) -> list[ContactRow]:
-        stmt = self._query_args["select"].add_columns(func.count().over())
-        found = self._page(stmt)
+        found = self._page(self._query_args["select"])
         if found:
             self.window_total = int(found[0][-1])
         rows = [ContactRow(*row[:-1]) for row in found]
@@ -145,16 +143,37 @@ class SearchPagination(CappedPagination):
         return self.window_total
 
 
+def _counted_rows(stmt: Select[Any], sort: str, dialect: str) -> Select[Any]:
+    """The list rows of the search ``stmt`` plus the number of matches, in one statement.
+
+    SQLite: ``count(*) OVER ()``. PostgreSQL 15 costs a LIMIT above that window as if it
+    could stop early and walks the sort index testing every row, so there the matches go
+    through a MATERIALIZED CTE (one GIN scan) that gives both the rows and their count.
+    """
+    if dialect != "postgresql":
+        return _rows(stmt).add_columns(func.count().over())
+    matches = stmt.with_only_columns(Contact.id).order_by(None).cte("matches")
+    matches = matches.prefix_with("MATERIALIZED")
+    total = select(func.count()).select_from(matches).scalar_subquery()
+    return select(*ROW_COLUMNS, total).join_from(
+        Contact, Organisation, Organisation.id == Contact.organisation_id).where(
+        Contact.id.in_(select(matches.c.id))).order_by(*SORTS.get(sort, SORTS["name"]))
+
+
+def _rows(stmt: Select[Any]) -> Select[Any]:
+    return stmt.with_only_columns(*ROW_COLUMNS).join(
+        Organisation, Organisation.id == Contact.organisation_id)
+
+
 def search_contacts(user: User, query: str = "", filters: ContactFilters | None = None,
                     sort: str = "name", page: int = 1, per_page: int = PER_PAGE) -> Pagination:
     """One page of ``ContactRow`` for the contacts ``user`` may see that match ``query`` and
     ``filters``, in a constant number of statements."""
     stmt = contacts_query(user, query, filters, sort)
-    rows = stmt.with_only_columns(*ROW_COLUMNS).join(
-        Organisation, Organisation.id == Contact.organisation_id)
-    # count(*) OVER () misleads PostgreSQL 15's planner (it costs the LIMIT as if the window
-    # could stop early and walks the sort index): there, a search counts in its own statement
-    windowed = search_tokens(query) and db.session.get_bind().dialect.name == "sqlite"
-    pagination = SearchPagination if windowed else CappedPagination
+    if search_tokens(query):
+        dialect = db.session.get_bind().dialect.name
+        pagination, rows = SearchPagination, _counted_rows(stmt, sort, dialect)
+    else:
+        pagination, rows = CappedPagination, _rows(stmt)
     return pagination(select=rows, count_select=stmt, session=db.session, page=page,
                       per_page=per_page, max_per_page=200, error_out=False)
