@@ -1,0 +1,116 @@
+"""Blocking: which pairs of records are worth comparing at all. Pure functions.
+
+Records sharing a *key* (an email, an E.164 phone, a phonetic name key, a name + outlet key...)
+are candidate pairs, unless their block holds more than ``max_block`` records: such a key says
+nothing (a common name, a newsroom address) and the block is skipped. A sorted-neighbourhood
+pass then pairs each record with the next ``window - 1`` records in the order of each sort key,
+which finds typos that no exact key catches. The result is a sorted array of unique ``(i, j)``
+index pairs with ``i < j``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from itertools import combinations
+from typing import Any
+
+import numpy as np
+
+from crm.dedupe.phonetic import phonetic
+
+Keys = Callable[[Mapping[str, Any]], Iterable[str]]
+SortKey = Callable[[Mapping[str, Any]], str]
+
+
+@dataclass(frozen=True)
+class BlockingRule:
+    name: str
+    keys: Keys
+
+
+def each_value(field: str) -> BlockingRule:
+    """One key per value of a multi-valued field (emails, phones) or the value itself."""
+    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+        value = record.get(field)
+        if value is None:
+            return ()
+        return value if isinstance(value, frozenset) else (str(value),)
+    return BlockingRule(f"{field}", keys)
+
+
+def name_sound(field: str) -> BlockingRule:
+    """Phonetic surname + first initial, in both orders (a swapped name finds its twin)."""
+    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+        name = record.get(field)
+        if name is None:
+            return ()
+        first, last = name
+        return (f"{phonetic(last)}|{first[:1]}", f"{phonetic(first)}|{last[:1]}")
+    return BlockingRule(f"{field}:sound", keys)
+
+
+def name_with(field: str, other: str) -> BlockingRule:
+    """Folded surname together with each value of another field (e.g. each outlet)."""
+    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+        name, values = record.get(field), record.get(other)
+        if name is None or not values:
+            return ()
+        values = values if isinstance(values, frozenset) else (values,)
+        return tuple(f"{name[1]}|{v}" for v in values)
+    return BlockingRule(f"{field}+{other}", keys)
+
+
+def combined(*fields: str) -> BlockingRule:
+    """The values of several single-valued fields together (e.g. postcode + first initial)."""
+    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+        values = [record.get(f) for f in fields]
+        return () if any(v is None for v in values) else ("|".join(map(str, values)),)
+    return BlockingRule("+".join(fields), keys)
+
+
+def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
+        -> dict[tuple[str, str], list[int]]:
+    """Every (rule, key) with the indexes of the records that have it."""
+    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for rule in rules:
+        for index, record in enumerate(prepared):
+            for key in set(rule.keys(record)):
+                if key:
+                    found[(rule.name, key)].append(index)
+    return found
+
+
+def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule],
+                    sort_keys: Iterable[SortKey] = (), *, window: int = 4,
+                    max_block: int = 40) -> np.ndarray:
+    """Unique ``(i, j)`` pairs, ``i < j``, from capped blocks and sorted neighbourhoods."""
+    within: list[tuple[int, int]] = []
+    for members in blocks(prepared, rules).values():
+        if 2 <= len(members) <= max_block:
+            within.extend(combinations(members, 2))
+    chunks = [np.array(within, dtype=np.int64).reshape(-1, 2)]
+    for sort_key in sort_keys:
+        chunks.append(neighbourhood_pairs([sort_key(r) for r in prepared], window))
+    return unique_pairs(chunks)
+
+
+def neighbourhood_pairs(keys: list[str], window: int) -> np.ndarray:
+    """Each record with the next ``window - 1`` records in key order (empty keys left out)."""
+    order = np.array([i for i in sorted(range(len(keys)), key=keys.__getitem__) if keys[i]],
+                     dtype=np.int64)
+    parts = [np.stack([order[:-step], order[step:]], axis=1)
+             for step in range(1, window) if len(order) > step]
+    return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
+
+
+def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
+    chunks = [c for c in chunks if len(c)]
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.sort(np.concatenate(chunks), axis=1)
+    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
+    width = int(pairs.max()) + 1 if len(pairs) else 1
+    codes = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one int per pair sorts fast
+    return np.stack([codes // width, codes % width], axis=1)

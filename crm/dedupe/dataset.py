@@ -1,0 +1,108 @@
+"""Records prepared once for comparison: normalised field values, shared values removed, term
+frequencies counted. Pure functions.
+
+``prepare(records, spec)`` returns a ``Prepared`` whose ``rows[i]`` maps each field name to its
+prepared value (None when missing) for ``records[i]``. Values found to be shared (see
+``crm.dedupe.spec``) are removed from the rows and kept in ``shared`` so that a later lookup
+ignores them too. ``tf[field][key]`` is the share of records holding that key (the surname for
+names), for the term-frequency adjustment.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter, defaultdict
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from crm.dedupe.fields import KINDS, Value
+from crm.dedupe.spec import Spec
+
+_LOCAL_SPLIT = re.compile(r"[.\-_+]")
+
+
+@dataclass
+class Prepared:
+    ids: list[Hashable]
+    rows: list[dict[str, Value]]
+    shared: dict[str, frozenset[str]] = field(default_factory=dict)
+    tf: dict[str, dict[str, float]] = field(default_factory=dict)
+
+
+def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
+    rows = [prepare_values(r, spec) for r in records]
+    ids = [r.get(spec.id_key, index) for index, r in enumerate(records)]
+    shared = find_shared(rows, spec)
+    rows = [drop_shared(r, spec, shared) for r in rows]
+    return Prepared(ids, rows, shared, term_frequencies(rows, spec))
+
+
+def prepare_values(record: Mapping[str, Any], spec: Spec) -> dict[str, Value]:
+    return {f.name: KINDS[f.kind].prepare(tuple(record.get(k) for k in f.keys))
+            for f in spec.fields}
+
+
+def tf_key(kind: str, value: Value) -> str | None:
+    """The part of a value whose rarity matters: the surname of a name, a whole text or code."""
+    if value is None:
+        return None
+    if kind == "name":
+        return value[1] or None
+    return value if isinstance(value, str) else None
+
+
+def is_generic(value: str, spec: Spec) -> bool:
+    """A newsroom-style address (``redaction@``, ``contact.dijon@``) or a value the caller
+    declared shared."""
+    if value in spec.shared_values:
+        return True
+    if "@" not in value:
+        return False
+    local = value.split("@", 1)[0]
+    return _LOCAL_SPLIT.split(local)[0] in spec.generic_local_parts or local.startswith("redac")
+
+
+def find_shared(rows: list[dict[str, Value]], spec: Spec) -> dict[str, frozenset[str]]:
+    """Per shared field, the values that identify nobody."""
+    name_field = next((f.name for f in spec.fields if f.kind == "name"), None)
+    shared: dict[str, frozenset[str]] = {}
+    for spec_field in (f for f in spec.fields if f.shared):
+        holders: dict[str, set[str]] = defaultdict(set)
+        for index, row in enumerate(rows):
+            for value in row.get(spec_field.name) or ():
+                holders[value].add(_holder_key(row.get(name_field) if name_field else None,
+                                               index))
+        shared[spec_field.name] = frozenset(
+            v for v, who in holders.items()
+            if len(who) >= spec.shared_min_names or is_generic(v, spec))
+    return shared
+
+
+def _holder_key(name: Value, index: int) -> str:
+    """Alike for one person typed several ways (typos, swapped order), not for colleagues."""
+    if name is None:
+        return str(index)
+    return "|".join(sorted(part[:3] for part in name))
+
+
+def drop_shared(row: dict[str, Value], spec: Spec,
+                shared: Mapping[str, frozenset[str]]) -> dict[str, Value]:
+    for spec_field in (f for f in spec.fields if f.shared):
+        values = row.get(spec_field.name)
+        if values:
+            kept = frozenset(v for v in values
+                             if v not in shared.get(spec_field.name, ()) and
+                             not is_generic(v, spec))
+            row[spec_field.name] = kept or None
+    return row
+
+
+def term_frequencies(rows: list[dict[str, Value]], spec: Spec) -> dict[str, dict[str, float]]:
+    tf: dict[str, dict[str, float]] = {}
+    for spec_field in (f for f in spec.fields if f.tf):
+        counts = Counter(tf_key(spec_field.kind, row.get(spec_field.name)) for row in rows)
+        counts.pop(None, None)
+        total = sum(counts.values()) or 1
+        tf[spec_field.name] = {key: count / total for key, count in counts.items() if key}
+    return tf

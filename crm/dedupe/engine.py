@@ -1,0 +1,179 @@
+"""The de-duplication engine's public API. Pure: plain dicts in, plain dataclasses out.
+
+    result = find_duplicates(records, contact_spec(), known_decisions={frozenset({3, 8})})
+    result.pairs      # ScoredPair(left, right, score, probability, decision, evidence), best first
+    result.clusters   # lists of ids linked by proposed pairs
+
+    index = build_index(records, contact_spec(), weights=result.weights)
+    lookup({"first_name": "Aline", "last_name": "Poirier", "emails": [...]}, index)
+
+Records are mappings; ``spec.id_key`` (default ``"id"``) names their id, else their position is
+used. A pair is proposed only if its match weight (``score``, in bits) reaches ``spec.lower``:
+``decision`` is "certain" when it also reaches ``spec.upper`` with an identifying field (email,
+mobile) in exact agreement, "review" otherwise. ``known_decisions`` holds the id pairs a
+reviewer marked "not the same person": they are never proposed, nor linked in clusters.
+Weights are estimated from the records themselves unless given (see ``crm.dedupe.scoring``).
+"""
+
+from __future__ import annotations
+
+import math
+from bisect import bisect_left
+from collections.abc import Collection, Hashable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from crm.dedupe.blocking import blocks, candidate_pairs
+from crm.dedupe.clusters import connected_components
+from crm.dedupe.dataset import Prepared, drop_shared, prepare, prepare_values
+from crm.dedupe.fields import KINDS
+from crm.dedupe.scoring import Weights, compare, compare_pairs, estimate, raw_scores, tf_adjustments
+from crm.dedupe.spec import Spec, contact_spec
+
+CERTAIN, REVIEW = "certain", "review"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    field: str
+    level: int  # -1 when a value is missing on either side
+    label: str
+    weight: float
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left: Hashable
+    right: Hashable
+    score: float
+    probability: float
+    decision: str
+    evidence: tuple[Evidence, ...]
+
+
+@dataclass
+class Result:
+    pairs: list[ScoredPair]
+    clusters: list[list[Hashable]]
+    weights: Weights
+    candidates: int
+
+
+def find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, *,
+                    known_decisions: Collection[frozenset[Hashable]] = (),
+                    weights: Weights | None = None) -> Result:
+    """Scored pairs at or above ``spec.lower``, best first, and their clusters."""
+    spec = spec or contact_spec()
+    prepared = prepare(records, spec)
+    pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys,
+                            window=spec.window, max_block=spec.max_block)
+    pairs = _without_decided(_linking(pairs, records, spec), prepared.ids, known_decisions)
+    levels = compare_pairs(prepared, pairs, spec)
+    weights = weights or estimate(prepared, levels, spec)
+    scores = raw_scores(levels, weights) + tf_adjustments(prepared, pairs, spec)
+    keep = np.flatnonzero(scores >= spec.lower)
+    keep = keep[np.argsort(-scores[keep], kind="stable")]
+    tables = [t.tolist() for t in weights.level_weights()]
+    scored = [_scored(prepared.ids[i], prepared.ids[j], score, row, weights, spec, tables)
+              for i, j, score, row in zip(pairs[keep, 0].tolist(), pairs[keep, 1].tolist(),
+                                          scores[keep].tolist(), levels[keep].tolist(),
+                                          strict=True)]
+    clusters = connected_components((p.left, p.right) for p in scored)
+    return Result(scored, clusters, weights, len(pairs))
+
+
+def _linking(pairs: np.ndarray, records: Sequence[Mapping[str, Any]], spec: Spec) -> np.ndarray:
+    """Only pairs across sources when the spec links lists (``link_key``)."""
+    if spec.link_key is None or not len(pairs):
+        return pairs
+    sources = np.array([str(r.get(spec.link_key)) for r in records], dtype=object)
+    return pairs[sources[pairs[:, 0]] != sources[pairs[:, 1]]]
+
+
+def _without_decided(pairs: np.ndarray, ids: list[Hashable],
+                     known: Collection[frozenset[Hashable]]) -> np.ndarray:
+    if not known or not len(pairs):
+        return pairs
+    keep = [frozenset((ids[i], ids[j])) not in known for i, j in pairs.tolist()]
+    return pairs[np.array(keep, dtype=bool)]
+
+
+def _scored(left: Hashable, right: Hashable, score: float, levels: list[int],
+            weights: Weights, spec: Spec, tables: list[list[float]]) -> ScoredPair:
+    evidence = tuple(
+        Evidence(f.name, level, KINDS[f.kind].labels[level] if level >= 0 else "missing",
+                 table[level] if level >= 0 else 0.0)
+        for f, level, table in zip(spec.fields, levels, tables, strict=True))
+    identified = any(f.identifying and level == KINDS[f.kind].top
+                     for f, level in zip(spec.fields, levels, strict=True))
+    decision = CERTAIN if score >= spec.upper and identified else REVIEW
+    prior = math.log2(weights.match_share / (1 - weights.match_share))
+    probability = 1 / (1 + 2 ** -min(max(score + prior, -60.0), 60.0))
+    return ScoredPair(left, right, score, probability, decision, evidence)
+
+
+@dataclass
+class Index:
+    """Prepared records, their blocks and sort orders, for single-record lookups."""
+
+    spec: Spec
+    prepared: Prepared
+    weights: Weights
+    blocks: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    orders: list[tuple[list[str], list[int]]] = field(default_factory=list)
+
+
+def build_index(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, *,
+                weights: Weights | None = None) -> Index:
+    """An index of the records; weights estimated from them unless given."""
+    spec = spec or contact_spec()
+    if weights is None:
+        weights = find_duplicates(records, spec).weights
+    prepared = prepare(records, spec)
+    orders = []
+    for sort_key in spec.sort_keys:
+        keyed = sorted((sort_key(row), i) for i, row in enumerate(prepared.rows))
+        orders.append(([k for k, _ in keyed], [i for _, i in keyed]))
+    return Index(spec, prepared, weights, dict(blocks(prepared.rows, spec.blocking)), orders)
+
+
+def lookup(record: Mapping[str, Any], index: Index, *, limit: int = 5,
+           known_decisions: Collection[frozenset[Hashable]] = ()) -> list[ScoredPair]:
+    """The indexed records that may be the same person as ``record``, best first."""
+    spec, prepared = index.spec, index.prepared
+    row = drop_shared(prepare_values(record, spec), spec, prepared.shared)
+    own_id = record.get(spec.id_key)
+    found, tables = [], [t.tolist() for t in index.weights.level_weights()]
+    for candidate in _lookup_candidates(row, index):
+        other_id = prepared.ids[candidate]
+        if other_id == own_id or frozenset((own_id, other_id)) in known_decisions:
+            continue
+        levels = compare(row, prepared.rows[candidate], spec)
+        score = float(raw_scores(np.array([levels]), index.weights)[0])
+        score += _tf_single(row, prepared.rows[candidate], prepared, spec)
+        if score >= spec.lower:
+            found.append(_scored(own_id, other_id, score, levels, index.weights, spec, tables))
+    return sorted(found, key=lambda p: -p.score)[:limit]
+
+
+def _lookup_candidates(row: Mapping[str, Any], index: Index) -> set[int]:
+    spec, found = index.spec, set()
+    for rule in spec.blocking:
+        for key in set(rule.keys(row)):
+            members = index.blocks.get((rule.name, key), [])
+            if len(members) < spec.max_block:
+                found.update(members)
+    for sort_key, (keys, positions) in zip(spec.sort_keys, index.orders, strict=True):
+        key = sort_key(row)
+        if key:
+            at = bisect_left(keys, key)
+            found.update(positions[max(0, at - spec.window + 1):at + spec.window - 1])
+    return found
+
+
+def _tf_single(row: Mapping[str, Any], other: Mapping[str, Any], prepared: Prepared,
+               spec: Spec) -> float:
+    together = Prepared([None, None], [dict(row), dict(other)], prepared.shared, prepared.tf)
+    return float(tf_adjustments(together, np.array([[0, 1]]), spec)[0])

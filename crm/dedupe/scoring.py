@@ -1,0 +1,152 @@
+"""Fellegi-Sunter scoring with weights estimated without labels. Pure functions (numpy).
+
+For each field and agreement level, ``m`` is the probability of that level between two records
+of the same person and ``u`` between two different people. ``u`` is first measured on random
+pairs (nearly all of them are different people); then expectation-maximisation on the
+candidate pairs estimates ``m``, ``u`` and the share of true matches, with no labels. A pair's
+*match weight* is the sum over fields of ``log2(m / u)`` for its levels (a missing value adds
+nothing), plus a term-frequency adjustment: agreeing on a surname held by many records ("Martin")
+counts less than agreeing on a rare one, by ``log2(mean frequency / frequency of this value)``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from crm.dedupe.dataset import Prepared, tf_key
+from crm.dedupe.fields import KINDS, MISSING, Value
+from crm.dedupe.spec import Spec
+from crm.dedupe.vector import VECTORISED
+
+SMOOTHING = 0.5
+RANDOM_PAIRS = 15_000
+EM_ITERATIONS = 40
+EM_TOLERANCE = 1e-5
+EM_MIN_PAIRS = 1_000  # fewer candidates say too little: keep the prior m
+MIN_RECORDS = 2_000  # in fewer records, random pairs hold too many true matches to measure u
+TF_LIMIT = 6.0
+
+
+@dataclass
+class Weights:
+    m: list[np.ndarray]
+    u: list[np.ndarray]
+    match_share: float
+
+    def level_weights(self) -> list[np.ndarray]:
+        return [np.log2(m / u) for m, u in zip(self.m, self.u, strict=True)]
+
+
+def compare(a: Mapping[str, Value], b: Mapping[str, Value], spec: Spec) -> list[int]:
+    """The agreement level of each field between two prepared rows."""
+    levels = []
+    for spec_field in spec.fields:
+        left, right = a.get(spec_field.name), b.get(spec_field.name)
+        missing = left is None or right is None
+        levels.append(MISSING if missing else KINDS[spec_field.kind].compare(left, right))
+    return levels
+
+
+def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
+    """Levels of every pair, one column per field (``MISSING`` = -1)."""
+    levels = np.full((len(pairs), len(spec.fields)), MISSING, dtype=np.int8)
+    for column, spec_field in enumerate(spec.fields):
+        values = np.array([row.get(spec_field.name) for row in prepared.rows] + [None],
+                          dtype=object)[:-1]  # the None keeps tuples from becoming 2-D
+        left, right = values[pairs[:, 0]], values[pairs[:, 1]]
+        present = np.flatnonzero((left != None) & (right != None))  # noqa: E711 - elementwise
+        levels[present, column] = _compare_column(spec_field.kind, left[present],
+                                                   right[present])
+    return levels
+
+
+def _compare_column(kind: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    if not len(left):
+        return np.empty(0, dtype=np.int8)
+    if kind in VECTORISED:
+        return VECTORISED[kind](left.tolist(), right.tolist())
+    compare_values = KINDS[kind].compare
+    return np.array([compare_values(a, b) for a, b in zip(left, right, strict=True)])
+
+
+def random_pairs(count: int, size: int, seed: int = 20260610) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    pairs = rng.integers(0, count, size=(size, 2)) if count > 1 else np.empty((0, 2), int)
+    return pairs[pairs[:, 0] != pairs[:, 1]]
+
+
+def level_shares(levels: np.ndarray, spec: Spec, weight: np.ndarray | None = None) \
+        -> list[np.ndarray]:
+    """Per field, the (weighted, smoothed) share of each level among non-missing values."""
+    weight = np.ones(len(levels)) if weight is None else weight
+    shares = []
+    for column, spec_field in enumerate(spec.fields):
+        sizes = KINDS[spec_field.kind].top + 1
+        counts = np.bincount(levels[:, column] + 1, weights=weight, minlength=sizes + 1)[1:]
+        counts = counts + SMOOTHING
+        shares.append(counts / counts.sum())
+    return shares
+
+
+def initial_m(spec: Spec) -> list[np.ndarray]:
+    """The prior for m: records of one person mostly agree at the top level."""
+    return [np.array(KINDS[f.kind].m_prior) for f in spec.fields]
+
+
+def initial_u(prepared: Prepared, spec: Spec) -> list[np.ndarray]:
+    """u measured on random pairs, or the kinds' priors for a small set of records."""
+    if len(prepared.rows) < MIN_RECORDS:
+        return [np.array(KINDS[f.kind].u_prior) for f in spec.fields]
+    sample = random_pairs(len(prepared.rows), RANDOM_PAIRS)
+    return level_shares(compare_pairs(prepared, sample, spec), spec)
+
+
+def estimate(prepared: Prepared, levels: np.ndarray, spec: Spec, *, fix_u: bool = False) \
+        -> Weights:
+    """m, u and the match share by EM on the candidate levels, u started from random pairs."""
+    weights = Weights(initial_m(spec), initial_u(prepared, spec), 0.1)
+    enough = len(levels) >= EM_MIN_PAIRS and len(prepared.rows) >= MIN_RECORDS
+    for _ in range(EM_ITERATIONS if enough else 0):
+        posterior = match_probability(raw_scores(levels, weights), weights.match_share)
+        previous = weights.match_share
+        weights = Weights(level_shares(levels, spec, posterior),
+                          weights.u if fix_u else level_shares(levels, spec, 1 - posterior),
+                          float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6)))
+        if abs(weights.match_share - previous) < EM_TOLERANCE:
+            break
+    return weights
+
+
+def raw_scores(levels: np.ndarray, weights: Weights) -> np.ndarray:
+    """Sum of the level weights of each pair, without term-frequency adjustment."""
+    scores = np.zeros(len(levels))
+    for column, table in enumerate(weights.level_weights()):
+        # index -1 (missing) picks the appended 0.0: a missing value is no evidence
+        scores += np.append(table, 0.0)[levels[:, column]]
+    return scores
+
+
+def match_probability(scores: np.ndarray, match_share: float) -> np.ndarray:
+    prior = np.log2(match_share / (1 - match_share))
+    return 1 / (1 + np.exp2(-(scores + prior)))
+
+
+def tf_adjustments(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
+    """Per pair, the term-frequency adjustment summed over fields that agree on their tf key."""
+    adjust = np.zeros(len(pairs))
+    for spec_field in (f for f in spec.fields if f.tf):
+        table = prepared.tf.get(spec_field.name, {})
+        mean = sum(p * p for p in table.values()) / max(sum(table.values()), 1e-12)
+        keys = [tf_key(spec_field.kind, row.get(spec_field.name)) for row in prepared.rows]
+        adjust += [tf_weight(keys[i], keys[j], table, mean) for i, j in pairs.tolist()]
+    return adjust
+
+
+def tf_weight(a: str | None, b: str | None, table: Mapping[str, float], mean: float) -> float:
+    if a is None or a != b or a not in table:
+        return 0.0
+    return float(np.clip(np.log2(mean / table[a]), -TF_LIMIT, TF_LIMIT))
+
