@@ -40,14 +40,15 @@ def each_value(field: str) -> BlockingRule:
     return BlockingRule(f"{field}", keys)
 
 
-def name_sound(field: str) -> BlockingRule:
-    """Phonetic surname + first initial, in both orders (a swapped name finds its twin)."""
+def name_sound(field: str, letters: int = 2) -> BlockingRule:
+    """Phonetic surname + start of the first name, and the same across the two parts so that
+    a swapped "POIRIER Aline" meets "Aline POIRIER"."""
     def keys(record: Mapping[str, Any]) -> Iterable[str]:
         name = record.get(field)
         if name is None:
             return ()
         first, last = name
-        return (f"{phonetic(last)}|{first[:1]}", f"{phonetic(first)}|{last[:1]}")
+        return (f"{phonetic(last)}|{first[:letters]}", f"{phonetic(first)}|{last[:letters]}")
     return BlockingRule(f"{field}:sound", keys)
 
 
@@ -73,12 +74,13 @@ def combined(*fields: str) -> BlockingRule:
 def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
         -> dict[tuple[str, str], list[int]]:
     """Every (rule, key) with the indexes of the records that have it."""
-    found: dict[tuple[str, str], list[int]] = defaultdict(list)
+    found: dict[tuple[str, str], list[int]] = {}
     for rule in rules:
+        members: dict[str, list[int]] = defaultdict(list)
         for index, record in enumerate(prepared):
             for key in set(rule.keys(record)):
-                if key:
-                    found[(rule.name, key)].append(index)
+                members[key].append(index)
+        found.update(((rule.name, key), indexes) for key, indexes in members.items() if key)
     return found
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -28,14 +28,29 @@ class Prepared:
     rows: list[dict[str, Value]]
     shared: dict[str, frozenset[str]] = field(default_factory=dict)
     tf: dict[str, dict[str, float]] = field(default_factory=dict)
+    cache: dict[str, Any] = field(default_factory=dict)  # per-field tables built when needed
+
+    def column(self, name: str) -> list[Value]:
+        """The prepared values of one field, one per record."""
+        key = f"column:{name}"
+        if key not in self.cache:
+            self.cache[key] = [row.get(name) for row in self.rows]
+        return self.cache[key]
 
 
 def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
-    rows = [prepare_values(r, spec) for r in records]
+    columns = {f.name: _column(records, f.keys, KINDS[f.kind].prepare) for f in spec.fields}
+    rows = [dict(zip(columns, values, strict=True))
+            for values in zip(*columns.values(), strict=True)]
     ids = [r.get(spec.id_key, index) for index, r in enumerate(records)]
     shared = find_shared(rows, spec)
     rows = [drop_shared(r, spec, shared) for r in rows]
     return Prepared(ids, rows, shared, term_frequencies(rows, spec))
+
+
+def _column(records: Sequence[Mapping[str, Any]], keys: tuple[str, ...],
+            prepare_value: Callable[[tuple[Any, ...]], Value]) -> list[Value]:
+    return [prepare_value(tuple(map(record.get, keys))) for record in records]
 
 
 def prepare_values(record: Mapping[str, Any], spec: Spec) -> dict[str, Value]:
@@ -68,14 +83,16 @@ def find_shared(rows: list[dict[str, Value]], spec: Spec) -> dict[str, frozenset
     name_field = next((f.name for f in spec.fields if f.kind == "name"), None)
     shared: dict[str, frozenset[str]] = {}
     for spec_field in (f for f in spec.fields if f.shared):
+        counts = Counter(v for row in rows for v in row.get(spec_field.name) or ())
+        frequent = {v for v, n in counts.items() if n >= spec.shared_min_names}
         holders: dict[str, set[str]] = defaultdict(set)
         for index, row in enumerate(rows):
-            for value in row.get(spec_field.name) or ():
+            for value in frequent.intersection(row.get(spec_field.name) or ()):
                 holders[value].add(_holder_key(row.get(name_field) if name_field else None,
                                                index))
         shared[spec_field.name] = frozenset(
-            v for v, who in holders.items()
-            if len(who) >= spec.shared_min_names or is_generic(v, spec))
+            {v for v, who in holders.items() if len(who) >= spec.shared_min_names} |
+            {v for v in counts if is_generic(v, spec)})
     return shared
 
 

@@ -47,9 +47,11 @@ class Kind:
 def _values(raw: Any) -> list[str]:
     if raw is None:
         return []
+    if isinstance(raw, str):
+        return [raw] if raw.strip() else []
     if isinstance(raw, list | tuple | set | frozenset):
         return [str(v) for v in raw if v not in (None, "")]
-    return [str(raw)] if str(raw).strip() else []
+    return [str(raw)]
 
 
 def _similar(a: str, b: str, cutoff: float) -> bool:
@@ -150,6 +152,7 @@ def compare_emails(a: Value, b: Value) -> int:
     return 1 if {e.split("@")[0] for e in a} & {e.split("@")[0] for e in b} else 0
 
 
+@lru_cache(maxsize=200_000)
 def as_e164(text: str) -> str:
     """E.164 when it already is, or for the usual French national forms; cheap, no parsing."""
     digits = re.sub(r"[^\d+]", "", text.replace("(0)", ""))
@@ -178,7 +181,7 @@ def compare_phones(a: Value, b: Value) -> int:
 
 
 def prepare_set(raw: tuple[Any, ...]) -> Value:
-    return frozenset(fold(v) for r in raw for v in _values(r) if fold(v)) or None
+    return frozenset(filter(None, (fold(v) for r in raw for v in _values(r)))) or None
 
 
 def compare_set(a: Value, b: Value) -> int:

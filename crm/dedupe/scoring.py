@@ -19,7 +19,7 @@ import numpy as np
 from crm.dedupe.dataset import Prepared, tf_key
 from crm.dedupe.fields import KINDS, MISSING, Value
 from crm.dedupe.spec import Spec
-from crm.dedupe.vector import VECTORISED
+from crm.dedupe.vector import SET_KINDS, VECTORISED, fits_slots, set_levels, slot_tables
 
 SMOOTHING = 0.5
 RANDOM_PAIRS = 15_000
@@ -54,22 +54,28 @@ def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarr
     """Levels of every pair, one column per field (``MISSING`` = -1)."""
     levels = np.full((len(pairs), len(spec.fields)), MISSING, dtype=np.int8)
     for column, spec_field in enumerate(spec.fields):
-        values = np.array([row.get(spec_field.name) for row in prepared.rows] + [None],
-                          dtype=object)[:-1]  # the None keeps tuples from becoming 2-D
-        left, right = values[pairs[:, 0]], values[pairs[:, 1]]
-        present = np.flatnonzero((left != None) & (right != None))  # noqa: E711 - elementwise
-        levels[present, column] = _compare_column(spec_field.kind, left[present],
-                                                   right[present])
+        values = prepared.column(spec_field.name)
+        present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        keep = np.flatnonzero(present[pairs[:, 0]] & present[pairs[:, 1]])
+        if len(keep):
+            levels[keep, column] = _compare_column(prepared, spec_field.name, spec_field.kind,
+                                                   pairs[keep, 0], pairs[keep, 1])
     return levels
 
 
-def _compare_column(kind: str, left: np.ndarray, right: np.ndarray) -> np.ndarray:
-    if not len(left):
-        return np.empty(0, dtype=np.int8)
+def _compare_column(prepared: Prepared, name: str, kind: str, left: np.ndarray,
+                    right: np.ndarray) -> np.ndarray:
+    values = prepared.column(name)
     if kind in VECTORISED:
-        return VECTORISED[kind](left.tolist(), right.tolist())
+        return VECTORISED[kind](values, left, right)
+    if kind in SET_KINDS and fits_slots(values):
+        tables = prepared.cache.get(name)
+        if tables is None:
+            tables = prepared.cache[name] = slot_tables(kind, values)
+        return set_levels(kind, tables, left, right)
     compare_values = KINDS[kind].compare
-    return np.array([compare_values(a, b) for a, b in zip(left, right, strict=True)])
+    return np.array([compare_values(values[i], values[j])
+                     for i, j in zip(left.tolist(), right.tolist(), strict=True)])
 
 
 def random_pairs(count: int, size: int, seed: int = 20260610) -> np.ndarray:
@@ -141,12 +147,14 @@ def tf_adjustments(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndar
         table = prepared.tf.get(spec_field.name, {})
         mean = sum(p * p for p in table.values()) / max(sum(table.values()), 1e-12)
         keys = [tf_key(spec_field.kind, row.get(spec_field.name)) for row in prepared.rows]
-        adjust += [tf_weight(keys[i], keys[j], table, mean) for i, j in pairs.tolist()]
+        ids = {key: n for n, key in enumerate(table)}
+        key_ids = np.array([ids.get(k, -1) if k is not None else -1 for k in keys] + [-1])
+        bonus = np.array([tf_weight(table[key], mean) for key in table] + [0.0])
+        a, b = key_ids[pairs[:, 0]], key_ids[pairs[:, 1]]
+        adjust += np.where((a == b) & (a >= 0), bonus[a], 0.0)
     return adjust
 
 
-def tf_weight(a: str | None, b: str | None, table: Mapping[str, float], mean: float) -> float:
-    if a is None or a != b or a not in table:
-        return 0.0
-    return float(np.clip(np.log2(mean / table[a]), -TF_LIMIT, TF_LIMIT))
-
+def tf_weight(frequency: float, mean: float) -> float:
+    """log2(mean frequency / this frequency), bounded: positive for rare values."""
+    return float(np.clip(np.log2(mean / frequency), -TF_LIMIT, TF_LIMIT))

@@ -85,6 +85,8 @@ def contact_spec(**overrides: Any) -> Spec:
         ),
         blocking=(each_value("email"), each_value("phone"), name_sound("name"),
                   name_with("name", "outlet")),
-        sort_keys=(_last_first, _first_last),
+        sort_keys=(_last_first,),
+        window=3,
+        max_block=25,
     )
     return replace(spec, **overrides)

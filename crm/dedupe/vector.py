@@ -1,9 +1,9 @@
 """The comparisons of ``crm.dedupe.fields`` computed for many pairs at once.
 
-Same levels as the per-pair functions (a test checks they agree), but the string distances run
-in RapidFuzz's C++ ``cpdist`` over whole columns and the level logic in numpy. Inputs are the
-prepared values of the left and right records of each pair, never None (missing values are
-masked by the caller).
+Same levels as the per-pair functions (a property test checks they agree), but string
+distances run in RapidFuzz's C++ ``cpdist`` over whole columns, set overlaps on integer ids in
+numpy, and the level logic in numpy. Each function takes the column of prepared values (one per
+record, never None for the records named) and the left and right record indexes of the pairs.
 """
 
 from __future__ import annotations
@@ -15,28 +15,43 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
+from crm.dedupe.fields import is_mobile
+
 WORKERS = -1  # all cores: the distances release the GIL
+SLOTS = 4  # values per record compared for multi-valued fields (emails, phones, outlets)
+Column = Sequence[Any]
+Indexes = np.ndarray
 
 
-def _similarity(left: Sequence[str], right: Sequence[str], scorer: Any) -> np.ndarray:
+def _similarity(left: list[str], right: list[str], scorer: Any) -> np.ndarray:
     return process.cpdist(left, right, scorer=scorer, workers=WORKERS, dtype=np.float64)
 
 
-def _first_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    same = a == b
-    empty = (np.char.str_len(a) == 0) | (np.char.str_len(b) == 0)
-    shortest = np.minimum(np.char.str_len(a), np.char.str_len(b))
-    prefix = _similarity(a, b, Prefix.similarity) >= np.maximum(shortest, 1)
+def _lengths(values: list[str]) -> np.ndarray:
+    return np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+
+
+def _equal(left: list[str], right: list[str]) -> np.ndarray:
+    return np.fromiter(map(str.__eq__, left, right), dtype=bool, count=len(left))
+
+
+def _first_levels(a: list[str], b: list[str]) -> np.ndarray:
+    length_a, length_b = _lengths(a), _lengths(b)
+    empty = (length_a == 0) | (length_b == 0)
+    prefix = _similarity(a, b, Prefix.similarity) >= np.maximum(np.minimum(length_a, length_b), 1)
     similar = _similarity(a, b, JaroWinkler.normalized_similarity) >= 0.88
-    return np.where(same, 2, np.where(empty | prefix | similar, 1, 0))
+    return np.where(_equal(a, b), 2, np.where(empty | prefix | similar, 1, 0))
 
 
-def _last_levels(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    same = a == b
-    empty = (np.char.str_len(a) == 0) | (np.char.str_len(b) == 0)
-    overlap = _similarity(a, b, fuzz.token_set_ratio) >= 100
+def _last_levels(a: list[str], b: list[str]) -> np.ndarray:
+    empty = (_lengths(a) == 0) | (_lengths(b) == 0)
     similar = _similarity(a, b, JaroWinkler.normalized_similarity) >= 0.9
-    return np.where(same, 2, np.where(~empty & (overlap | similar), 1, 0))
+    compound = np.flatnonzero(~similar & np.fromiter(
+        (" " in x or " " in y for x, y in zip(a, b, strict=True)), dtype=bool, count=len(a)))
+    if len(compound):  # a shared word of a compound surname ("dupont" in "dupont moreau")
+        similar[compound] = _similarity([a[i] for i in compound], [b[i] for i in compound],
+                                        fuzz.token_set_ratio) >= 100
+    return np.where(_equal(a, b), 2, np.where(~empty & similar, 1, 0))
 
 
 _NAME_TABLE = np.zeros((3, 3), dtype=np.int8)
@@ -44,30 +59,93 @@ _NAME_TABLE[2, 2], _NAME_TABLE[2, 1], _NAME_TABLE[1, 2] = 4, 3, 2
 _NAME_TABLE[1, 1], _NAME_TABLE[2, 0] = 2, 1
 
 
-def names(left: Sequence[Any], right: Sequence[Any]) -> np.ndarray:
+def names(column: Column, left: Indexes, right: Indexes) -> np.ndarray:
     """Levels of ``fields.compare_name`` for (first, last) pairs, either order."""
-    first_a, last_a = (np.array([v[k] for v in left], dtype=str) for k in (0, 1))
-    first_b, last_b = (np.array([v[k] for v in right], dtype=str) for k in (0, 1))
-    direct = _NAME_TABLE[_last_levels(last_a, last_b), _first_levels(first_a, first_b)]
-    crossed_last, crossed_first = _last_levels(last_a, first_b), _last_levels(first_a, last_b)
-    swapped = np.maximum(_NAME_TABLE[crossed_last, _first_levels(first_a, last_b)],
-                         _NAME_TABLE[crossed_first, _first_levels(last_a, first_b)])
-    same = (first_a == first_b) & (last_a == last_b)
-    return np.where(same, 4, np.where(direct >= 2, direct, np.maximum(direct, swapped)))
+    first_a, last_a = [column[i][0] for i in left], [column[i][1] for i in left]
+    first_b, last_b = [column[i][0] for i in right], [column[i][1] for i in right]
+    levels = _NAME_TABLE[_last_levels(last_a, last_b), _first_levels(first_a, first_b)]
+    # only names sharing a crossed initial can be a swapped pair worth the second pass
+    crossed = np.flatnonzero((levels < 2) & np.fromiter(
+        (fa[:1] == lb[:1] or la[:1] == fb[:1]
+         for fa, la, fb, lb in zip(first_a, last_a, first_b, last_b, strict=True)),
+        dtype=bool, count=len(first_a)))
+    if len(crossed):
+        levels[crossed] = np.maximum(levels[crossed], _swapped(
+            [first_a[i] for i in crossed], [last_a[i] for i in crossed],
+            [first_b[i] for i in crossed], [last_b[i] for i in crossed]))
+    return levels
 
 
-def texts(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+def _swapped(first_a: list[str], last_a: list[str], first_b: list[str],
+             last_b: list[str]) -> np.ndarray:
+    return np.maximum(
+        _NAME_TABLE[_last_levels(last_a, first_b), _first_levels(first_a, last_b)],
+        _NAME_TABLE[_last_levels(first_a, last_b), _first_levels(last_a, first_b)])
+
+
+def texts(column: Column, left: Indexes, right: Indexes) -> np.ndarray:
     """Levels of ``fields.compare_text``."""
-    similarity = _similarity(left, right, JaroWinkler.normalized_similarity)
-    same = np.array(left, dtype=object) == np.array(right, dtype=object)
-    return np.where(same, 3, np.where(similarity >= 0.92, 2, np.where(similarity >= 0.8, 1, 0)))
+    a, b = [column[i] for i in left], [column[i] for i in right]
+    similarity = _similarity(a, b, JaroWinkler.normalized_similarity)
+    return np.where(_equal(a, b), 3,
+                    np.where(similarity >= 0.92, 2, np.where(similarity >= 0.8, 1, 0)))
 
 
-def codes(left: Sequence[str], right: Sequence[str]) -> np.ndarray:
+def codes(column: Column, left: Indexes, right: Indexes) -> np.ndarray:
     """Levels of ``fields.compare_code``."""
-    distance = _similarity(left, right, OSA.distance)
+    distance = _similarity([column[i] for i in left], [column[i] for i in right], OSA.distance)
     return np.select([distance == 0, distance == 1, distance == 2], [3, 2, 1], 0)
 
 
-VECTORISED: dict[str, Callable[[Sequence[Any], Sequence[Any]], np.ndarray]] = {
+def slots(column: Column, key: Callable[[str], str | None] = lambda v: v) -> np.ndarray:
+    """Each record's values as integer ids, ``SLOTS`` per record, -1 when there are fewer."""
+    ids: dict[str, int] = {}
+    table = np.full((len(column), SLOTS), -1, dtype=np.int64)
+    for row, values in enumerate(column):
+        if not values:
+            continue
+        keys = sorted({k for k in map(key, values) if k is not None})[:SLOTS] \
+            if len(values) > 1 else [k for k in map(key, values) if k is not None]
+        for slot, found in enumerate(keys):
+            table[row, slot] = ids.setdefault(found, len(ids))
+    return table
+
+
+def slot_tables(kind: str, column: Column) -> tuple[np.ndarray, np.ndarray]:
+    """The two id tables a set kind compares: (all values, the values of the lower level)."""
+    if kind == "email":
+        return slots(column), slots(column, lambda e: e.split("@")[0])
+    if kind == "phone":
+        return slots(column), slots(column, lambda p: p if is_mobile(p) else None)
+    table = slots(column)
+    return table, table
+
+
+def overlap(table: np.ndarray, left: Indexes, right: Indexes) -> np.ndarray:
+    """True where the two records share at least one id."""
+    a, b = table[left], table[right]
+    found = np.zeros(len(left), dtype=bool)
+    for i in range(SLOTS):
+        found |= ((a[:, [i]] == b) & (a[:, [i]] >= 0)).any(axis=1)
+    return found
+
+
+def set_levels(kind: str, tables: tuple[np.ndarray, np.ndarray], left: Indexes,
+               right: Indexes) -> np.ndarray:
+    """Levels of ``fields.compare_emails``, ``compare_phones`` or ``compare_set``."""
+    same, second = overlap(tables[0], left, right), overlap(tables[1], left, right)
+    if kind == "email":
+        return np.where(same, 2, np.where(second, 1, 0))
+    if kind == "phone":
+        return np.where(second, 2, np.where(same, 1, 0))
+    return same.astype(np.int8)
+
+
+def fits_slots(column: Column) -> bool:
+    """Whether every record has few enough values for the slot tables."""
+    return all(len(v) <= SLOTS for v in column if v is not None)
+
+
+VECTORISED: dict[str, Callable[[Column, Indexes, Indexes], np.ndarray]] = {
     "name": names, "text": texts, "code": codes}
+SET_KINDS = {"email", "phone", "set"}

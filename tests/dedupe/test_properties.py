@@ -11,7 +11,7 @@ from crm.dedupe.clusters import connected_components
 from crm.dedupe.engine import find_duplicates
 from crm.dedupe.fields import KINDS
 from crm.dedupe.phonetic import phonetic
-from crm.dedupe.vector import VECTORISED
+from crm.dedupe.vector import SLOTS, VECTORISED, set_levels, slot_tables
 
 names = st.sampled_from(["Aline", "aline", "ALINE", "Alinë", "A", "Poirier", "POIRIER",
                          "Poirrier", "Le Goff", "LE GOFF", "Dupont-Moreau", "Dupont", "Martin",
@@ -28,6 +28,10 @@ record = st.fixed_dictionaries({
 })
 
 
+def vectorised(kind, left, right):
+    return VECTORISED[kind]([left, right], np.array([0]), np.array([1]))[0]
+
+
 def prepared(kind, *raw):
     return KINDS[kind].prepare(raw)
 
@@ -40,7 +44,7 @@ def test_name_comparison_is_symmetric_and_vectorised_alike(a, b):
         return
     level = KINDS["name"].compare(left, right)
     assert level == KINDS["name"].compare(right, left)
-    assert level == VECTORISED["name"]([left], [right])[0]
+    assert level == vectorised("name", left, right)
 
 
 @settings(max_examples=200, deadline=None)
@@ -52,7 +56,25 @@ def test_text_and_code_comparisons_are_symmetric_and_vectorised_alike(a, b):
             continue
         level = KINDS[kind].compare(left, right)
         assert level == KINDS[kind].compare(right, left)
-        assert level == VECTORISED[kind]([left], [right])[0]
+        assert level == vectorised(kind, left, right)
+
+
+contact_points = st.lists(st.sampled_from(["a@x.fr", "a@y.fr", "b@x.fr", "+33680556966",
+                                           "+33380446405", "le bien public"]), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(contact_points, contact_points)
+def test_set_comparisons_are_symmetric_and_vectorised_alike(a, b):
+    for kind, key in (("email", "emails"), ("phone", "phones"), ("set", "outlets")):
+        left, right = prepared(kind, a), prepared(kind, b)
+        if left is None or right is None:
+            continue
+        level = KINDS[kind].compare(left, right)
+        assert level == KINDS[kind].compare(right, left)
+        if max(len(left), len(right)) <= SLOTS:
+            tables = slot_tables(kind, [left, right])
+            assert level == set_levels(kind, tables, np.array([0]), np.array([1]))[0], key
 
 
 @settings(max_examples=60, deadline=None)
