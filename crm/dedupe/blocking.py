@@ -40,15 +40,15 @@ def each_value(field: str) -> BlockingRule:
     return BlockingRule(f"{field}", keys)
 
 
-def name_sound(field: str, letters: int = 2) -> BlockingRule:
-    """Phonetic surname + start of the first name, and the same across the two parts so that
-    a swapped "POIRIER Aline" meets "Aline POIRIER"."""
+def name_sound(field: str, letters: int = 3) -> BlockingRule:
+    """Phonetic surname + the first sounds of the first name, and the same across the two
+    parts, so that a swapped "POIRIER Aline" meets "Aline POIRIER"."""
     def keys(record: Mapping[str, Any]) -> Iterable[str]:
         name = record.get(field)
         if name is None:
             return ()
-        first, last = name
-        return (f"{phonetic(last)}|{first[:letters]}", f"{phonetic(first)}|{last[:letters]}")
+        first, last = phonetic(name[0]), phonetic(name[1])
+        return (f"{last}|{first[:letters]}", f"{first}|{last[:letters]}")
     return BlockingRule(f"{field}:sound", keys)
 
 
@@ -77,8 +77,8 @@ def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
     found: dict[tuple[str, str], list[int]] = {}
     for rule in rules:
         members: dict[str, list[int]] = defaultdict(list)
-        for index, record in enumerate(prepared):
-            for key in set(rule.keys(record)):
+        for index, keys in enumerate(map(rule.keys, prepared)):
+            for key in keys if len(keys) < 2 else set(keys):
                 members[key].append(index)
         found.update(((rule.name, key), indexes) for key, indexes in members.items() if key)
     return found

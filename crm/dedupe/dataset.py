@@ -44,7 +44,7 @@ def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
             for values in zip(*columns.values(), strict=True)]
     ids = [r.get(spec.id_key, index) for index, r in enumerate(records)]
     shared = find_shared(rows, spec)
-    rows = [drop_shared(r, spec, shared) for r in rows]
+    rows = [drop_shared(r, spec, shared, check_generic=False) for r in rows]
     return Prepared(ids, rows, shared, term_frequencies(rows, spec))
 
 
@@ -103,15 +103,16 @@ def _holder_key(name: Value, index: int) -> str:
     return "|".join(sorted(part[:3] for part in name))
 
 
-def drop_shared(row: dict[str, Value], spec: Spec,
-                shared: Mapping[str, frozenset[str]]) -> dict[str, Value]:
+def drop_shared(row: dict[str, Value], spec: Spec, shared: Mapping[str, frozenset[str]], *,
+                check_generic: bool = True) -> dict[str, Value]:
+    """The row without shared values (``shared`` already holds the dataset's generic ones)."""
     for spec_field in (f for f in spec.fields if f.shared):
         values = row.get(spec_field.name)
-        if values:
-            kept = frozenset(v for v in values
-                             if v not in shared.get(spec_field.name, ()) and
-                             not is_generic(v, spec))
-            row[spec_field.name] = kept or None
+        if values and not values.isdisjoint(shared.get(spec_field.name, ())):
+            values = values - shared[spec_field.name]
+        if values and check_generic:
+            values = frozenset(v for v in values if not is_generic(v, spec))
+        row[spec_field.name] = values or None
     return row
 
 

@@ -27,9 +27,17 @@ import numpy as np
 
 from crm.dedupe.blocking import blocks, candidate_pairs
 from crm.dedupe.clusters import connected_components
-from crm.dedupe.dataset import Prepared, drop_shared, prepare, prepare_values
+from crm.dedupe.dataset import Prepared, drop_shared, prepare, prepare_values, tf_key
 from crm.dedupe.fields import KINDS
-from crm.dedupe.scoring import Weights, compare, compare_pairs, estimate, raw_scores, tf_adjustments
+from crm.dedupe.scoring import (
+    Weights,
+    compare,
+    compare_pairs,
+    estimate,
+    raw_scores,
+    tf_adjustments,
+    tf_bonuses,
+)
 from crm.dedupe.spec import Spec, contact_spec
 
 CERTAIN, REVIEW = "certain", "review"
@@ -123,6 +131,8 @@ class Index:
     weights: Weights
     blocks: dict[tuple[str, str], list[int]] = field(default_factory=dict)
     orders: list[tuple[list[str], list[int]]] = field(default_factory=list)
+    bonuses: dict[str, dict[str, float]] = field(default_factory=dict)
+    tables: list[list[float]] = field(default_factory=list)
 
 
 def build_index(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, *,
@@ -136,7 +146,8 @@ def build_index(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, 
     for sort_key in spec.sort_keys:
         keyed = sorted((sort_key(row), i) for i, row in enumerate(prepared.rows))
         orders.append(([k for k, _ in keyed], [i for _, i in keyed]))
-    return Index(spec, prepared, weights, dict(blocks(prepared.rows, spec.blocking)), orders)
+    return Index(spec, prepared, weights, blocks(prepared.rows, spec.blocking), orders,
+                 tf_bonuses(prepared, spec), [t.tolist() for t in weights.level_weights()])
 
 
 def lookup(record: Mapping[str, Any], index: Index, *, limit: int = 5,
@@ -145,16 +156,18 @@ def lookup(record: Mapping[str, Any], index: Index, *, limit: int = 5,
     spec, prepared = index.spec, index.prepared
     row = drop_shared(prepare_values(record, spec), spec, prepared.shared)
     own_id = record.get(spec.id_key)
-    found, tables = [], [t.tolist() for t in index.weights.level_weights()]
+    found = []
     for candidate in _lookup_candidates(row, index):
         other_id = prepared.ids[candidate]
         if other_id == own_id or frozenset((own_id, other_id)) in known_decisions:
             continue
-        levels = compare(row, prepared.rows[candidate], spec)
-        score = float(raw_scores(np.array([levels]), index.weights)[0])
-        score += _tf_single(row, prepared.rows[candidate], prepared, spec)
+        other = prepared.rows[candidate]
+        levels = compare(row, other, spec)
+        score = sum(table[level] for table, level in zip(index.tables, levels, strict=True)
+                    if level >= 0) + _tf_bonus(row, other, index)
         if score >= spec.lower:
-            found.append(_scored(own_id, other_id, score, levels, index.weights, spec, tables))
+            found.append(_scored(own_id, other_id, score, levels, index.weights, spec,
+                                 index.tables))
     return sorted(found, key=lambda p: -p.score)[:limit]
 
 
@@ -173,7 +186,11 @@ def _lookup_candidates(row: Mapping[str, Any], index: Index) -> set[int]:
     return found
 
 
-def _tf_single(row: Mapping[str, Any], other: Mapping[str, Any], prepared: Prepared,
-               spec: Spec) -> float:
-    together = Prepared([None, None], [dict(row), dict(other)], prepared.shared, prepared.tf)
-    return float(tf_adjustments(together, np.array([[0, 1]]), spec)[0])
+def _tf_bonus(row: Mapping[str, Any], other: Mapping[str, Any], index: Index) -> float:
+    total = 0.0
+    for name, bonus in index.bonuses.items():
+        kind = index.spec.field(name).kind
+        key = tf_key(kind, row.get(name))
+        if key is not None and key == tf_key(kind, other.get(name)):
+            total += bonus.get(key, 0.0)
+    return total

@@ -44,11 +44,11 @@ class Kind:
         return len(self.labels) - 1
 
 
-def _values(raw: Any) -> list[str]:
+def _values(raw: Any) -> list[str] | tuple[str, ...]:
     if raw is None:
-        return []
-    if isinstance(raw, str):
-        return [raw] if raw.strip() else []
+        return ()
+    if type(raw) is str:
+        return (raw,) if raw.strip() else ()
     if isinstance(raw, list | tuple | set | frozenset):
         return [str(v) for v in raw if v not in (None, "")]
     return [str(raw)]

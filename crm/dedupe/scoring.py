@@ -140,18 +140,27 @@ def match_probability(scores: np.ndarray, match_share: float) -> np.ndarray:
     return 1 / (1 + np.exp2(-(scores + prior)))
 
 
-def tf_adjustments(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
-    """Per pair, the term-frequency adjustment summed over fields that agree on their tf key."""
-    adjust = np.zeros(len(pairs))
+def tf_bonuses(prepared: Prepared, spec: Spec) -> dict[str, dict[str, float]]:
+    """Per tf field, the adjustment earned by agreeing on each key."""
+    bonuses = {}
     for spec_field in (f for f in spec.fields if f.tf):
         table = prepared.tf.get(spec_field.name, {})
         mean = sum(p * p for p in table.values()) / max(sum(table.values()), 1e-12)
-        keys = [tf_key(spec_field.kind, row.get(spec_field.name)) for row in prepared.rows]
-        ids = {key: n for n, key in enumerate(table)}
-        key_ids = np.array([ids.get(k, -1) if k is not None else -1 for k in keys] + [-1])
-        bonus = np.array([tf_weight(table[key], mean) for key in table] + [0.0])
+        bonuses[spec_field.name] = {key: tf_weight(share, mean) for key, share in table.items()}
+    return bonuses
+
+
+def tf_adjustments(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
+    """Per pair, the term-frequency adjustment summed over fields that agree on their tf key."""
+    adjust = np.zeros(len(pairs))
+    for name, bonus in tf_bonuses(prepared, spec).items():
+        kind = spec.field(name).kind
+        ids = {key: n for n, key in enumerate(bonus)}
+        key_ids = np.array([ids.get(tf_key(kind, value), -1) if value is not None else -1
+                            for value in prepared.column(name)] + [-1])
+        weights = np.array([*bonus.values(), 0.0])
         a, b = key_ids[pairs[:, 0]], key_ids[pairs[:, 1]]
-        adjust += np.where((a == b) & (a >= 0), bonus[a], 0.0)
+        adjust += np.where((a == b) & (a >= 0), weights[a], 0.0)
     return adjust
 
 

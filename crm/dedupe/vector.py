@@ -99,15 +99,17 @@ def codes(column: Column, left: Indexes, right: Indexes) -> np.ndarray:
 
 def slots(column: Column, key: Callable[[str], str | None] = lambda v: v) -> np.ndarray:
     """Each record's values as integer ids, ``SLOTS`` per record, -1 when there are fewer."""
-    ids: dict[str, int] = {}
+    pairs = [(row, found) for row, values in enumerate(column) if values
+             for found in map(key, values) if found is not None]
     table = np.full((len(column), SLOTS), -1, dtype=np.int64)
-    for row, values in enumerate(column):
-        if not values:
-            continue
-        keys = sorted({k for k in map(key, values) if k is not None})[:SLOTS] \
-            if len(values) > 1 else [k for k in map(key, values) if k is not None]
-        for slot, found in enumerate(keys):
-            table[row, slot] = ids.setdefault(found, len(ids))
+    if not pairs:
+        return table
+    ids: dict[str, int] = {}
+    codes = np.array([ids.setdefault(found, len(ids)) for _, found in pairs], dtype=np.int64)
+    rows = np.array([row for row, _ in pairs], dtype=np.int64)
+    position = np.arange(len(rows)) - np.searchsorted(rows, rows)  # rank within its record
+    keep = position < SLOTS
+    table[rows[keep], position[keep]] = codes[keep]
     return table
 
 
