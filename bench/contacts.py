@@ -105,7 +105,7 @@ def _apply(rng: random.Random, record: dict, change: str) -> None:
 
 def generate(count: int = 100_000, duplicate_share: float = 0.1, seed: int = 7) -> Generated:
     rng = random.Random(seed)
-    names, media = surnames(rng, 20_000), outlets(rng, 400)
+    names, media = surnames(rng, min(20_000, count // 5 + 100)), outlets(rng, 400)
     records: list[dict] = []
     person_of: dict[int, int] = {}
     for new_id in range(count):

@@ -94,11 +94,24 @@ def truth_of(links: pd.MultiIndex) -> set[Pair]:
     return {Pair(pair) for pair in links.tolist()}
 
 
+REPEATS = 3  # best of three: the machine is shared, the minimum is the least disturbed
+
+
+def best_of(function, *args):
+    """The result of the last run and the shortest time of ``REPEATS`` runs."""
+    times = []
+    for _ in range(REPEATS):
+        started = time.perf_counter()
+        value = function(*args)
+        times.append(time.perf_counter() - started)
+    return value, min(times)
+
+
 def engine_pairs(records: list[dict], spec: Spec, link: bool) -> tuple[list, float]:
-    """Scored pairs of the engine (cross-list only when linking), and the time taken."""
-    started = time.perf_counter()
-    result = find_duplicates(records, replace(spec, link_key="source" if link else None))
-    return result.pairs, time.perf_counter() - started
+    """Scored pairs of the engine (cross-list only when linking), and the best time."""
+    spec = replace(spec, link_key="source" if link else None)
+    result, seconds = best_of(find_duplicates, records, spec)
+    return result.pairs, seconds
 
 
 def best_threshold(scored: list, truth: set[Pair]) -> float:
@@ -130,14 +143,17 @@ def exact_name(records: list[dict], with_id: bool, link: bool) -> tuple[set[Pair
 
 
 def ecm_baseline(records: list[dict], spec: Spec, link: bool) -> tuple[set[Pair], float]:
-    """recordlinkage's ECM classifier on the engine's blocking, binary comparisons."""
+    """recordlinkage's ECM classifier on the engine's blocking (best time of ``REPEATS``)."""
+    return best_of(_ecm, records, spec, link)
+
+
+def _ecm(records: list[dict], spec: Spec, link: bool) -> set[Pair]:
+    """One ECM run: the engine's candidate pairs, binary comparisons, unsupervised fit."""
     import recordlinkage
-    from recordlinkage.base import BaseIndexAlgorithm
 
     from crm.dedupe.blocking import candidate_pairs
     from crm.dedupe.dataset import prepare
 
-    started = time.perf_counter()
     frame = pd.DataFrame(records).set_index("rec_id")
     prepared = prepare(records, spec)
     pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys,
@@ -148,7 +164,6 @@ def ecm_baseline(records: list[dict], spec: Spec, link: bool) -> tuple[set[Pair]
         keep = frame.loc[index.get_level_values(0), "source"].to_numpy() != \
             frame.loc[index.get_level_values(1), "source"].to_numpy()
         index = index[keep]
-    assert isinstance(index, pd.MultiIndex) and BaseIndexAlgorithm  # same pairs as the engine
     compare = recordlinkage.Compare()
     for column in ("given_name", "surname", "address_1", "address_2", "suburb"):
         compare.string(column, column, method="jarowinkler", threshold=0.85, label=column)
@@ -159,8 +174,7 @@ def ecm_baseline(records: list[dict], spec: Spec, link: bool) -> tuple[set[Pair]
         features = compare.compute(index, frame)
         classifier = recordlinkage.ECMClassifier(binarize=None)
         matches = classifier.fit_predict(features.astype(int))
-    found = {Pair(pair) for pair in matches.tolist()}
-    return found, time.perf_counter() - started
+    return {Pair(pair) for pair in matches.tolist()}
 
 
 def run() -> list[str]:

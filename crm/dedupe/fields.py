@@ -147,9 +147,8 @@ def prepare_emails(raw: tuple[Any, ...]) -> Value:
 
 
 def compare_emails(a: Value, b: Value) -> int:
-    if a & b:
-        return 2
-    return 1 if {e.split("@")[0] for e in a} & {e.split("@")[0] for e in b} else 0
+    # no "same local part" level: "jean.martin@" comes from the name, already counted
+    return 1 if a & b else 0
 
 
 @lru_cache(maxsize=200_000)
@@ -188,8 +187,8 @@ def compare_set(a: Value, b: Value) -> int:
     return 1 if a & b else 0
 
 
-EMAIL = Kind(prepare_emails, compare_emails, ("different", "same local part", "same email"),
-             (0.3, 0.1, 0.6), (0.99994, 0.00005, 0.00001))
+EMAIL = Kind(prepare_emails, compare_emails, ("different", "same email"), (0.4, 0.6),
+             (0.99999, 0.00001))
 PHONE = Kind(prepare_phones, compare_phones, ("different", "same landline", "same mobile"),
              (0.4, 0.1, 0.5), (0.99994, 0.00005, 0.00001))
 SET = Kind(prepare_set, compare_set, ("none in common", "one in common"), (0.4, 0.6),
