@@ -6,10 +6,12 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from crm.contacts.normalise import fold
 from crm.dedupe.blocking import candidate_pairs, each_value, neighbourhood_pairs
 from crm.dedupe.clusters import connected_components
 from crm.dedupe.engine import find_duplicates
 from crm.dedupe.fields import KINDS
+from crm.dedupe.fields import fold as fast_fold
 from crm.dedupe.phonetic import phonetic
 from crm.dedupe.vector import SLOTS, VECTORISED, set_levels, slot_tables
 
@@ -88,6 +90,12 @@ def test_engine_result_does_not_depend_on_record_order(records):
         return {frozenset((p.left, p.right)): round(p.score, 6) for p in result.pairs}
 
     assert scores(forward) == scores(backward)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text() | st.text(alphabet="AÉÈÊËÀÂÎÏÔÖÙÛÜÇŒÆßØŁéèêëàâîïôöùûüçœæøłÿ'’- _.0123456789"))
+def test_fast_fold_is_the_contacts_fold(text):
+    assert fast_fold(text) == fold(text)
 
 
 def test_blocks_larger_than_the_cap_are_skipped():
