@@ -93,14 +93,17 @@ def _apply(rng: random.Random, record: dict, change: str) -> None:
         at = rng.randrange(1, len(record["last_name"]) - 1)
         record["last_name"] = record["last_name"][:at] + record["last_name"][at + 1:]
     elif change == "national":
-        record["phones"] = ["0" + p[3:5] + " " + p[5:7] + " " + p[7:9] + " " + p[9:11]
-                            for p in record["phones"]]
+        record["phones"] = [" ".join(_pairs("0" + p[3:])) for p in record["phones"]]
     elif change == "no-email":
         record["emails"] = []
     elif change == "no-outlet":
         record["outlets"] = []
     elif change == "other-email":
         record["emails"] = [f"{record['id']}.perso@example.fr"]
+
+
+def _pairs(digits: str) -> list[str]:
+    return [digits[i:i + 2] for i in range(0, len(digits), 2)]
 
 
 def generate(count: int = 100_000, duplicate_share: float = 0.1, seed: int = 7) -> Generated:

@@ -185,7 +185,10 @@ def prepare_phones(raw: tuple[Any, ...]) -> Value:
 
 
 def is_mobile(e164: str) -> bool:
-    """French mobiles (+336, +337); abroad any matching number counts as direct."""
+    """French mobiles (+336, +337); abroad any matching number counts as direct; a number
+    that is not in E.164 form never does."""
+    if not e164.startswith("+"):
+        return False
     return not e164.startswith("+33") or e164[3:4] in {"6", "7"}
 
 
