@@ -39,7 +39,8 @@ lint: $(VENV)/.installed-dev
 
 ## bench: every benchmark under bench/, each beside its baseline
 bench: $(VENV)/.installed-dev translations
-	@for module in $$(ls bench/*.py | grep -v __init__ | sed 's|/|.|; s|\.py$$||'); do \
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[bench]'
+	@for module in $$(ls bench/[a-z]*.py | sed 's|/|.|; s|\.py$$||'); do \
 		echo "== $$module"; $(BIN)/python -m $$module || exit 1; done
 
 ## messages: refresh the message template and the catalogues after changing texts

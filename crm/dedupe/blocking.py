@@ -86,22 +86,25 @@ def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
 
 def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule],
                     sort_keys: Iterable[SortKey] = (), *, window: int = 4,
-                    max_block: int = 40) -> np.ndarray:
-    """Unique ``(i, j)`` pairs, ``i < j``, from capped blocks and sorted neighbourhoods."""
+                    max_block: int = 40, ties: list[str] | None = None) -> np.ndarray:
+    """Unique ``(i, j)`` pairs, ``i < j``, from capped blocks and sorted neighbourhoods;
+    ``ties`` (e.g. the record ids) orders equal sort keys, independently of record order."""
     within: list[tuple[int, int]] = []
     for members in blocks(prepared, rules).values():
         if 2 <= len(members) <= max_block:
             within.extend(combinations(members, 2))
     chunks = [np.array(within, dtype=np.int64).reshape(-1, 2)]
     for sort_key in sort_keys:
-        chunks.append(neighbourhood_pairs([sort_key(r) for r in prepared], window))
+        chunks.append(neighbourhood_pairs([sort_key(r) for r in prepared], window, ties))
     return unique_pairs(chunks)
 
 
-def neighbourhood_pairs(keys: list[str], window: int) -> np.ndarray:
+def neighbourhood_pairs(keys: list[str], window: int,
+                        ties: list[str] | None = None) -> np.ndarray:
     """Each record with the next ``window - 1`` records in key order (empty keys left out)."""
-    order = np.array([i for i in sorted(range(len(keys)), key=keys.__getitem__) if keys[i]],
-                     dtype=np.int64)
+    ranked = sorted(range(len(keys)), key=(lambda i: (keys[i], ties[i])) if ties is not None
+                    else keys.__getitem__)
+    order = np.array([i for i in ranked if keys[i]], dtype=np.int64)
     parts = [np.stack([order[:-step], order[step:]], axis=1)
              for step in range(1, window) if len(order) > step]
     return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)

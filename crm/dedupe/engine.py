@@ -75,8 +75,8 @@ def find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec | None = No
     """Scored pairs at or above ``spec.lower``, best first, and their clusters."""
     spec = spec or contact_spec()
     prepared = prepare(records, spec)
-    pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys,
-                            window=spec.window, max_block=spec.max_block)
+    pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys, window=spec.window,
+                            max_block=spec.max_block, ties=[str(i) for i in prepared.ids])
     pairs = _without_decided(_linking(pairs, records, spec), prepared.ids, known_decisions)
     levels = compare_pairs(prepared, pairs, spec)
     weights = weights or estimate(prepared, levels, spec)

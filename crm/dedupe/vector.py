@@ -115,8 +115,6 @@ def slots(column: Column, key: Callable[[str], str | None] = lambda v: v) -> np.
 
 def slot_tables(kind: str, column: Column) -> tuple[np.ndarray, np.ndarray]:
     """The two id tables a set kind compares: (all values, the values of the lower level)."""
-    if kind == "email":
-        return slots(column), slots(column, lambda e: e.split("@")[0])
     if kind == "phone":
         return slots(column), slots(column, lambda p: p if is_mobile(p) else None)
     table = slots(column)
@@ -134,10 +132,9 @@ def overlap(table: np.ndarray, left: Indexes, right: Indexes) -> np.ndarray:
 
 def set_levels(kind: str, tables: tuple[np.ndarray, np.ndarray], left: Indexes,
                right: Indexes) -> np.ndarray:
-    """Levels of ``fields.compare_emails``, ``compare_phones`` or ``compare_set``."""
+    """Levels of ``fields.compare_emails``, ``compare_phones`` or ``compare_set``: one in
+    common, and for phones a mobile in common."""
     same, second = overlap(tables[0], left, right), overlap(tables[1], left, right)
-    if kind == "email":
-        return np.where(same, 2, np.where(second, 1, 0))
     if kind == "phone":
         return np.where(second, 2, np.where(same, 1, 0))
     return same.astype(np.int8)

@@ -1,0 +1,36 @@
+"""De-duplication benchmark: ``python -m bench.dedupe`` from the repository root.
+
+Needs the bench extras (``pip install -e '.[bench]'``). Prints every figure beside its
+baseline, measured in the same process: FEBRL quality (``bench.febrl``), then scale on
+generated French press contacts (``bench.scale``). ``--size`` changes the scale run's size,
+``--skip-febrl`` / ``--skip-scale`` run one part only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.dedupe")
+    parser.add_argument("--size", type=int, default=100_000)
+    parser.add_argument("--lookups", type=int, default=200)
+    parser.add_argument("--skip-febrl", action="store_true")
+    parser.add_argument("--skip-scale", action="store_true")
+    args = parser.parse_args(argv)
+    print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
+          f"load average {os.getloadavg()[0]:.1f}")
+    if not args.skip_febrl:
+        from bench import _febrl as febrl
+        print("\n".join(febrl.run()), flush=True)
+    if not args.skip_scale:
+        from bench import _scale as scale
+        print("\n".join(scale.run(args.size, args.lookups)), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,122 @@
+"""Properties of the engine's parts: symmetry, vectorised = per-pair, blocking caps, phonetics."""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from crm.contacts.normalise import fold
+from crm.dedupe.blocking import candidate_pairs, each_value, neighbourhood_pairs
+from crm.dedupe.clusters import connected_components
+from crm.dedupe.engine import find_duplicates
+from crm.dedupe.fields import KINDS
+from crm.dedupe.fields import fold as fast_fold
+from crm.dedupe.phonetic import phonetic
+from crm.dedupe.vector import SLOTS, VECTORISED, set_levels, slot_tables
+
+names = st.sampled_from(["Aline", "aline", "ALINE", "Alinë", "A", "Poirier", "POIRIER",
+                         "Poirrier", "Le Goff", "LE GOFF", "Dupont-Moreau", "Dupont", "Martin",
+                         "Cécile", "Cecile", "", "Jean-Pierre", "Jean"])
+text = st.text(alphabet="abcdeéèAB -'", max_size=12)
+record = st.fixed_dictionaries({
+    "first_name": names, "last_name": names,
+    "emails": st.lists(st.sampled_from(["a@x.fr", "b@x.fr", "redaction@x.fr", "A@X.FR"]),
+                       max_size=2),
+    "phones": st.lists(st.sampled_from(["0680556966", "+33680556966", "0380446405"]),
+                       max_size=2),
+    "outlets": st.lists(st.sampled_from(["Le Bien Public", "France 3", "le bien public"]),
+                        max_size=2),
+})
+
+
+def vectorised(kind, left, right):
+    return VECTORISED[kind]([left, right], np.array([0]), np.array([1]))[0]
+
+
+def prepared(kind, *raw):
+    return KINDS[kind].prepare(raw)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.tuples(names, names), st.tuples(names, names))
+def test_name_comparison_is_symmetric_and_vectorised_alike(a, b):
+    left, right = prepared("name", *a), prepared("name", *b)
+    if left is None or right is None:
+        return
+    level = KINDS["name"].compare(left, right)
+    assert level == KINDS["name"].compare(right, left)
+    assert level == vectorised("name", left, right)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text, text)
+def test_text_and_code_comparisons_are_symmetric_and_vectorised_alike(a, b):
+    for kind in ("text", "code"):
+        left, right = prepared(kind, a), prepared(kind, b)
+        if left is None or right is None:
+            continue
+        level = KINDS[kind].compare(left, right)
+        assert level == KINDS[kind].compare(right, left)
+        assert level == vectorised(kind, left, right)
+
+
+contact_points = st.lists(st.sampled_from(["a@x.fr", "a@y.fr", "b@x.fr", "+33680556966",
+                                           "+33380446405", "le bien public"]), max_size=5)
+
+
+@settings(max_examples=200, deadline=None)
+@given(contact_points, contact_points)
+def test_set_comparisons_are_symmetric_and_vectorised_alike(a, b):
+    for kind, key in (("email", "emails"), ("phone", "phones"), ("set", "outlets")):
+        left, right = prepared(kind, a), prepared(kind, b)
+        if left is None or right is None:
+            continue
+        level = KINDS[kind].compare(left, right)
+        assert level == KINDS[kind].compare(right, left)
+        if max(len(left), len(right)) <= SLOTS:
+            tables = slot_tables(kind, [left, right])
+            assert level == set_levels(kind, tables, np.array([0]), np.array([1]))[0], key
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(record, min_size=2, max_size=8))
+def test_engine_result_does_not_depend_on_record_order(records):
+    records = [{"id": i, **r} for i, r in enumerate(records)]
+    forward = find_duplicates(records)
+    backward = find_duplicates(records[::-1])
+
+    def scores(result):
+        return {frozenset((p.left, p.right)): round(p.score, 6) for p in result.pairs}
+
+    assert scores(forward) == scores(backward)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text() | st.text(alphabet="AÉÈÊËÀÂÎÏÔÖÙÛÜÇŒÆßØŁéèêëàâîïôöùûüçœæøłÿ'’- _.0123456789"))
+def test_fast_fold_is_the_contacts_fold(text):
+    assert fast_fold(text) == fold(text)
+
+
+def test_blocks_larger_than_the_cap_are_skipped():
+    rows = [{"email": frozenset({"same@x.fr"})} for _ in range(5)]
+    assert len(candidate_pairs(rows, [each_value("email")], max_block=5)) == 10
+    assert len(candidate_pairs(rows, [each_value("email")], max_block=4)) == 0
+
+
+def test_sorted_neighbourhood_pairs_each_record_with_the_next_ones():
+    pairs = neighbourhood_pairs(["b", "a", "c", ""], window=2)
+    assert sorted(map(tuple, np.sort(pairs, axis=1).tolist())) == [(0, 1), (0, 2)]
+
+
+def test_connected_components():
+    assert connected_components([(1, 2), (3, 4), (2, 5)]) == [[1, 2, 5], [3, 4]]
+
+
+def test_phonetic_keys_group_french_spellings():
+    assert phonetic("Souverbie") == phonetic("Souverby")
+    assert phonetic("Philippe") == phonetic("Filipe")
+    assert phonetic("Le Goff") == phonetic("LEGOFF")
+    assert phonetic("Cécile") == phonetic("Cecile")
+    assert phonetic("Poirier") != phonetic("Hermier")
+    assert phonetic("") == ""
