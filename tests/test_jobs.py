@@ -33,3 +33,24 @@ def test_redis_url_selects_redis(database_url):
         huey.flush()
     finally:
         make_app(database_url)
+
+
+def test_nightly_housekeeping_purges_the_old_trash(app, make_contact):
+    import datetime as dt
+
+    import time_machine
+
+    from crm.contacts.models import Contact
+    from crm.contacts.services import soft_delete_contact
+    from crm.extensions import db
+    from crm.maintenance import housekeeping
+
+    contact_id = make_contact("ANCIEN", "Contact")
+    with app.app_context():
+        soft_delete_contact(None, db.session.get_one(Contact, contact_id))
+        db.session.commit()
+        assert housekeeping()["contacts"] == 0
+        later = dt.datetime.now(dt.UTC) + dt.timedelta(days=app.config["CONTACTS_TRASH_DAYS"] + 1)
+        with time_machine.travel(later, tick=False):
+            assert housekeeping()["contacts"] == 1
+        assert db.session.get(Contact, contact_id) is None

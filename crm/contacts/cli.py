@@ -38,7 +38,7 @@ def generate_command(contacts: int, outlets: int, seed: int, duplicate_share: fl
               help="Age in the trash before removal (default: CONTACTS_TRASH_DAYS, 30).")
 def purge_trash(days: int | None) -> None:
     """Remove for good the contacts and outlets deleted more than N days ago."""
-    period = dt.timedelta(days=days or current_app.config.get("CONTACTS_TRASH_DAYS", 30))
+    period = dt.timedelta(days=days or current_app.config["CONTACTS_TRASH_DAYS"])
     contacts, outlets = purge_deleted_contacts(None, period), purge_deleted_outlets(None, period)
     db.session.commit()
     click.echo(f"Purged {contacts} contact(s) and {outlets} outlet(s).")

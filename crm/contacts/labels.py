@@ -31,21 +31,11 @@ OUTLET_KIND = {
     OutletKind.AGENCY: _l("Agency"),
 }
 AREA = {"national": _l("National")}
-EVENTS = {
-    "contact.created": _l("Contact created"),
-    "contact.updated": _l("Contact modified"),
-    "contact.deleted": _l("Contact moved to the trash"),
-    "contact.restored": _l("Contact restored"),
-    "contact.tagged": _l("Beat added"),
-}
-
-
 def event_label(action: str) -> str:
-    """Timeline wording of an audit action; other features' actions keep the audit label."""
+    """Timeline wording of an audit action: the audit log's own label."""
     from crm.audit.labels import action_label
 
-    label = EVENTS.get(action)
-    return str(label) if label is not None else action_label(action)
+    return action_label(action)
 
 
 def area_label(area: str | None) -> str:

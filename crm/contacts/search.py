@@ -8,7 +8,6 @@ PostgreSQL through the GIN index on the generated ``search_vector`` column (its
 
 from __future__ import annotations
 
-import sqlite3
 from dataclasses import dataclass
 
 from sqlalchemy import (
@@ -17,7 +16,6 @@ from sqlalchemy import (
     Select,
     and_,
     column,
-    event,
     exists,
     func,
     literal_column,
@@ -25,7 +23,6 @@ from sqlalchemy import (
     select,
     text,
 )
-from sqlalchemy.engine import Engine
 
 from crm.auth.models import User
 from crm.contacts.models import (
@@ -42,20 +39,11 @@ from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind
 
-SQLITE_CACHE_KIB = 65_536
 SORTS = {
     "name": (Contact.sort_key, Contact.id),
     "-updated": (Contact.updated_at.desc(), Contact.id.desc()),
     "-created": (Contact.created_at.desc(), Contact.id.desc()),
 }
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_page_cache(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
-    """A 64 MiB page cache instead of SQLite's 2 MiB default: the contact table and its
-    search index of a 100,000-contact file then stay in memory (see bench/contacts.py)."""
-    if isinstance(dbapi_connection, sqlite3.Connection):
-        dbapi_connection.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
 
 
 @dataclass(frozen=True)
