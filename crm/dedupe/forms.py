@@ -1,3 +1,5 @@
+"""Forms of the review pages: which contact to keep, and which side each field comes from."""
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice

@@ -1,3 +1,5 @@
+"""Review pages: the queue of proposed pairs, the side-by-side merge, the merges and their undo."""
+
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for

@@ -1,3 +1,5 @@
+"""Forms of the import pages: the upload, the column mapping and the confirmation."""
+
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l

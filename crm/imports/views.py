@@ -1,3 +1,5 @@
+"""Import pages: upload, preview, columns, confirmation, report, undo; the contact blocks."""
+
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
