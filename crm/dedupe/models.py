@@ -76,3 +76,5 @@ class ScanRun(db.Model):  # type: ignore[name-defined]
     state: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, done, failed
     contacts: Mapped[int] = mapped_column(default=0)
     pairs: Mapped[int] = mapped_column(default=0)
+    # The m/u weights the scan estimated, reused by single-record lookups (create form).
+    weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)

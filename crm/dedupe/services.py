@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import numpy as np
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +20,7 @@ from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.dedupe.engine import CERTAIN, ScoredPair, build_index, find_duplicates, lookup
 from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
+from crm.dedupe.scoring import Weights
 from crm.dedupe.spec import contact_spec
 from crm.extensions import db
 from crm.outlets.models import Outlet
@@ -57,6 +59,9 @@ def scan(user: User, run: ScanRun) -> int:
     for pair in result.pairs:
         _upsert(pair)
     run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
+    run.weights = {"m": [a.tolist() for a in result.weights.m],
+                   "u": [a.tolist() for a in result.weights.u],
+                   "match_share": result.weights.match_share}
     return len(result.pairs)
 
 
@@ -73,12 +78,26 @@ def _upsert(pair: ScoredPair) -> None:
         row.score, row.certain, row.evidence = pair.score, pair.decision == CERTAIN, evidence
 
 
-def likely_duplicates(user: User, record: dict[str, Any], limit: int = 5) -> list[ScoredPair]:
-    """Single-record lookup (the create form's warning) against the visible contacts."""
-    records = _records(user)
-    if not records:
-        return []
-    index = build_index(records, contact_spec(shared_values=_shared_values()))
+def latest_weights() -> Weights | None:
+    """The weights of the most recent finished scan, if there was one."""
+    saved = db.session.scalar(select(ScanRun.weights).where(ScanRun.state == "done",
+                                                            ScanRun.weights.is_not(None))
+                              .order_by(ScanRun.id.desc()).limit(1))
+    if not saved:
+        return None
+    return Weights(m=[np.array(a) for a in saved["m"]], u=[np.array(a) for a in saved["u"]],
+                   match_share=saved["match_share"])
+
+
+def likely_duplicates(user: User, record: dict[str, Any], candidates: list[Contact],
+                      limit: int = 5) -> list[ScoredPair] | None:
+    """Single-record lookup of the engine (the create form's warning) among ``candidates``,
+    with the weights of the last whole-file scan; None when no scan has run yet."""
+    weights = latest_weights()
+    if weights is None or not candidates:
+        return None
+    index = build_index([contact_record(c) for c in candidates],
+                        contact_spec(shared_values=_shared_values()), weights=weights)
     return lookup(record, index, limit=limit, known_decisions=_not_same())
 
 

@@ -27,6 +27,7 @@ def upgrade():
     sa.Column('state', sa.String(length=10), nullable=False),
     sa.Column('contacts', sa.Integer(), nullable=False),
     sa.Column('pairs', sa.Integer(), nullable=False),
+    sa.Column('weights', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisation.id'], name=op.f('fk_duplicate_scan_organisation_id_organisation')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_duplicate_scan'))
     )

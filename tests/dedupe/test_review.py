@@ -134,3 +134,26 @@ def _pair_id(app) -> int:
 def _merge_id(app) -> int:
     with app.app_context():
         return db.session.scalar(select(ContactMerge.id))
+
+
+def test_the_create_form_warning_uses_the_engine_after_a_scan(app, client, login_as,
+                                                              make_contact, make_outlet):
+    progres = make_outlet("Le Progrès")
+    perrin = make_contact("PERRIN", "Nathalie", emails=["n.perrin@leprogres.fr"],
+                          outlet_ids=[progres])
+    for n in range(6):  # enough people for the scan to estimate its weights
+        make_contact(f"DUPOND{n}", "Jean", emails=[f"jean{n}@lbp.fr"])
+    make_contact("PERRIN", "Nathalie", emails=["nathalie.perrin@gmail.com"], outlet_ids=[progres])
+    user = login_as("officer")
+    form = {"last_name": "PERIN", "first_name": "Nathalie", "emails": "nathalie.perin@free.fr",
+            "outlet_ids": str(progres), "source": "Salon", "kind": "journalist",
+            "civility": "none", "visibility": "shared", "legal_basis": "legitimate_interest"}
+    before = client.post_form("/contacts/new", form)
+    assert before.status_code == 302  # no scan yet: the indexed check finds nothing
+    with app.app_context():
+        db.session.delete(db.session.scalar(select(Contact).where(Contact.last_name == "PERIN")))
+        db.session.commit()
+    scan_as(app, user.id)
+    warned = client.post_form("/contacts/new", form)
+    assert warned.status_code == 200
+    assert f"/contacts/{perrin}" in warned.text
