@@ -30,5 +30,6 @@ def test_search_index_exists(app):
             assert found == 4
         else:
             found = conn.exec_driver_sql(
-                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_contact_search'").scalar()
+                "SELECT indexdef FROM pg_indexes WHERE indexname = 'ix_contact_search' "
+                "AND schemaname = current_schema()").scalar()
             assert "to_tsvector('simple'::regconfig, search_text)" in found
