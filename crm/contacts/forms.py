@@ -109,24 +109,6 @@ class ContactForm(FlaskForm):
                                                  for o in organisations]
         return self
 
-    def to_filters(self) -> ContactFilters:
-        def flag(value: str | None) -> bool | None:
-            return {"yes": True, "no": False}.get(value or "")
-
-        def member(enum_cls, value):  # type: ignore[no-untyped-def]
-            return enum_cls(value) if value in {m.value for m in enum_cls} else None
-
-        org = self.organisation.data or ""
-        return ContactFilters(
-            organisation_id=int(org) if org.isdigit() else None,
-            visibility=member(Visibility, self.visibility.data),
-            kind=member(ContactKind, self.kind.data),
-            outlet_kind=member(OutletKind, self.outlet_kind.data),
-            beat=(self.beat.data or "").strip() or None,
-            area=self.area.data if self.area.data in AREAS else None,
-            has_email=flag(self.has_email.data), opted_out=flag(self.opted_out.data),
-            bounced=flag(self.bounced.data))
-
     def to_data(self) -> ContactData:
         sent = self.information_sent_at.data
         return ContactData(
