@@ -39,7 +39,8 @@ def test_every_navigation_page_renders_in_french(page: Page, live_server, make_u
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    hrefs = page.eval_on_selector_all("nav a.nav-link", "links => links.map(a => a.href)")
+    hrefs = page.eval_on_selector_all("nav a.nav-link, nav a.dropdown-item",
+                                      "links => links.map(a => a.href)")
     assert len(hrefs) >= 5
     for href in hrefs:
         response = page.goto(href)
