@@ -12,7 +12,9 @@ def sign_in(page: Page, base: str, email: str) -> None:
     page.goto(f"{base}/auth/login")
     page.get_by_label("Adresse électronique").fill(email)
     page.get_by_label("Mot de passe").fill(PASSWORD)
-    page.get_by_role("button", name="Se connecter").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Se connecter").click()
+    page.wait_for_load_state("load")  # the scripts (Bootstrap's menu) have run
 
 
 def test_sign_in_and_see_the_home_page(page: Page, live_server, make_user):
