@@ -14,6 +14,8 @@ import statistics
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from flask import Flask
@@ -121,30 +123,41 @@ def run_sqlite(args: argparse.Namespace) -> bool:
         return ok
 
 
-def run_postgres(args: argparse.Namespace) -> bool | None:
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str | None]:
+    """A database URL on a fresh PostgreSQL schema, dropped afterwards; None if unreachable."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text("select 1"))
     except Exception as exc:  # any failure means "not reachable"
         print(f"\nPostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__}): skipped")
-        return None
-    schema = f"bench_contacts_{uuid.uuid4().hex[:8]}"
+        admin.dispose()
+        yield None
+        return
+    schema = f"{prefix}_{uuid.uuid4().hex[:8]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     try:
         sep = "&" if "?" in POSTGRES_URL else "?"
-        app = make_app(f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}")
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def run_postgres(args: argparse.Namespace) -> bool | None:
+    with postgres_schema("bench_contacts") as url:
+        if url is None:
+            return None
+        app = make_app(url)
         print("\nPostgreSQL")
         populate(app, args.contacts, args.outlets)
         ok = report("PostgreSQL", measure(app, args.runs))
         with app.app_context():
             db.engine.dispose()
         return ok
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
 
 
 def main() -> None:

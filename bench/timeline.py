@@ -15,14 +15,13 @@ import random
 import statistics
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select, text
 
-from bench.contacts import POSTGRES_URL, make_app, p95
+from bench.contacts import make_app, p95, postgres_schema
 from crm.auth.models import Role, User
 from crm.contacts import demo
 from crm.contacts.models import Contact, Visibility
@@ -209,23 +208,8 @@ def run_sqlite(args: argparse.Namespace) -> bool:
 
 
 def run_postgres(args: argparse.Namespace) -> bool | None:
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:  # any failure means "not reachable"
-        print(f"\nPostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__}): skipped")
-        return None
-    schema = f"bench_timeline_{uuid.uuid4().hex[:8]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        sep = "&" if "?" in POSTGRES_URL else "?"
-        return run("\nPostgreSQL", f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}", args)
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("bench_timeline") as url:
+        return None if url is None else run("\nPostgreSQL", url, args)
 
 
 def main() -> None:

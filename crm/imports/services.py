@@ -19,6 +19,7 @@ from sqlalchemy import update
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.models import Civility, Contact, ContactKind, Visibility
+from crm.contacts.normalise import fold
 from crm.contacts.services import (
     ContactData,
     contact_data,
@@ -65,8 +66,6 @@ def _claim(batch: ImportBatch, before: BatchStatus, after: BatchStatus) -> None:
 
 
 def _data(values: dict[str, Any], batch: ImportBatch, outlets: dict[str, int]) -> ContactData:
-    from crm.contacts.normalise import fold
-
     outlet_id = outlets.get(fold(values.get("outlet") or ""))
     notes = values.get("notes")
     if values.get("outlet") and outlet_id is None:  # keep what the file said
