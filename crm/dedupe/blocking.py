@@ -59,7 +59,7 @@ def name_with(field: str, other: str) -> BlockingRule:
         if name is None or not values:
             return ()
         values = values if isinstance(values, frozenset) else (values,)
-        return tuple(f"{name[1]}|{v}" for v in values)
+        return [f"{name[1]}|{v}" for v in values]
     return BlockingRule(f"{field}+{other}", keys)
 
 
@@ -74,14 +74,17 @@ def combined(*fields: str) -> BlockingRule:
 def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
         -> dict[tuple[str, str], list[int]]:
     """Every (rule, key) with the indexes of the records that have it."""
-    found: dict[tuple[str, str], list[int]] = {}
-    for rule in rules:
-        members: dict[str, list[int]] = defaultdict(list)
-        for index, keys in enumerate(map(rule.keys, prepared)):
-            for key in keys if len(keys) < 2 else set(keys):
-                members[key].append(index)
-        found.update(((rule.name, key), indexes) for key, indexes in members.items() if key)
-    return found
+    return {(rule.name, key): indexes for rule in rules
+            for key, indexes in _members(prepared, rule).items()}
+
+
+def _members(prepared: list[Mapping[str, Any]], rule: BlockingRule) -> dict[str, list[int]]:
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, keys in enumerate(map(rule.keys, prepared)):
+        for key in keys if len(keys) < 2 else set(keys):
+            members[key].append(index)
+    members.pop("", None)
+    return members
 
 
 def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule],
@@ -90,9 +93,10 @@ def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingR
     """Unique ``(i, j)`` pairs, ``i < j``, from capped blocks and sorted neighbourhoods;
     ``ties`` (e.g. the record ids) orders equal sort keys, independently of record order."""
     within: list[tuple[int, int]] = []
-    for members in blocks(prepared, rules).values():
-        if 2 <= len(members) <= max_block:
-            within.extend(combinations(members, 2))
+    for rule in rules:
+        for members in _members(prepared, rule).values():
+            if 2 <= len(members) <= max_block:
+                within.extend(combinations(members, 2))
     chunks = [np.array(within, dtype=np.int64).reshape(-1, 2)]
     for sort_key in sort_keys:
         chunks.append(neighbourhood_pairs([sort_key(r) for r in prepared], window, ties))

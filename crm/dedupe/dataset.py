@@ -40,12 +40,18 @@ class Prepared:
 
 def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
     columns = {f.name: _column(records, f.keys, KINDS[f.kind].prepare) for f in spec.fields}
-    rows = [dict(zip(columns, values, strict=True))
+    shared = _shared_in_columns(columns, spec)
+    for name, values in shared.items():
+        if values:
+            columns[name] = [(v - values or None) if v and not v.isdisjoint(values) else v
+                             for v in columns[name]]
+    names = list(columns)
+    rows = [dict(zip(names, values, strict=True))
             for values in zip(*columns.values(), strict=True)]
     ids = [r.get(spec.id_key, index) for index, r in enumerate(records)]
-    shared = find_shared(rows, spec)
-    rows = [drop_shared(r, spec, shared, check_generic=False) for r in rows]
-    return Prepared(ids, rows, shared, term_frequencies(rows, spec))
+    prepared = Prepared(ids, rows, shared, _term_frequencies(columns, spec))
+    prepared.cache.update((f"column:{name}", values) for name, values in columns.items())
+    return prepared
 
 
 def _column(records: Sequence[Mapping[str, Any]], keys: tuple[str, ...],
@@ -80,16 +86,23 @@ def is_generic(value: str, spec: Spec) -> bool:
 
 def find_shared(rows: list[dict[str, Value]], spec: Spec) -> dict[str, frozenset[str]]:
     """Per shared field, the values that identify nobody."""
+    return _shared_in_columns({f.name: [row.get(f.name) for row in rows] for f in spec.fields},
+                              spec)
+
+
+def _shared_in_columns(columns: Mapping[str, list[Value]], spec: Spec) \
+        -> dict[str, frozenset[str]]:
     name_field = next((f.name for f in spec.fields if f.kind == "name"), None)
+    names = columns[name_field] if name_field else None
     shared: dict[str, frozenset[str]] = {}
     for spec_field in (f for f in spec.fields if f.shared):
-        counts = Counter(v for row in rows for v in row.get(spec_field.name) or ())
+        column = columns[spec_field.name]
+        counts = Counter(v for values in column if values for v in values)
         frequent = {v for v, n in counts.items() if n >= spec.shared_min_names}
         holders: dict[str, set[str]] = defaultdict(set)
-        for index, row in enumerate(rows):
-            for value in frequent.intersection(row.get(spec_field.name) or ()):
-                holders[value].add(_holder_key(row.get(name_field) if name_field else None,
-                                               index))
+        for index, values in enumerate(column):
+            for value in frequent.intersection(values or ()):
+                holders[value].add(_holder_key(names[index] if names else None, index))
         shared[spec_field.name] = frozenset(
             {v for v, who in holders.items() if len(who) >= spec.shared_min_names} |
             {v for v in counts if is_generic(v, spec)})
@@ -117,9 +130,15 @@ def drop_shared(row: dict[str, Value], spec: Spec, shared: Mapping[str, frozense
 
 
 def term_frequencies(rows: list[dict[str, Value]], spec: Spec) -> dict[str, dict[str, float]]:
+    return _term_frequencies({f.name: [row.get(f.name) for row in rows] for f in spec.fields},
+                             spec)
+
+
+def _term_frequencies(columns: Mapping[str, list[Value]], spec: Spec) \
+        -> dict[str, dict[str, float]]:
     tf: dict[str, dict[str, float]] = {}
     for spec_field in (f for f in spec.fields if f.tf):
-        counts = Counter(tf_key(spec_field.kind, row.get(spec_field.name)) for row in rows)
+        counts = Counter(tf_key(spec_field.kind, value) for value in columns[spec_field.name])
         counts.pop(None, None)
         total = sum(counts.values()) or 1
         tf[spec_field.name] = {key: count / total for key, count in counts.items() if key}

@@ -17,9 +17,11 @@ Weights are estimated from the records themselves unless given (see ``crm.dedupe
 
 from __future__ import annotations
 
+import gc
 import math
 from bisect import bisect_left
-from collections.abc import Collection, Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -73,7 +75,27 @@ def find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec | None = No
                     known_decisions: Collection[frozenset[Hashable]] = (),
                     weights: Weights | None = None) -> Result:
     """Scored pairs at or above ``spec.lower``, best first, and their clusters."""
-    spec = spec or contact_spec()
+    with collector_paused():
+        return _find_duplicates(records, spec or contact_spec(), known_decisions, weights)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector: a scan allocates millions of small objects without
+    cycles (prepared values, block lists), and the collector's repeated passes over them cost
+    a fifth of the time for nothing; reference counting still frees everything."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec,
+                     known_decisions: Collection[frozenset[Hashable]],
+                     weights: Weights | None) -> Result:
     prepared = prepare(records, spec)
     pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys, window=spec.window,
                             max_block=spec.max_block, ties=[str(i) for i in prepared.ids])
@@ -141,6 +163,11 @@ def build_index(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, 
     spec = spec or contact_spec()
     if weights is None:
         weights = find_duplicates(records, spec).weights
+    with collector_paused():
+        return _build_index(records, spec, weights)
+
+
+def _build_index(records: Sequence[Mapping[str, Any]], spec: Spec, weights: Weights) -> Index:
     prepared = prepare(records, spec)
     orders = []
     for sort_key in spec.sort_keys:

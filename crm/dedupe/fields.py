@@ -67,18 +67,30 @@ def _values(raw: Any) -> list[str] | tuple[str, ...]:
     if type(raw) is str:
         return (raw,) if raw.strip() else ()
     if isinstance(raw, list | tuple | set | frozenset):
-        return [str(v) for v in raw if v not in (None, "")]
+        return [v if type(v) is str else str(v) for v in raw if v is not None and v != ""]
     return [str(raw)]
 
 
+def _all_values(raw: tuple[Any, ...]) -> list[str] | tuple[str, ...]:
+    """The values of several raw entries (e.g. ``emails`` and ``email``) as one sequence."""
+    present = [r for r in raw if r is not None]
+    if not present:
+        return ()
+    if len(present) == 1:
+        return _values(present[0])
+    return [v for r in present for v in _values(r)]
+
+
 def _similar(a: str, b: str, cutoff: float) -> bool:
-    return JaroWinkler.normalized_similarity(a, b, score_cutoff=cutoff) >= cutoff
+    # no score_cutoff: with one, RapidFuzz may return 0 for a similarity equal to the cutoff,
+    # where the vectorised comparison (``crm.dedupe.vector``) sees it reached
+    return JaroWinkler.normalized_similarity(a, b) >= cutoff
 
 
 # --- person names: (first, last), either order -------------------------------------------
 
 def prepare_name(raw: tuple[Any, ...]) -> Value:
-    first, last = (fold(" ".join(_values(r))) for r in raw[:2])
+    first, last = (fold(r) if type(r) is str else fold(" ".join(_values(r))) for r in raw[:2])
     return (first, last) if last or first else None
 
 
@@ -128,18 +140,18 @@ NAME = Kind(prepare_name, compare_name,
 # --- free text and identifiers ---------------------------------------------------------
 
 def prepare_text(raw: tuple[Any, ...]) -> Value:
-    return fold(" ".join(v for r in raw for v in _values(r))) or None
+    return fold(" ".join(_all_values(raw))) or None
 
 
 def compare_text(a: Value, b: Value) -> int:
     if a == b:
         return 3
-    similarity = JaroWinkler.normalized_similarity(a, b, score_cutoff=0.8)
+    similarity = JaroWinkler.normalized_similarity(a, b)  # no cutoff: see _similar
     return 2 if similarity >= 0.92 else 1 if similarity >= 0.8 else 0
 
 
 def prepare_code(raw: tuple[Any, ...]) -> Value:
-    return re.sub(r"\s+", "", "".join(v for r in raw for v in _values(r))).casefold() or None
+    return re.sub(r"\s+", "", "".join(_all_values(raw))).casefold() or None
 
 
 def compare_code(a: Value, b: Value) -> int:
@@ -159,7 +171,7 @@ CODE = Kind(prepare_code, compare_code, ("different", "two edits", "one edit", "
 # --- multi-valued contact points -------------------------------------------------------
 
 def prepare_emails(raw: tuple[Any, ...]) -> Value:
-    found = {v.strip().casefold() for r in raw for v in _values(r) if "@" in v}
+    found = {v.strip().casefold() for v in _all_values(raw) if "@" in v}
     return frozenset(found) or None
 
 
@@ -180,7 +192,7 @@ def as_e164(text: str) -> str:
 
 
 def prepare_phones(raw: tuple[Any, ...]) -> Value:
-    found = {as_e164(v) for r in raw for v in _values(r)}
+    found = {as_e164(v) for v in _all_values(raw)}
     return frozenset(p for p in found if len(p) >= 8) or None
 
 
@@ -200,7 +212,7 @@ def compare_phones(a: Value, b: Value) -> int:
 
 
 def prepare_set(raw: tuple[Any, ...]) -> Value:
-    return frozenset(filter(None, (fold(v) for r in raw for v in _values(r)))) or None
+    return frozenset(filter(None, map(fold, _all_values(raw)))) or None
 
 
 def compare_set(a: Value, b: Value) -> int:

@@ -21,7 +21,10 @@ _REWRITES = [
     (r"(?<=[aeiou])s(?=[aeiou])", "z"), (r"([a-z])\1+", r"\1"), (r"(?<=.)[eé]$", ""),
     (r"(?<=..)[stdx]$", ""), (r"(?<=.)[eé]$", ""),
 ]
-_COMPILED = [(re.compile(pattern), replacement) for pattern, replacement in _REWRITES]
+_LITERAL = re.compile(r"[a-z]+")
+# plain strings are rewritten with str.replace (same result, several times faster than re.sub)
+_STEPS = [(pattern if _LITERAL.fullmatch(pattern) else re.compile(pattern), replacement)
+          for pattern, replacement in _REWRITES]
 KEY_LENGTH = 6
 
 
@@ -29,8 +32,9 @@ KEY_LENGTH = 6
 def phonetic(name: str) -> str:
     """First letter, then the consonant skeleton of the rewritten name, at most 6 letters."""
     text = fold(name).replace(" ", "")
-    for pattern, replacement in _COMPILED:
-        text = pattern.sub(replacement, text)
+    for pattern, replacement in _STEPS:
+        text = (text.replace(pattern, replacement) if type(pattern) is str
+                else pattern.sub(replacement, text))
     if not text:
         return ""
     skeleton = re.sub(r"[aeiou]", "", text[1:])

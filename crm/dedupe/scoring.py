@@ -114,13 +114,19 @@ def estimate(prepared: Prepared, levels: np.ndarray, spec: Spec, *, fix_u: bool 
         -> Weights:
     """m, u and the match share by EM on the candidate levels, u started from random pairs."""
     weights = Weights(initial_m(spec), initial_u(prepared, spec), 0.1)
-    enough = len(levels) >= EM_MIN_PAIRS and len(prepared.rows) >= MIN_RECORDS
-    for _ in range(EM_ITERATIONS if enough else 0):
-        posterior = match_probability(raw_scores(levels, weights), weights.match_share)
+    if len(levels) < EM_MIN_PAIRS or len(prepared.rows) < MIN_RECORDS:
+        return weights
+    # pairs with the same levels get the same posterior: iterate over each distinct
+    # combination of levels (a few hundred at most) weighted by how many pairs have it
+    patterns, counts = np.unique(levels, axis=0, return_counts=True)
+    counts = counts.astype(np.float64)
+    for _ in range(EM_ITERATIONS):
+        posterior = match_probability(raw_scores(patterns, weights), weights.match_share)
         previous = weights.match_share
-        weights = Weights(level_shares(levels, spec, posterior),
-                          weights.u if fix_u else level_shares(levels, spec, 1 - posterior),
-                          float(np.clip(posterior.mean(), 1e-6, 1 - 1e-6)))
+        matches = counts * posterior
+        weights = Weights(level_shares(patterns, spec, matches),
+                          weights.u if fix_u else level_shares(patterns, spec, counts - matches),
+                          float(np.clip(matches.sum() / counts.sum(), 1e-6, 1 - 1e-6)))
         if abs(weights.match_share - previous) < EM_TOLERANCE:
             break
     return weights
