@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from crm.dedupe import vector
 from crm.dedupe.dataset import Prepared, tf_key
 from crm.dedupe.fields import KINDS, MISSING, Value
 from crm.dedupe.spec import Spec
-from crm.dedupe.vector import SET_KINDS, VECTORISED, fits_slots, set_levels, slot_tables
 
 SMOOTHING = 0.5
 RANDOM_PAIRS = 15_000
@@ -66,13 +66,12 @@ def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarr
 def _compare_column(prepared: Prepared, name: str, kind: str, left: np.ndarray,
                     right: np.ndarray) -> np.ndarray:
     values = prepared.column(name)
-    if kind in VECTORISED:
-        return VECTORISED[kind](values, left, right)
-    if kind in SET_KINDS and fits_slots(values):
-        tables = prepared.cache.get(name)
-        if tables is None:
-            tables = prepared.cache[name] = slot_tables(kind, values)
-        return set_levels(kind, tables, left, right)
+    key = f"table:{name}"
+    if key not in prepared.cache:
+        prepared.cache[key] = vector.tabulate(kind, values)
+    table = prepared.cache[key]
+    if table is not None:
+        return vector.levels(kind, table, left, right)
     compare_values = KINDS[kind].compare
     return np.array([compare_values(values[i], values[j])
                      for i, j in zip(left.tolist(), right.tolist(), strict=True)])
@@ -118,8 +117,7 @@ def estimate(prepared: Prepared, levels: np.ndarray, spec: Spec, *, fix_u: bool 
         return weights
     # pairs with the same levels get the same posterior: iterate over each distinct
     # combination of levels (a few hundred at most) weighted by how many pairs have it
-    patterns, counts = np.unique(levels, axis=0, return_counts=True)
-    counts = counts.astype(np.float64)
+    patterns, counts = distinct_rows(levels)
     for _ in range(EM_ITERATIONS):
         posterior = match_probability(raw_scores(patterns, weights), weights.match_share)
         previous = weights.match_share
@@ -130,6 +128,20 @@ def estimate(prepared: Prepared, levels: np.ndarray, spec: Spec, *, fix_u: bool 
         if abs(weights.match_share - previous) < EM_TOLERANCE:
             break
     return weights
+
+
+def distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct rows of a level matrix and how many times each occurs (as floats); one
+    integer code per row makes this much faster than ``np.unique(axis=0)``."""
+    base = int(levels.max(initial=0)) + 2  # levels run from -1 (missing)
+    if base ** levels.shape[1] >= 2 ** 62:  # too many fields for one int64 code
+        patterns, counts = np.unique(levels, axis=0, return_counts=True)
+        return patterns, counts.astype(np.float64)
+    codes = np.zeros(len(levels), dtype=np.int64)
+    for column in range(levels.shape[1]):
+        codes = codes * base + (levels[:, column].astype(np.int64) + 1)
+    _, first, counts = np.unique(codes, return_index=True, return_counts=True)
+    return levels[first], counts.astype(np.float64)
 
 
 def raw_scores(levels: np.ndarray, weights: Weights) -> np.ndarray:
