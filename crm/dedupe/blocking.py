@@ -106,9 +106,9 @@ def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingR
 def neighbourhood_pairs(keys: list[str], window: int,
                         ties: list[str] | None = None) -> np.ndarray:
     """Each record with the next ``window - 1`` records in key order (empty keys left out)."""
-    ranked = sorted(range(len(keys)), key=(lambda i: (keys[i], ties[i])) if ties is not None
-                    else keys.__getitem__)
-    order = np.array([i for i in ranked if keys[i]], dtype=np.int64)
+    ranked = sorted(zip(keys, ties if ties is not None else [""] * len(keys), range(len(keys)),
+                        strict=True))
+    order = np.array([i for key, _, i in ranked if key], dtype=np.int64)
     parts = [np.stack([order[:-step], order[step:]], axis=1)
              for step in range(1, window) if len(order) > step]
     return np.concatenate(parts) if parts else np.empty((0, 2), dtype=np.int64)
@@ -118,8 +118,10 @@ def unique_pairs(chunks: list[np.ndarray]) -> np.ndarray:
     chunks = [c for c in chunks if len(c)]
     if not chunks:
         return np.empty((0, 2), dtype=np.int64)
-    pairs = np.sort(np.concatenate(chunks), axis=1)
-    pairs = pairs[pairs[:, 0] != pairs[:, 1]]
-    width = int(pairs.max()) + 1 if len(pairs) else 1
-    codes = np.unique(pairs[:, 0] * width + pairs[:, 1])  # one int per pair sorts fast
+    pairs = np.concatenate(chunks)
+    low, high = np.minimum(pairs[:, 0], pairs[:, 1]), np.maximum(pairs[:, 0], pairs[:, 1])
+    different = low != high
+    low, high = low[different], high[different]
+    width = int(high.max()) + 1 if len(high) else 1
+    codes = np.unique(low * width + high)  # one int per pair sorts fast
     return np.stack([codes // width, codes % width], axis=1)

@@ -183,6 +183,8 @@ def compare_emails(a: Value, b: Value) -> int:
 @lru_cache(maxsize=200_000)
 def as_e164(text: str) -> str:
     """E.164 when it already is, or for the usual French national forms; cheap, no parsing."""
+    if text[:1] == "+" and text[1:].isascii() and text[1:].isdigit():
+        return text  # stored contacts already hold E.164
     digits = re.sub(r"[^\d+]", "", text.replace("(0)", ""))
     if digits.startswith("00"):
         return "+" + digits[2:]
@@ -192,8 +194,7 @@ def as_e164(text: str) -> str:
 
 
 def prepare_phones(raw: tuple[Any, ...]) -> Value:
-    found = {as_e164(v) for v in _all_values(raw)}
-    return frozenset(p for p in found if len(p) >= 8) or None
+    return frozenset([p for p in map(as_e164, _all_values(raw)) if len(p) >= 8]) or None
 
 
 def is_mobile(e164: str) -> bool:
