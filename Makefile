@@ -48,7 +48,7 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k N_ --no-location \
 		--ignore-dirs ".* .venv static" \
 		--sort-output --project Relais -o crm/messages.pot .
-	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching
+	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching --width 100
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

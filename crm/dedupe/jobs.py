@@ -11,6 +11,8 @@ from crm.jobs import task
 
 def run_scan(run_id: int, user_id: int) -> None:
     run = db.session.get_one(ScanRun, run_id)
+    run.state = "running"  # shown while the contacts are read and compared
+    db.session.commit()
     try:
         scan(db.session.get_one(User, user_id), run)
         db.session.commit()

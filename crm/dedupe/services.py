@@ -7,15 +7,15 @@ pairs a reviewer marked "not the same person", and upserts the pairs it proposes
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Hashable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import insert, select, update
 
 from crm.auth.models import User
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
 from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.dedupe.engine import CERTAIN, ScoredPair, build_index, find_duplicates, lookup
@@ -25,6 +25,9 @@ from crm.dedupe.spec import contact_spec
 from crm.extensions import db
 from crm.outlets.models import Outlet
 
+STORE_BATCH = 2_000
+SCAN_STALE_AFTER = dt.timedelta(hours=1)
+
 
 def contact_record(contact: Contact) -> dict[str, Any]:
     return {"id": contact.id, "first_name": contact.first_name, "last_name": contact.last_name,
@@ -33,10 +36,25 @@ def contact_record(contact: Contact) -> dict[str, Any]:
 
 
 def _records(user: User) -> list[dict[str, Any]]:
-    stmt = visible_contacts(user).options(selectinload(Contact.emails),
-                                          selectinload(Contact.phones),
-                                          selectinload(Contact.outlets))
-    return [contact_record(c) for c in db.session.scalars(stmt)]
+    """The visible contacts as engine records, read as plain rows (four queries, no ORM
+    objects: a whole-file scan reads every contact)."""
+    visible = visible_contacts(user).with_only_columns(Contact.id, Contact.first_name,
+                                                       Contact.last_name)
+    records = {row.id: {"id": row.id, "first_name": row.first_name,
+                        "last_name": row.last_name, "emails": [], "phones": [], "outlets": []}
+               for row in db.session.execute(visible.order_by(Contact.id))}
+    ids = visible.with_only_columns(Contact.id).scalar_subquery()
+    for key, stmt in (
+            ("emails", select(ContactEmail.contact_id, ContactEmail.email)
+             .where(ContactEmail.contact_id.in_(ids)).order_by(ContactEmail.id)),
+            ("phones", select(ContactPhone.contact_id, ContactPhone.e164)
+             .where(ContactPhone.contact_id.in_(ids)).order_by(ContactPhone.id)),
+            ("outlets", select(contact_outlet.c.contact_id, Outlet.name)
+             .join(Outlet, Outlet.id == contact_outlet.c.outlet_id)
+             .where(contact_outlet.c.contact_id.in_(ids)))):
+        for contact_id, value in db.session.execute(stmt):
+            records[contact_id][key].append(value)
+    return list(records.values())
 
 
 def _shared_values() -> frozenset[str]:
@@ -50,14 +68,21 @@ def _not_same() -> set[frozenset[Hashable]]:
     return {frozenset(row) for row in rows}
 
 
+def scan_under_way(organisation_id: int) -> bool:
+    """Whether a scan of this body is queued or running (one that has not ended within
+    ``SCAN_STALE_AFTER`` is taken for lost: its worker stopped, another may start)."""
+    return db.session.scalar(select(ScanRun.id).where(
+        ScanRun.organisation_id == organisation_id, ScanRun.state.in_(("queued", "running")),
+        ScanRun.started_at > utcnow() - SCAN_STALE_AFTER).limit(1)) is not None
+
+
 def scan(user: User, run: ScanRun) -> int:
     """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes."""
     records = _records(user)
     run.state, run.contacts = "running", len(records)
     result = find_duplicates(records, contact_spec(shared_values=_shared_values()),
                              known_decisions=_not_same())
-    for pair in result.pairs:
-        _upsert(pair)
+    _store(result.pairs)
     run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
     run.weights = {"m": [a.tolist() for a in result.weights.m],
                    "u": [a.tolist() for a in result.weights.u],
@@ -65,17 +90,29 @@ def scan(user: User, run: ScanRun) -> int:
     return len(result.pairs)
 
 
-def _upsert(pair: ScoredPair) -> None:
-    low, high = sorted((int(pair.left), int(pair.right)))  # type: ignore[call-overload]
-    row = db.session.scalar(select(DuplicatePair).where(DuplicatePair.low_id == low,
-                                                        DuplicatePair.high_id == high))
-    evidence = [{"field": e.field, "label": e.label, "weight": round(e.weight, 1)}
-                for e in pair.evidence]
-    if row is None:
-        db.session.add(DuplicatePair(low_id=low, high_id=high, score=pair.score,
-                                     certain=pair.decision == CERTAIN, evidence=evidence))
-    elif row.status is PairStatus.OPEN:
-        row.score, row.certain, row.evidence = pair.score, pair.decision == CERTAIN, evidence
+def _store(pairs: list[ScoredPair]) -> None:
+    """Insert the new pairs and refresh the open ones, in batches; decided pairs stay as the
+    reviewer left them."""
+    existing = {(row.low_id, row.high_id): (row.id, row.status) for row in db.session.execute(
+        select(DuplicatePair.id, DuplicatePair.low_id, DuplicatePair.high_id,
+               DuplicatePair.status))}
+    new, changed = [], []
+    for pair in pairs:
+        low, high = sorted((int(pair.left), int(pair.right)))  # type: ignore[call-overload]
+        values = {"score": pair.score, "certain": pair.decision == CERTAIN,
+                  "evidence": [{"field": e.field, "label": e.label, "weight": round(e.weight, 1)}
+                               for e in pair.evidence]}
+        found = existing.get((low, high))
+        if found is None:
+            new.append({"low_id": low, "high_id": high, "status": PairStatus.OPEN,
+                        "found_at": utcnow(), **values})
+        elif found[1] is PairStatus.OPEN:
+            changed.append({"id": found[0], **values})
+    db.session.flush()
+    for start in range(0, len(new), STORE_BATCH):
+        db.session.execute(insert(DuplicatePair), new[start:start + STORE_BATCH])
+    for start in range(0, len(changed), STORE_BATCH):
+        db.session.execute(update(DuplicatePair), changed[start:start + STORE_BATCH])
 
 
 def latest_weights() -> Weights | None:

@@ -46,6 +46,10 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def start_scan():  # type: ignore[no-untyped-def]
     if ConfirmForm().validate_on_submit():
+        if services.scan_under_way(current_user.organisation_id):
+            flash(_("A search for duplicates is already under way; this page shows its "
+                    "progress."), "info")
+            return redirect(url_for("dedupe.index"))
         run = ScanRun(organisation_id=current_user.organisation_id)
         db.session.add(run)
         db.session.commit()

@@ -1,9 +1,13 @@
 """Scan, review queue, merge with re-pointing, undo, and "not the same person"."""
 
-from sqlalchemy import select
+import datetime as dt
+
+from sqlalchemy import select, update
 
 from crm.auth.models import User
 from crm.contacts.models import Contact, Visibility
+from crm.database import utcnow
+from crm.dedupe import services
 from crm.dedupe.jobs import run_scan
 from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun
 from crm.extensions import db
@@ -121,8 +125,18 @@ def test_scan_button_queues_a_job(app, client, login_as):
     huey.flush()
     assert client.post_form("/duplicates/scan").status_code == 302
     assert [t.name for t in huey.pending()] == ["scan_job"]
+    again = client.post_form("/duplicates/scan", follow_redirects=True)  # a double click
+    assert "déjà en cours" in again.text
+    assert [t.name for t in huey.pending()] == ["scan_job"]
     huey.flush()
     assert "en cours" in client.get("/duplicates/").text
+    with app.app_context():  # a scan lost with its worker no longer blocks a new one
+        db.session.execute(update(ScanRun).values(
+            started_at=utcnow() - services.SCAN_STALE_AFTER - dt.timedelta(minutes=1)))
+        db.session.commit()
+    assert client.post_form("/duplicates/scan").status_code == 302
+    assert [t.name for t in huey.pending()] == ["scan_job"]
+    huey.flush()
 
 
 def _pair_id(app) -> int:

@@ -38,6 +38,15 @@ def test_problems_are_reported_not_raised():
                                                  "missing_name", "unknown_area"}
 
 
+def test_excel_numbers_without_their_leading_zero_are_french_phones():
+    # a phone typed into a number cell loses its 0: read_xlsx gives "680556966"
+    record = build_record(row(**{"Prénom": "Aline", "Nom": "POIRIER",
+                                 "Tél. portable": "680556966", "Téléphone": "380446405"}),
+                          guess_mapping([*HEADERS, "Téléphone"]))
+    assert record.problems == []
+    assert record.values["phones"] == ["+33680556966", "+33380446405"]
+
+
 def test_full_name_column_is_split():
     record = build_record({"Nom complet": "Aline POIRIER"}, guess_mapping(["Nom complet"]))
     assert (record.values["first_name"], record.values["last_name"]) == ("Aline", "POIRIER")
