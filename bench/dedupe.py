@@ -1,9 +1,10 @@
 """De-duplication benchmark: ``python -m bench.dedupe`` from the repository root.
 
 Needs the bench extras (``pip install -e '.[bench]'``). Prints every figure beside its
-baseline, measured in the same process: FEBRL quality (``bench.febrl``), then scale on
-generated French press contacts (``bench.scale``). ``--size`` changes the scale run's size,
-``--skip-febrl`` / ``--skip-scale`` run one part only.
+baseline, measured in the same process: FEBRL quality (``bench._febrl``), then scale on
+generated French press contacts (``bench._scale``), then the scan job through the database
+(``bench._scan_job``, SQLite and PostgreSQL). ``--size`` changes the size of the last two,
+``--skip-febrl`` / ``--skip-scale`` / ``--skip-job`` leave a part out.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--lookups", type=int, default=200)
     parser.add_argument("--skip-febrl", action="store_true")
     parser.add_argument("--skip-scale", action="store_true")
+    parser.add_argument("--skip-job", action="store_true")
     args = parser.parse_args(argv)
     print(f"Python {platform.python_version()}, {os.cpu_count()} CPUs, "
           f"load average {os.getloadavg()[0]:.1f}")
@@ -29,6 +31,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_scale:
         from bench import _scale as scale
         print("\n".join(scale.run(args.size, args.lookups)), flush=True)
+    if not args.skip_job:
+        from bench import _scan_job as scan_job
+        print("\n".join(scan_job.run(args.size)), flush=True)
     return 0
 
 

@@ -99,11 +99,28 @@ def _outlet_rows(count: int, rng: random.Random, fake: Faker) -> list[dict]:  # 
     return rows
 
 
+_SYLLABLES = ("ba", "ber", "bou", "cha", "dau", "de", "du", "fon", "gar", "gi", "jou", "la",
+              "lan", "lou", "ma", "mar", "mo", "pe", "pi", "ra", "ri", "ro", "sa", "sou", "ta",
+              "ti", "va", "vi")
+_ENDINGS = ("", "t", "d", "x", "ier", "in", "on", "and", "ot", "et", "ard", "eau", "ière")
+COMMON_SURNAMES = 0.3  # share of people with one of Faker's common surnames
+
+
+def _rare_surnames(rng: random.Random, count: int) -> list[str]:
+    """Made-up surnames: a real file of this size has far more surnames than Faker knows,
+    and without them every tenth person would have a namesake."""
+    made = {"".join(rng.choice(_SYLLABLES) for _ in range(rng.choice((2, 3)))).capitalize()
+            + rng.choice(_ENDINGS) for _ in range(count)}
+    return sorted(made)
+
+
 def _people(count: int, rng: random.Random, fake: Faker) -> Iterator[dict]:  # type: ignore[type-arg]
     firsts = [fake.first_name() for _ in range(600)]
     lasts = [fake.last_name() for _ in range(3000)]
+    rare = _rare_surnames(rng, max(1_000, count // 2))
     for _ in range(count):
-        first, last = rng.choice(firsts), rng.choice(lasts)
+        first = rng.choice(firsts)
+        last = rng.choice(lasts) if rng.random() < COMMON_SURNAMES else rng.choice(rare)
         yield {"first": first, "last": last.upper() if rng.random() < 0.4 else last,
                "phone": f"+33{rng.choice('67')}{rng.randint(10000000, 99999999)}"}
 

@@ -35,7 +35,7 @@ def contact_record(contact: Contact) -> dict[str, Any]:
             "outlets": [o.name for o in contact.outlets]}
 
 
-def _records(user: User) -> list[dict[str, Any]]:
+def scan_records(user: User) -> list[dict[str, Any]]:
     """The visible contacts as engine records, read as plain rows (four queries, no ORM
     objects: a whole-file scan reads every contact)."""
     visible = visible_contacts(user).with_only_columns(Contact.id, Contact.first_name,
@@ -57,7 +57,7 @@ def _records(user: User) -> list[dict[str, Any]]:
     return list(records.values())
 
 
-def _shared_values() -> frozenset[str]:
+def outlet_shared_values() -> frozenset[str]:
     rows = db.session.execute(select(Outlet.newsroom_email, Outlet.switchboard_phone))
     return frozenset(v for row in rows for v in row if v)
 
@@ -78,9 +78,9 @@ def scan_under_way(organisation_id: int) -> bool:
 
 def scan(user: User, run: ScanRun) -> int:
     """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes."""
-    records = _records(user)
+    records = scan_records(user)
     run.state, run.contacts = "running", len(records)
-    result = find_duplicates(records, contact_spec(shared_values=_shared_values()),
+    result = find_duplicates(records, contact_spec(shared_values=outlet_shared_values()),
                              known_decisions=_not_same())
     _store(result.pairs)
     run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
@@ -134,7 +134,7 @@ def likely_duplicates(user: User, record: dict[str, Any], candidates: list[Conta
     if weights is None or not candidates:
         return None
     index = build_index([contact_record(c) for c in candidates],
-                        contact_spec(shared_values=_shared_values()), weights=weights)
+                        contact_spec(shared_values=outlet_shared_values()), weights=weights)
     return lookup(record, index, limit=limit, known_decisions=_not_same())
 
 

@@ -52,7 +52,7 @@ class Spec:
     window: int = 4
     max_block: int = 40
     upper: float = 14.0
-    lower: float = 8.0
+    lower: float = 6.0
     id_key: str = "id"
     link_key: str | None = None  # set to link lists: only pairs across its values count
     shared_min_names: int = 3
