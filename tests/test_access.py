@@ -12,7 +12,7 @@ from crm.auth.models import User
 from crm.contacts.models import Visibility
 from crm.contacts.services import ContactData, create_contact
 from crm.dedupe.merging import merge_contacts
-from crm.dedupe.models import DuplicatePair
+from crm.dedupe.models import DuplicatePair, ScanRun
 from crm.extensions import db
 from crm.imports.models import ContactBlock, SourceKind
 from crm.imports.readers import Table
@@ -122,6 +122,7 @@ ROUTES += [
      {**AUTHOR_OR_MANAGER, "default": 302}),
     ("dedupe.index", "GET", "/duplicates/", {}, SIGNED_IN),
     ("dedupe.start_scan", "POST", "/duplicates/scan", {}, {**SIGNED_IN, "default": 302}),
+    ("dedupe.scan_progress", "GET", "/duplicates/scan/{scan}/progress", {}, SIGNED_IN),
     ("dedupe.show", "GET", "/duplicates/{pair}", {}, SIGNED_IN),
     ("dedupe.merge", "POST", "/duplicates/{pair}/merge", {"keep": "low"},
      {**SIGNED_IN, "default": 302}),
@@ -134,7 +135,8 @@ ROUTES += [
 @pytest.fixture
 def fresh_records(app, make_user, make_contact, make_outlet):
     """Make the records a path names (and only those): another body's user, a shared contact
-    of another body, an outlet, a staged import, a contact block, a duplicate pair, a merge."""
+    of another body, an outlet, a staged import, a contact block, a duplicate pair, a merge,
+    a queued duplicate scan."""
     importer = make_user("officer", "AER BFC")
     counter = iter(range(1, 1000))
 
@@ -161,6 +163,11 @@ def fresh_records(app, make_user, make_contact, make_outlet):
                 found["block"] = block.id
             if needed & {"pair", "merge"}:
                 found.update(_pair_and_merge(user))
+            if "scan" in needed:
+                run = ScanRun(organisation_id=user.organisation_id)
+                db.session.add(run)
+                db.session.flush()
+                found["scan"] = run.id
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
             db.session.commit()
@@ -198,7 +205,7 @@ def _interaction_and_task(user: User) -> dict[str, int]:
 @pytest.fixture
 def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
-                         "{interaction}{task}")
+                         "{interaction}{task}{scan}")
 
 
 def expected(spec: dict[str, object], role: str) -> object:

@@ -20,7 +20,7 @@ from __future__ import annotations
 import gc
 import math
 from bisect import bisect_left
-from collections.abc import Collection, Hashable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
@@ -71,12 +71,22 @@ class Result:
     candidates: int
 
 
+STEPS = ("prepare", "block", "compare", "weigh", "score")
+
+
 def find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec | None = None, *,
                     known_decisions: Collection[frozenset[Hashable]] = (),
-                    weights: Weights | None = None) -> Result:
-    """Scored pairs at or above ``spec.lower``, best first, and their clusters."""
+                    weights: Weights | None = None,
+                    on_step: Callable[[str], None] | None = None) -> Result:
+    """Scored pairs at or above ``spec.lower``, best first, and their clusters.
+    ``on_step(name)`` is called as each of ``STEPS`` begins (a progress display)."""
     with collector_paused():
-        return _find_duplicates(records, spec or contact_spec(), known_decisions, weights)
+        return _find_duplicates(records, spec or contact_spec(), known_decisions, weights,
+                                on_step or _ignore)
+
+
+def _ignore(_step: str) -> None:
+    pass
 
 
 @contextmanager
@@ -95,13 +105,18 @@ def collector_paused() -> Iterator[None]:
 
 def _find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec,
                      known_decisions: Collection[frozenset[Hashable]],
-                     weights: Weights | None) -> Result:
+                     weights: Weights | None, on_step: Callable[[str], None]) -> Result:
+    on_step("prepare")
     prepared = prepare(records, spec)
+    on_step("block")
     pairs = candidate_pairs(prepared.rows, spec.blocking, spec.sort_keys, window=spec.window,
                             max_block=spec.max_block, ties=[str(i) for i in prepared.ids])
     pairs = _without_decided(_linking(pairs, records, spec), prepared.ids, known_decisions)
+    on_step("compare")
     levels = compare_pairs(prepared, pairs, spec)
+    on_step("weigh")
     weights = weights or estimate(prepared, levels, spec)
+    on_step("score")
     scores = raw_scores(levels, weights) + tf_adjustments(prepared, pairs, spec)
     keep = np.flatnonzero(scores >= spec.lower)
     keep = keep[np.argsort(-scores[keep], kind="stable")]

@@ -8,7 +8,7 @@ pairs a reviewer marked "not the same person", and upserts the pairs it proposes
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
@@ -18,7 +18,14 @@ from crm.auth.models import User
 from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
 from crm.contacts.services import visible_contacts
 from crm.database import utcnow
-from crm.dedupe.engine import CERTAIN, ScoredPair, build_index, find_duplicates, lookup
+from crm.dedupe.engine import (
+    CERTAIN,
+    STEPS,
+    ScoredPair,
+    build_index,
+    find_duplicates,
+    lookup,
+)
 from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
 from crm.dedupe.scoring import Weights
 from crm.dedupe.spec import contact_spec
@@ -76,12 +83,20 @@ def scan_under_way(organisation_id: int) -> bool:
         ScanRun.started_at > utcnow() - SCAN_STALE_AFTER).limit(1)) is not None
 
 
-def scan(user: User, run: ScanRun) -> int:
-    """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes."""
+# the steps of a scan, in order, as the progress display names them
+SCAN_STEPS = ("read", *STEPS, "store")
+
+
+def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None) -> int:
+    """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes.
+    ``on_step(name)`` is called as each of ``SCAN_STEPS`` begins."""
+    on_step = on_step or (lambda _step: None)
+    on_step("read")
     records = scan_records(user)
     run.state, run.contacts = "running", len(records)
     result = find_duplicates(records, contact_spec(shared_values=outlet_shared_values()),
-                             known_decisions=_not_same())
+                             known_decisions=_not_same(), on_step=on_step)
+    on_step("store")
     _store(result.pairs)
     run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
     run.weights = {"m": [a.tolist() for a in result.weights.m],

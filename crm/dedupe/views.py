@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.contacts.models import Contact
 from crm.contacts.services import ConflictError, contact_data, visible_contacts
-from crm.dedupe import merging, services
+from crm.dedupe import jobs, merging, services
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
 from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun
@@ -39,7 +40,8 @@ def index():  # type: ignore[no-untyped-def]
     page = db.paginate(services.review_queue(current_user), per_page=50, error_out=False)
     run = db.session.scalar(select(ScanRun).where(
         ScanRun.organisation_id == current_user.organisation_id).order_by(ScanRun.id.desc()))
-    return render_template("dedupe/index.html", page=page, run=run, form=ConfirmForm())
+    return render_template("dedupe/index.html", page=page, run=run, form=ConfirmForm(),
+                           done=run and jobs.progress(run.id), labels=SCAN_STEP_LABELS)
 
 
 @bp.post("/scan")
@@ -56,6 +58,26 @@ def start_scan():  # type: ignore[no-untyped-def]
         scan_job(run.id, current_user.id)
         flash(_("The search for duplicates has started; this page shows its progress."), "info")
     return redirect(url_for("dedupe.index"))
+
+
+SCAN_STEP_LABELS = {
+    "read": _l("reading the contacts"), "prepare": _l("normalising names, emails and phones"),
+    "block": _l("finding the pairs worth comparing"), "compare": _l("comparing the pairs"),
+    "weigh": _l("estimating the weight of each field"), "score": _l("scoring the pairs"),
+    "store": _l("saving the proposed pairs"),
+}
+
+
+@bp.get("/scan/<int:run_id>/progress")
+@login_required
+def scan_progress(run_id: int):  # type: ignore[no-untyped-def]
+    """The progress of a scan alone, polled by the page while the worker searches."""
+    run = db.first_or_404(select(ScanRun).where(
+        ScanRun.id == run_id, ScanRun.organisation_id == current_user.organisation_id))
+    if run.state not in ("queued", "running"):
+        return "", 200, {"HX-Refresh": "true"}
+    return render_template("dedupe/_progress.html", run=run, done=jobs.progress(run.id),
+                           labels=SCAN_STEP_LABELS)
 
 
 @bp.get("/<int:pair_id>")

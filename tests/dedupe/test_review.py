@@ -139,6 +139,55 @@ def test_scan_button_queues_a_job(app, client, login_as):
     huey.flush()
 
 
+def test_scan_progress_shows_the_step_and_is_scoped(app, client, login_as, make_user):
+    from crm.dedupe import jobs
+
+    user = login_as("officer")
+    other = make_user("officer", "Préfecture BFC")
+    with app.app_context():
+        mine = ScanRun(organisation_id=user.organisation_id)
+        theirs = ScanRun(organisation_id=other.organisation_id)
+        db.session.add_all([mine, theirs])
+        db.session.commit()
+        mine_id, theirs_id = mine.id, theirs.id
+    waiting = client.get(f"/duplicates/scan/{mine_id}/progress")
+    assert "en attente du traitement" in waiting.text
+    jobs._report(mine_id, "compare")
+    page = client.get("/duplicates/")
+    assert "Étape 4 sur 7 : comparaison des paires" in page.text
+    assert 'hx-trigger="every 2s"' in page.text
+    assert client.get(f"/duplicates/scan/{theirs_id}/progress").status_code == 404
+    with app.app_context():
+        db.session.get_one(ScanRun, mine_id).state = "done"
+        db.session.get_one(ScanRun, mine_id).finished_at = utcnow()
+        db.session.commit()
+    done = client.get(f"/duplicates/scan/{mine_id}/progress")
+    assert done.headers["HX-Refresh"] == "true"
+    huey_key_left = jobs.progress(mine_id)
+    assert huey_key_left is not None  # the worker's finally removes it; here no worker ran
+    jobs.huey.get(jobs._key(mine_id))
+
+
+def test_a_scan_reports_each_step_and_clears_its_progress(app, login_as, make_contact):
+    from crm.dedupe import jobs, services
+
+    two_poiriers(make_contact)
+    user = login_as("officer")
+    seen = []
+    with app.app_context():
+        run = ScanRun(organisation_id=user.organisation_id)
+        db.session.add(run)
+        db.session.commit()
+        services.scan(db.session.get_one(User, user.id), run, on_step=seen.append)
+        db.session.rollback()
+        run = ScanRun(organisation_id=user.organisation_id)
+        db.session.add(run)
+        db.session.commit()
+        run_scan(run.id, user.id)
+        assert jobs.progress(run.id) is None
+    assert seen == list(services.SCAN_STEPS)
+
+
 def _pair_id(app) -> int:
     with app.app_context():
         return db.session.scalar(select(DuplicatePair.id).where(
