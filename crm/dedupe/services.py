@@ -23,6 +23,7 @@ from crm.dedupe.engine import (
     STEPS,
     ScoredPair,
     build_index,
+    collector_paused,
     find_duplicates,
     lookup,
 )
@@ -44,12 +45,13 @@ def contact_record(contact: Contact) -> dict[str, Any]:
 
 def scan_records(user: User) -> list[dict[str, Any]]:
     """The visible contacts as engine records, read as plain rows (four queries, no ORM
-    objects: a whole-file scan reads every contact)."""
+    objects or ORM result layer: a whole-file scan reads every contact)."""
+    connection = db.session.connection()
     visible = visible_contacts(user).with_only_columns(Contact.id, Contact.first_name,
                                                        Contact.last_name)
     records = {row.id: {"id": row.id, "first_name": row.first_name,
                         "last_name": row.last_name, "emails": [], "phones": [], "outlets": []}
-               for row in db.session.execute(visible.order_by(Contact.id))}
+               for row in connection.execute(visible.order_by(Contact.id))}
     ids = visible.with_only_columns(Contact.id).scalar_subquery()
     for key, stmt in (
             ("emails", select(ContactEmail.contact_id, ContactEmail.email)
@@ -59,7 +61,7 @@ def scan_records(user: User) -> list[dict[str, Any]]:
             ("outlets", select(contact_outlet.c.contact_id, Outlet.name)
              .join(Outlet, Outlet.id == contact_outlet.c.outlet_id)
              .where(contact_outlet.c.contact_id.in_(ids)))):
-        for contact_id, value in db.session.execute(stmt):
+        for contact_id, value in connection.execute(stmt):
             records[contact_id][key].append(value)
     return list(records.values())
 
@@ -92,7 +94,8 @@ def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None)
     ``on_step(name)`` is called as each of ``SCAN_STEPS`` begins."""
     on_step = on_step or (lambda _step: None)
     on_step("read")
-    records = scan_records(user)
+    with collector_paused():  # 100,000 small dicts and lists: see ``collector_paused``
+        records = scan_records(user)
     run.state, run.contacts = "running", len(records)
     result = find_duplicates(records, contact_spec(shared_values=outlet_shared_values()),
                              known_decisions=_not_same(), on_step=on_step)
