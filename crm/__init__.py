@@ -68,6 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.interactions.views import bp as interactions_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
+    from crm.privacy.views import bp as privacy_bp
     from crm.tasks.views import bp as tasks_bp
     from crm.users.views import bp as users_bp
 
@@ -82,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
+    app.register_blueprint(privacy_bp, url_prefix="/privacy")
 
 
 def _register_commands(app: Flask) -> None:

@@ -23,6 +23,7 @@ ACTION_LABELS = {
     "contact.deleted": _l("Contact moved to the trash"),
     "contact.restored": _l("Contact restored"),
     "contact.tagged": _l("Beat added"),
+    "contact.erased": _l("Contact erased on request (RGPD), with the duplicates merged into it"),
     "contact.merged": _l("Another contact merged into this one"),
     "contact.merged_into": _l("Contact merged into another one"),
     "contact.merge_undone": _l("Merge undone"),

@@ -22,6 +22,7 @@ from crm.extensions import db
 from crm.interactions.views import activity
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
+from crm.privacy.services import may_erase
 
 bp = Blueprint("contacts", __name__)
 
@@ -68,7 +69,8 @@ def index():  # type: ignore[no-untyped-def]
 @login_required
 def show(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
-    return render_template("contacts/show.html", contact=contact, **activity(contact))
+    return render_template("contacts/show.html", contact=contact, **activity(contact),
+                           may_erase=may_erase(current_user, contact))
 
 
 @bp.route("/new", methods=["GET", "POST"])

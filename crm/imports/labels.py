@@ -20,6 +20,7 @@ def problem_labels() -> dict[str, object]:
         "invalid_phone": _l("Invalid phone number"),
         "unknown_area": _l("Unknown département (ignored)"),
         "unreadable_row": _l("Unreadable row"),
+        "erased": _l("Person erased on request (RGPD): not imported again"),
     }
 
 

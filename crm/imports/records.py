@@ -35,7 +35,7 @@ _LIST_SEPARATORS = re.compile(r"\s*[,;/\n]\s*")
 
 @dataclass
 class Problem:
-    code: str  # missing_name, invalid_email, invalid_phone, unknown_area, unreadable_row
+    code: str  # missing_name, invalid_email, invalid_phone, unknown_area, unreadable_row, erased
     value: str = ""
 
     def as_dict(self) -> dict[str, str]:

@@ -41,6 +41,7 @@ from crm.imports.models import (
     SourceKind,
 )
 from crm.imports.staging import outlet_index
+from crm.privacy.services import is_suppressed
 
 IDENTITY = ("civility", "first_name", "last_name", "job_title", "area", "notes")
 LISTS = ("emails", "phones", "beats", "social_links", "outlet_ids")
@@ -132,6 +133,10 @@ def _apply_row(actor: User, batch: ImportBatch, row: ImportRow, mode: ImportMode
         return RowOutcome.REJECTED
     if row.decision is RowDecision.REPEATED:
         return RowOutcome.SKIPPED
+    if is_suppressed(row.values.get("emails") or (), row.values.get("phones") or ()):
+        # erased on request after the preview: refused and emptied like at staging
+        row.raw, row.values, row.errors = {}, {}, [{"code": "erased", "value": ""}]
+        return RowOutcome.REJECTED
     incoming = _data(row.values, batch, outlets)
     existing = db.session.get(Contact, row.match_contact_id) if row.match_contact_id else None
     if existing is None or existing.deleted_at is not None:

@@ -1,7 +1,8 @@
 """Stage an upload as a batch: every row with its normalised values, problems and decision.
 
 Nothing touches the contacts here; ``commit_batch`` does, in one transaction, once the
-user has seen the preview. Decisions: invalid (a problem), repeated (the same person earlier
+user has seen the preview. A row holding an email or phone of a person erased on request is
+refused and emptied (``crm.privacy``). Decisions: invalid (a problem), repeated (the same person earlier
 in the file), existing (a contact the importing user can see: same email, same phone, or
 same name at the same outlet — the evidence is kept), new.
 """
@@ -23,9 +24,10 @@ from crm.imports.columns import guess_mapping
 from crm.imports.models import ImportBatch, ImportRow, RowDecision, SourceKind
 from crm.imports.organisations import match_organisation
 from crm.imports.readers import Table
-from crm.imports.records import Record, build_record, identity_keys
+from crm.imports.records import Problem, Record, build_record, identity_keys
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
+from crm.privacy.services import is_suppressed
 
 
 def stage_table(actor: User, table: Table, *, kind: SourceKind, filename: str,
@@ -103,6 +105,9 @@ def decide(actor: User, batch: ImportBatch, staged: list[tuple[ImportRow, Record
     """Set each row's values, problems and decision (against the file and the contacts)."""
     seen: dict[str, int] = {}
     for row, rec in staged:
+        if is_suppressed(rec.values.get("emails") or (), rec.values.get("phones") or ()):
+            # erased on request: keep nothing of the row but its number and the reason
+            row.raw, rec = {}, Record(problems=[Problem("erased")])
         row.values, row.errors = rec.values, [p.as_dict() for p in rec.problems]
         row.match_contact_id, row.evidence = None, []
         keys = identity_keys(rec.values)
