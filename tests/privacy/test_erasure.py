@@ -6,9 +6,13 @@ from crm.audit.models import AuditEvent
 from crm.auth.models import User
 from crm.contacts.models import Contact, Visibility
 from crm.dedupe.merging import merge_contacts
+from crm.dedupe.models import DuplicatePair
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportRow, RowOutcome
+from crm.interactions.models import Interaction
 from crm.privacy.models import Suppression
+from crm.tasks.models import Task
+from crm.tasks.services import TaskData, create_task
 from tests.imports.test_flow import batch_id, upload
 
 CSV = ("Nom;Prénom;Courriel;Tél. portable\r\n"
@@ -22,12 +26,20 @@ def count(app, model, *where) -> int:
         return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
 
-def test_erasure_removes_the_person_and_imports_refuse_them(app, client, login_as, make_contact):
+def test_erasure_removes_the_person_and_imports_refuse_them(app, client, login_as, make_contact,
+                                                           make_interaction):
     manager = login_as("manager")
     aline = make_contact("POIRIER", "Aline", emails=["apoirier@aer-bfc.com"],
                          phones=["06 80 55 69 66"])
     copy = make_contact("Poirier", "Aline", emails=["aline.poirier@gmail.com"])
     marie = make_contact("SOUVERBIE", "Marie", phones=["06 08 37 99 02"])
+    call = make_interaction(manager.id, [aline, marie])
+    with app.app_context():  # a pair still to review and a task about her
+        db.session.add(DuplicatePair(low_id=min(aline, marie), high_id=max(aline, marie),
+                                     score=9.0, evidence=[]))
+        create_task(db.session.get_one(User, manager.id),
+                    TaskData(title="Rappeler Aline", assignee_id=manager.id, contact_id=aline))
+        db.session.commit()
     with app.app_context():  # a duplicate merged into Aline is erased with her
         merge_contacts(db.session.get_one(User, manager.id), db.session.get_one(Contact, aline),
                        db.session.get_one(Contact, copy), {})
@@ -41,6 +53,9 @@ def test_erasure_removes_the_person_and_imports_refuse_them(app, client, login_a
                             follow_redirects=True)
     assert "a été effacé" in done.text
     assert count(app, Contact, Contact.id.in_([aline, copy])) == 0
+    assert count(app, Interaction, Interaction.id == call) == 1  # the call stays, without her
+    assert count(app, DuplicatePair) == 0
+    assert count(app, Task, Task.contact_id.is_(None), Task.title == "Rappeler Aline") == 1
     assert count(app, Suppression) == 3  # two emails and one phone, as digests only
     with app.app_context():
         digests = db.session.scalars(select(Suppression.digest)).all()
