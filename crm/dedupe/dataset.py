@@ -40,7 +40,7 @@ class Prepared:
 
 def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
     columns = {f.name: _column(records, f.keys, KINDS[f.kind].prepare) for f in spec.fields}
-    shared = _shared_in_columns(columns, spec)
+    shared = find_shared(columns, spec)
     for name, values in shared.items():
         if values:
             columns[name] = [(v - values or None) if v and not v.isdisjoint(values) else v
@@ -49,7 +49,7 @@ def prepare(records: Sequence[Mapping[str, Any]], spec: Spec) -> Prepared:
     rows = [dict(zip(names, values, strict=True))
             for values in zip(*columns.values(), strict=True)]
     ids = [r.get(spec.id_key, index) for index, r in enumerate(records)]
-    prepared = Prepared(ids, rows, shared, _term_frequencies(columns, spec))
+    prepared = Prepared(ids, rows, shared, term_frequencies(columns, spec))
     prepared.cache.update((f"column:{name}", values) for name, values in columns.items())
     return prepared
 
@@ -84,14 +84,8 @@ def is_generic(value: str, spec: Spec) -> bool:
     return _LOCAL_SPLIT.split(local)[0] in spec.generic_local_parts or local.startswith("redac")
 
 
-def find_shared(rows: list[dict[str, Value]], spec: Spec) -> dict[str, frozenset[str]]:
-    """Per shared field, the values that identify nobody."""
-    return _shared_in_columns({f.name: [row.get(f.name) for row in rows] for f in spec.fields},
-                              spec)
-
-
-def _shared_in_columns(columns: Mapping[str, list[Value]], spec: Spec) \
-        -> dict[str, frozenset[str]]:
+def find_shared(columns: Mapping[str, list[Value]], spec: Spec) -> dict[str, frozenset[str]]:
+    """Per shared field, the values that identify nobody (``columns``: field → values)."""
     name_field = next((f.name for f in spec.fields if f.kind == "name"), None)
     names = columns[name_field] if name_field else None
     shared: dict[str, frozenset[str]] = {}
@@ -116,25 +110,20 @@ def _holder_key(name: Value, index: int) -> str:
     return "|".join(sorted(part[:3] for part in name))
 
 
-def drop_shared(row: dict[str, Value], spec: Spec, shared: Mapping[str, frozenset[str]], *,
-                check_generic: bool = True) -> dict[str, Value]:
-    """The row without shared values (``shared`` already holds the dataset's generic ones)."""
+def drop_shared(row: dict[str, Value], spec: Spec,
+                shared: Mapping[str, frozenset[str]]) -> dict[str, Value]:
+    """A new record's row without the dataset's shared values nor generic ones (a lookup)."""
     for spec_field in (f for f in spec.fields if f.shared):
         values = row.get(spec_field.name)
         if values and not values.isdisjoint(shared.get(spec_field.name, ())):
             values = values - shared[spec_field.name]
-        if values and check_generic:
+        if values:
             values = frozenset(v for v in values if not is_generic(v, spec))
         row[spec_field.name] = values or None
     return row
 
 
-def term_frequencies(rows: list[dict[str, Value]], spec: Spec) -> dict[str, dict[str, float]]:
-    return _term_frequencies({f.name: [row.get(f.name) for row in rows] for f in spec.fields},
-                             spec)
-
-
-def _term_frequencies(columns: Mapping[str, list[Value]], spec: Spec) \
+def term_frequencies(columns: Mapping[str, list[Value]], spec: Spec) \
         -> dict[str, dict[str, float]]:
     tf: dict[str, dict[str, float]] = {}
     for spec_field in (f for f in spec.fields if f.tf):
