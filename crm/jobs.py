@@ -56,6 +56,21 @@ def periodic_task(schedule: Any) -> Callable[[Callable[..., Any]], Any]:
     return lambda func: huey.periodic_task(schedule)(in_app_context(func))
 
 
+def report_progress(kind: str, ident: int, value: tuple[Any, ...]) -> None:
+    """Keep a running job's progress in the job store (not in the database, whose write lock
+    the job may hold until it commits); the page polls ``read_progress``."""
+    huey.put(f"relais.{kind}-progress.{ident}", value)
+
+
+def read_progress(kind: str, ident: int) -> tuple[Any, ...] | None:
+    value = huey.get(f"relais.{kind}-progress.{ident}", peek=True)
+    return tuple(value) if value else None
+
+
+def clear_progress(kind: str, ident: int) -> None:
+    huey.get(f"relais.{kind}-progress.{ident}")  # reading without peek removes it
+
+
 def load_tasks() -> None:
     """Import every module that defines tasks, so that the worker knows them."""
     import crm.dedupe.jobs

@@ -1,5 +1,5 @@
 """The whole-file duplicate scan, run by the worker, with its progress kept in the job store
-(not in the database, whose write lock the scan holds while it stores the pairs)."""
+(``crm.jobs.report_progress``)."""
 
 from __future__ import annotations
 
@@ -7,21 +7,16 @@ from crm.auth.models import User
 from crm.dedupe.models import ScanRun
 from crm.dedupe.services import SCAN_STEPS, scan
 from crm.extensions import db
-from crm.jobs import huey, task
-
-
-def _key(run_id: int) -> str:
-    return f"relais.scan-progress.{run_id}"
+from crm.jobs import clear_progress, read_progress, report_progress, task
 
 
 def progress(run_id: int) -> tuple[int, int, str] | None:
     """(steps done, steps in all, current step) of a running scan, if the worker reported."""
-    value = huey.get(_key(run_id), peek=True)
-    return tuple(value) if value else None  # type: ignore[return-value]
+    return read_progress("scan", run_id)  # type: ignore[return-value]
 
 
 def _report(run_id: int, step: str) -> None:
-    huey.put(_key(run_id), (SCAN_STEPS.index(step), len(SCAN_STEPS), step))
+    report_progress("scan", run_id, (SCAN_STEPS.index(step), len(SCAN_STEPS), step))
 
 
 def run_scan(run_id: int, user_id: int) -> None:
@@ -37,7 +32,7 @@ def run_scan(run_id: int, user_id: int) -> None:
         db.session.commit()
         raise
     finally:
-        huey.get(_key(run_id))  # reading without peek removes it
+        clear_progress("scan", run_id)
 
 
 @task()

@@ -1,5 +1,5 @@
 """Large imports run in the worker, one transaction, with their progress kept in the job
-store (not in the database, whose write lock the import holds until it commits)."""
+store (``crm.jobs.report_progress``)."""
 
 from __future__ import annotations
 
@@ -7,17 +7,12 @@ from crm.auth.models import User
 from crm.extensions import db
 from crm.imports.models import BatchStatus, ImportBatch, ImportMode
 from crm.imports.services import commit_batch
-from crm.jobs import huey, task
-
-
-def _key(batch_id: int) -> str:
-    return f"relais.import-progress.{batch_id}"
+from crm.jobs import clear_progress, read_progress, report_progress, task
 
 
 def progress(batch_id: int) -> tuple[int, int] | None:
     """(rows done, rows in all) of a running import, if the worker reported any."""
-    value = huey.get(_key(batch_id), peek=True)
-    return tuple(value) if value else None  # type: ignore[return-value]
+    return read_progress("import", batch_id)  # type: ignore[return-value]
 
 
 def run_import(batch_id: int, user_id: int) -> None:
@@ -25,7 +20,7 @@ def run_import(batch_id: int, user_id: int) -> None:
     mode = ImportMode(batch.mode or ImportMode.SKIP)
     try:
         commit_batch(db.session.get_one(User, user_id), batch, mode, queued=True,
-                     progress=lambda done, total: huey.put(_key(batch_id), (done, total)))
+                     progress=lambda done, total: report_progress("import", batch_id, (done, total)))
         db.session.commit()
     except Exception:
         db.session.rollback()  # nothing half-imported: the batch is staged again
@@ -33,7 +28,7 @@ def run_import(batch_id: int, user_id: int) -> None:
         db.session.commit()
         raise
     finally:
-        huey.get(_key(batch_id))  # reading without peek removes it
+        clear_progress("import", batch_id)
 
 
 @task()

@@ -139,18 +139,19 @@ def remap(batch_id: int):  # type: ignore[no-untyped-def]
 def commit(batch_id: int):  # type: ignore[no-untyped-def]
     batch = get_batch_or_404(batch_id)
     form = CommitForm()
-    if form.validate_on_submit() and len(batch.rows) > current_app.config["IMPORT_INLINE_ROWS"]:
+    if not form.validate_on_submit():
+        return redirect(url_for("imports.show", batch_id=batch.id))
+    if len(batch.rows) > current_app.config["IMPORT_INLINE_ROWS"]:
         return _queue(batch, ImportMode(form.mode.data))
-    if form.validate_on_submit():
-        try:
-            counts = services.commit_batch(current_user, batch, ImportMode(form.mode.data))
-        except services.ImportStateError:
-            db.session.rollback()
-            flash(_("This import has already been carried out."), "warning")
-        else:
-            db.session.commit()
-            flash(_("Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped, "
-                    "%(rejected)d rejected.", **counts), "success")
+    try:
+        counts = services.commit_batch(current_user, batch, ImportMode(form.mode.data))
+    except services.ImportStateError:
+        db.session.rollback()
+        flash(_("This import has already been carried out."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Import done: %(created)d created, %(updated)d updated, %(skipped)d skipped, "
+                "%(rejected)d rejected.", **counts), "success")
     return redirect(url_for("imports.show", batch_id=batch.id))
 
 
