@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard crm/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench translations messages clean
+.PHONY: run test lint bench translations messages clean axe
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,14 @@ $(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
 
 translations: $(CATALOGUES)
 
+# axe-core (the accessibility engine the browser tests inject), pinned in tests/e2e/package.json
+AXE := tests/e2e/node_modules/axe-core/axe.min.js
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	npm install --prefix tests/e2e --no-audit --no-fund
+	touch $@
+
+axe: $(AXE)
+
 ## run: set everything up (venv, dependencies, database, demo data) and serve on :5000
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
@@ -30,7 +38,7 @@ run: $(VENV)/.installed translations
 	$(BIN)/flask dev
 
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
-test: $(VENV)/.installed-dev translations
+test: $(VENV)/.installed-dev translations $(AXE)
 	$(BIN)/ruff check --quiet .
 	$(BIN)/python -m pytest
 
