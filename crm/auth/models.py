@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, ForeignKey, Index, String, true
+from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
@@ -96,3 +96,29 @@ class LoginFailure(db.Model):  # type: ignore[name-defined]
     account: Mapped[str] = mapped_column(String(254))
     ip: Mapped[str] = mapped_column(String(45))
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class UserMfa(db.Model):  # type: ignore[name-defined]
+    """A user's TOTP authenticator. Active once ``confirmed_at`` is set by a first good code."""
+
+    __tablename__ = "user_mfa"
+
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
+    totp_secret: Mapped[str] = mapped_column(String(64))
+    confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The time step of the last accepted code: a code (or an earlier one) never works twice.
+    last_used_step: Mapped[int | None] = mapped_column()
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class MfaRecoveryCode(db.Model):  # type: ignore[name-defined]
+    """A single-use recovery code; only its keyed hash is stored."""
+
+    __tablename__ = "mfa_recovery_code"
+    __table_args__ = (UniqueConstraint("user_id", "code_hash"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("app_user.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64))
+    used_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
