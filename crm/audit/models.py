@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from sqlalchemy import JSON, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
 
 from crm.auth.models import User
 from crm.database import UTCDateTime, utcnow
@@ -39,8 +39,15 @@ class AuditTamperError(RuntimeError):
     """Raised when code tries to change or delete an audit event through the ORM."""
 
 
-@event.listens_for(Session, "before_flush")
-def _append_only(session: Session, _context, _instances) -> None:  # type: ignore[no-untyped-def]
-    for obj in (*session.dirty, *session.deleted):
-        if isinstance(obj, AuditEvent) and (obj in session.deleted or session.is_modified(obj)):
-            raise AuditTamperError("audit events are append-only")
+# Mapper events fire only for audit events in a flush: no walk of the whole identity map
+# (``session.dirty``) on every flush, which made large imports quadratic.
+@event.listens_for(AuditEvent, "before_update")
+def _no_update(_mapper, _connection, target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+    session = object_session(target)
+    if session is not None and session.is_modified(target, include_collections=False):
+        raise AuditTamperError("audit events are append-only")
+
+
+@event.listens_for(AuditEvent, "before_delete")
+def _no_delete(_mapper, _connection, _target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+    raise AuditTamperError("audit events are append-only")
