@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, g, has_request_context, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
+from sqlalchemy import event
+from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.extensions import db
@@ -18,9 +20,25 @@ MESSAGES = {
           _l("This link has expired or has already been used. Ask for a new one if needed.")),
     413: (_l("File too large"), _l("The file or form sent is larger than the allowed size (%(size)s).")),
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
-    500: (_l("Something went wrong"),
-          _l("The error has been recorded. Nothing was saved by this request; please try again.")),
+    500: (_l("Something went wrong"), _l("The error has been recorded.")),
 }
+
+
+def _note_commit(_session: Session) -> None:
+    """Remember that this request saved something: the 500 page must not say otherwise."""
+    if has_request_context():
+        g.committed = True
+
+
+def outcome() -> str:
+    """What a failed request left behind, told truthfully to the reader of the 500 page."""
+    if request.method in ("GET", "HEAD", "OPTIONS"):
+        return str(_l("Displaying a page changes nothing: your data is as it was."))
+    if g.get("committed"):
+        return str(_l("Part of what you sent may have been saved: check before sending it "
+                      "again."))
+    return str(_l("Nothing was saved by this request: it was cancelled in full. Please try "
+                  "again."))
 
 
 def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
@@ -45,10 +63,12 @@ def handle_csrf(_exc: CSRFError):  # type: ignore[no-untyped-def]
 
 def handle_500(_exc: InternalServerError):  # type: ignore[no-untyped-def]
     db.session.rollback()
-    return _render(500)
+    return _render(500, outcome())
 
 
 def init_app(app: Flask) -> None:
+    if not event.contains(Session, "after_commit", _note_commit):
+        event.listen(Session, "after_commit", _note_commit)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(InternalServerError, handle_500)
     app.register_error_handler(HTTPException, handle_http)

@@ -35,6 +35,12 @@ def _contact_labels() -> dict[str, object]:
     return {**contact_labels.LABELS, "field_label": field_label}
 
 
+@bp.app_template_filter("field_label")
+def _field_label(name: str) -> str:
+    """A contact field's label, for the timeline's list of changed fields."""
+    return field_label(name)
+
+
 @bp.app_url_defaults
 def _keep_contact_id(endpoint: str, values: dict[str, object]) -> None:
     """Timeline pagination links (contact page, or its block after a quick log) keep the contact."""
