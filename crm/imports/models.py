@@ -25,6 +25,8 @@ class SourceKind(enum.StrEnum):
 
 
 class BatchStatus(enum.StrEnum):
+    STAGING = "staging"  # the worker is reading the uploaded file
+    FAILED = "failed"  # the worker could not read it (``settings["refusal"]`` says why)
     STAGED = "staged"
     QUEUED = "queued"  # confirmed; the worker is importing it
     COMMITTED = "committed"
