@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional
 
 from crm.auth.models import User
 from crm.contacts.forms import choices
@@ -57,7 +57,9 @@ class CommentForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = HiddenField(validators=[DataRequired()])
+    """Only the CSRF token is rendered: the new status is the value of the pressed button."""
+
+    status = StringField(validators=[DataRequired(), AnyOf([s.value for s in TaskStatus])])
 
 
 class TaskFilterForm(FlaskForm):

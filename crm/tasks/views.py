@@ -130,7 +130,7 @@ def comment(task_id: int):  # type: ignore[no-untyped-def]
 def status(task_id: int):  # type: ignore[no-untyped-def]
     task = _changeable(services.get_task_or_404(current_user, task_id))
     form = StatusForm()
-    if not form.validate_on_submit() or form.status.data not in {s.value for s in TaskStatus}:
+    if not form.validate_on_submit():
         abort(400)
     services.set_status(current_user, task, TaskStatus(form.status.data))
     db.session.commit()
