@@ -77,6 +77,8 @@ class Interaction(db.Model):  # type: ignore[name-defined]
     coverage_title: Mapped[str | None] = mapped_column(String(300))
     coverage_medium: Mapped[Medium | None] = mapped_column(str_enum(Medium, "medium", 10))
     covered_item: Mapped[str | None] = mapped_column(String(300))
+    # the one-time token of the form that logged it: the same form sent twice logs once
+    form_token: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
