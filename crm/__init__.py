@@ -60,6 +60,7 @@ def _register_template_helpers(app: Flask) -> None:
 
 def _register_blueprints(app: Flask) -> None:
     from crm.audit.views import bp as audit_bp
+    from crm.auth.mfa_views import bp as mfa_bp
     from crm.auth.views import bp as auth_bp
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
@@ -74,6 +75,7 @@ def _register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(auth_bp, url_prefix="/auth")
+    app.register_blueprint(mfa_bp, url_prefix="/auth/mfa")
     app.register_blueprint(users_bp, url_prefix="/admin/users")
     app.register_blueprint(orgs_bp, url_prefix="/admin/organisations")
     app.register_blueprint(audit_bp, url_prefix="/admin/audit")

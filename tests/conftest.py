@@ -42,6 +42,7 @@ TEST_CONFIG = {
     "MAIL_PORT": 1,  # nothing listens: tests that send start their own SMTP server
     "PASSWORD_HASH_PARAMETERS": {"time_cost": 1, "memory_cost": 8, "parallelism": 1},
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    "MFA_REQUIRED_ROLES": [],  # password-only sign-in; the MFA tests turn it on
 }
 
 

@@ -14,9 +14,9 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
-from crm.auth import reset, services, throttle
+from crm.auth import mfa_views, reset, services, throttle
 from crm.auth.access import safe_next
 from crm.auth.forms import (
     ChangePasswordForm,
@@ -53,12 +53,10 @@ def login():  # type: ignore[no-untyped-def]
         result = services.authenticate(form.email.data, form.password.data,
                                        request.remote_addr or "?", _rules())
         if result.user is not None:
-            session.clear()  # a fresh session on every sign-in
-            services.open_session(result.user, request.remote_addr, request.user_agent.string)
-            login_user(result.user)
-            session["locale"] = result.user.locale
+            # Signed in at once, or half signed in until a second-factor code is given.
+            response = mfa_views.sign_in(result.user, safe_next(form.next.data))
             db.session.commit()
-            return redirect(safe_next(form.next.data))
+            return response
         db.session.commit()
         if result.retry_after:
             flash(_("Too many attempts. Try again in %(n)d seconds.", n=result.retry_after), "danger")

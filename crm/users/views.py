@@ -6,6 +6,7 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from crm.auth import mfa_services
 from crm.auth.access import role_required
 from crm.auth.models import Role, User
 from crm.extensions import db
@@ -81,7 +82,8 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
             flash(_("Account updated."), "success")
             return redirect(url_for("users.index"))
     status = 422 if form.is_submitted() else 200
-    return render_template("users/edit.html", form=form, user=user), status
+    return render_template("users/edit.html", form=form, user=user,
+                           mfa=mfa_services.authenticator(user)), status
 
 
 @bp.post("/<int:user_id>/deactivate")
@@ -106,3 +108,18 @@ def _set_enabled(user: User, enabled: bool):  # type: ignore[no-untyped-def]
         flash(_("Account activated.") if enabled else _("Account deactivated; its sessions are closed."),
               "success")
     return redirect(url_for("users.index"))
+
+
+@bp.post("/<int:user_id>/mfa/reset")
+@role_required(Role.ADMIN)
+def reset_mfa(user_id: int):  # type: ignore[no-untyped-def]
+    user = get_user_or_404(user_id)
+    try:
+        mfa_services.reset(current_user, user)
+    except mfa_services.MfaError:
+        flash(_("This account has no two-step verification to reset."), "warning")
+    else:
+        db.session.commit()
+        flash(_("Two-step verification reset for %(name)s: they will set it up again at their next "
+                "sign-in; their sessions are closed.", name=user.full_name), "success")
+    return redirect(url_for("users.edit", user_id=user.id))

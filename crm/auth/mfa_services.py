@@ -1,0 +1,199 @@
+"""Multi-factor sign-in: enrolment, code checks, recovery codes, reset. Services flush; callers commit.
+
+A user's authenticator is a ``UserMfa`` row: pending while ``confirmed_at`` is empty, active
+once a first good code confirmed it. Wrong codes count in the sign-in throttle under the
+account key ``mfa:<user id>``, so five of them start the doubling wait.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import delete, func, select, update
+
+from crm.audit.services import record
+from crm.auth import mfa, throttle
+from crm.auth.models import MfaRecoveryCode, User, UserMfa
+from crm.auth.services import close_all_sessions
+from crm.database import utcnow
+from crm.extensions import db
+
+
+class MfaError(Exception):
+    """A refused MFA operation; ``code`` names the reason for the view's message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+@dataclass(frozen=True)
+class CodeCheck:
+    ok: bool = False
+    retry_after: int = 0
+    recovery_code_used: bool = False
+
+
+def is_required(user: User, required_roles: Iterable[str]) -> bool:
+    return user.role.value in set(required_roles)
+
+
+def authenticator(user: User) -> UserMfa | None:
+    return db.session.get(UserMfa, user.id)
+
+
+def is_enrolled(user: User) -> bool:
+    row = authenticator(user)
+    return row is not None and row.confirmed_at is not None
+
+
+def start_enrolment(user: User) -> UserMfa:
+    """A new pending secret for ``user`` (replacing an unconfirmed one)."""
+    row = authenticator(user)
+    if row is not None and row.confirmed_at is not None:
+        raise MfaError("already_enrolled")
+    if row is None:
+        row = UserMfa(user_id=user.id, totp_secret=mfa.new_secret())
+        db.session.add(row)
+    else:
+        row.totp_secret = mfa.new_secret()
+        row.created_at = utcnow()
+    db.session.flush()
+    return row
+
+
+def pending_enrolment(user: User) -> UserMfa | None:
+    row = authenticator(user)
+    return row if row is not None and row.confirmed_at is None else None
+
+
+def confirm_enrolment(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
+                      recovery_key: bytes) -> tuple[CodeCheck, list[str]]:
+    """Activate the pending authenticator with a first good code; returns the recovery codes."""
+    row = pending_enrolment(user)
+    if row is None:
+        raise MfaError("no_pending_enrolment")
+    wait = throttle.retry_after(_account(user), ip, rules)
+    if wait:
+        return CodeCheck(retry_after=wait), []
+    now = utcnow()
+    step = mfa.matching_step(row.totp_secret, code, now, None)
+    if step is None:
+        _failed(user, ip, stage="enrolment")
+        return CodeCheck(), []
+    row.confirmed_at = now
+    row.last_used_step = step
+    throttle.clear_account(_account(user))
+    codes = _replace_recovery_codes(user, recovery_key)
+    record(user, "auth.mfa_enrolled", user)
+    return CodeCheck(ok=True), codes
+
+
+def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
+               recovery_key: bytes, *, allow_recovery: bool = True) -> CodeCheck:
+    """Accept a fresh TOTP code or (if allowed) an unused recovery code, under the throttle."""
+    row = authenticator(user)
+    if row is None or row.confirmed_at is None:
+        raise MfaError("not_enrolled")
+    wait = throttle.retry_after(_account(user), ip, rules)
+    if wait:
+        record(user, "auth.mfa_throttled", user, retry_after=wait)
+        return CodeCheck(retry_after=wait)
+    now = utcnow()
+    step = mfa.matching_step(row.totp_secret, code, now, row.last_used_step)
+    if step is not None:
+        # Conditional update: two requests racing with the same code cannot both win.
+        won = db.session.execute(
+            update(UserMfa)
+            .where(UserMfa.user_id == user.id,
+                   (UserMfa.last_used_step.is_(None)) | (UserMfa.last_used_step < step))
+            .values(last_used_step=step)
+            .execution_options(synchronize_session="fetch")
+        ).rowcount
+        if won:
+            throttle.clear_account(_account(user))
+            return CodeCheck(ok=True)
+    elif allow_recovery and mfa.looks_like_recovery_code(code):
+        digest = mfa.hash_recovery_code(recovery_key, code)
+        used = db.session.execute(
+            update(MfaRecoveryCode)
+            .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.code_hash == digest,
+                   MfaRecoveryCode.used_at.is_(None))
+            .values(used_at=now)
+            .execution_options(synchronize_session=False)
+        ).rowcount
+        if used:
+            throttle.clear_account(_account(user))
+            record(user, "auth.mfa_recovery_code_used", user, remaining=remaining_recovery_codes(user))
+            return CodeCheck(ok=True, recovery_code_used=True)
+    _failed(user, ip, stage="sign-in" if allow_recovery else "confirmation")
+    return CodeCheck()
+
+
+def remaining_recovery_codes(user: User) -> int:
+    return int(db.session.scalar(
+        select(func.count(MfaRecoveryCode.id))
+        .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.used_at.is_(None))
+    ) or 0)
+
+
+def regenerate_recovery_codes(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
+                              recovery_key: bytes) -> tuple[CodeCheck, list[str]]:
+    """New recovery codes (the old ones stop working), on a current TOTP code."""
+    check = check_code(user, code, ip, rules, recovery_key, allow_recovery=False)
+    if not check.ok:
+        return check, []
+    codes = _replace_recovery_codes(user, recovery_key)
+    record(user, "auth.mfa_recovery_codes_renewed", user)
+    return check, codes
+
+
+def disable(user: User, code: str, ip: str, rules: throttle.ThrottleRules, recovery_key: bytes,
+            required_roles: Iterable[str]) -> CodeCheck:
+    """The user turns MFA off, with a current code, if their role does not require it."""
+    if is_required(user, required_roles):
+        raise MfaError("required")
+    check = check_code(user, code, ip, rules, recovery_key)
+    if check.ok:
+        _remove(user)
+        record(user, "auth.mfa_disabled", user)
+    return check
+
+
+def reset(actor: User, user: User) -> None:
+    """An administrator removes ``user``'s authenticator: they enrol again at next sign-in."""
+    if authenticator(user) is None:
+        raise MfaError("not_enrolled")
+    _remove(user)
+    ended = close_all_sessions(user)
+    record(actor, "auth.mfa_reset", user, sessions_ended=ended)
+
+
+def _remove(user: User) -> None:
+    db.session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
+    db.session.execute(delete(UserMfa).where(UserMfa.user_id == user.id))
+
+
+def _replace_recovery_codes(user: User, recovery_key: bytes) -> list[str]:
+    db.session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
+    codes = mfa.new_recovery_codes()
+    db.session.add_all(MfaRecoveryCode(user_id=user.id, code_hash=mfa.hash_recovery_code(recovery_key, c))
+                       for c in codes)
+    db.session.flush()
+    return codes
+
+
+def _failed(user: User, ip: str, *, stage: str) -> None:
+    throttle.record_failure(_account(user), ip)
+    record(user, "auth.mfa_failed", user, stage=stage)
+
+
+def _account(user: User) -> str:
+    return f"mfa:{user.id}"
+
+
+def pending_expired(started_at: float, now: dt.datetime, minutes: int) -> bool:
+    """Whether a half sign-in begun at ``started_at`` (epoch seconds) is too old to finish."""
+    return now.timestamp() - started_at > minutes * 60

@@ -1,0 +1,216 @@
+"""Multi-factor sign-in pages: the code step after the password, enrolment and management.
+
+After a good password, a user with an active authenticator is only "half signed in": the
+signed session cookie names them and the time, nothing else. No server-side session exists
+and no page but the code page answers them until a code is accepted; then the session is
+cleared and a fresh server-side session opened. Users whose role requires MFA
+(``MFA_REQUIRED_ROLES``) and who have none can reach nothing but enrolment.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user
+from werkzeug.wrappers import Response
+
+from crm.auth import mfa, mfa_services, services
+from crm.auth.forms import MfaCodeForm
+from crm.auth.mfa_services import CodeCheck, MfaError
+from crm.auth.models import User
+from crm.auth.throttle import ThrottleRules
+from crm.database import utcnow
+from crm.extensions import db
+
+bp = Blueprint("mfa", __name__)
+
+PENDING_KEY = "mfa_pending"
+PENDING_MINUTES = 5  # time allowed between the password and the code
+# What a user who must enrol may still reach.
+ENROLMENT_ENDPOINTS = {"static", "mfa.manage", "mfa.start", "mfa.setup", "auth.logout",
+                       "auth.language"}
+
+
+def _rules() -> ThrottleRules:
+    cfg = current_app.config
+    return ThrottleRules(
+        window=dt.timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
+        free_per_account=cfg["LOGIN_FREE_FAILURES_PER_ACCOUNT"],
+        free_per_ip=cfg["LOGIN_FREE_FAILURES_PER_IP"],
+        max_delay=dt.timedelta(seconds=cfg["LOGIN_MAX_DELAY_SECONDS"]),
+    )
+
+
+def _key() -> bytes:
+    return mfa.recovery_key(current_app.secret_key or "")
+
+
+def _required_roles() -> list[str]:
+    return list(current_app.config["MFA_REQUIRED_ROLES"])
+
+
+def _ip() -> str:
+    return request.remote_addr or "?"
+
+
+def _open_session(user: User) -> None:
+    session.clear()  # a fresh session on every sign-in
+    services.open_session(user, request.remote_addr, request.user_agent.string)
+    login_user(user)
+    session["locale"] = user.locale
+
+
+def sign_in(user: User, next_url: str) -> Response:
+    """After a good password: signed in at once, or on to the code page if ``user`` has MFA.
+
+    The caller commits."""
+    if not mfa_services.is_enrolled(user):
+        _open_session(user)
+        return redirect(next_url)
+    session.clear()
+    session[PENDING_KEY] = {"user_id": user.id, "at": utcnow().timestamp(), "next": next_url}
+    session["locale"] = user.locale
+    return redirect(url_for("mfa.verify"))
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING_KEY)
+    if not isinstance(pending, dict) or mfa_services.pending_expired(
+            float(pending.get("at", 0)), utcnow(), PENDING_MINUTES):
+        return None
+    user = db.session.get(User, pending.get("user_id"))
+    if user is None or not user.is_enabled or not mfa_services.is_enrolled(user):
+        return None
+    return user
+
+
+def _refused(check: CodeCheck) -> int:
+    if check.retry_after:
+        flash(_("Too many attempts. Try again in %(n)d seconds.", n=check.retry_after), "danger")
+        return 429
+    flash(_("This code is not valid, or it has already been used."), "danger")
+    return 401
+
+
+@bp.before_app_request
+def require_enrolment() -> Response | None:
+    if request.endpoint in ENROLMENT_ENDPOINTS or not current_user.is_authenticated:
+        return None
+    if mfa_services.is_required(current_user, _required_roles()) and \
+            not mfa_services.is_enrolled(current_user):
+        return redirect(url_for("mfa.manage"))
+    return None
+
+
+@bp.route("/verify", methods=["GET", "POST"])
+def verify():  # type: ignore[no-untyped-def]
+    if current_user.is_authenticated:
+        return redirect(url_for("dashboard.index"))
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING_KEY, None)
+        flash(_("Please sign in again."), "info")
+        return redirect(url_for("auth.login"))
+    form, status = MfaCodeForm(), 200
+    if form.validate_on_submit():
+        check = mfa_services.check_code(user, form.code.data, _ip(), _rules(), _key())
+        if check.ok:
+            next_url = session[PENDING_KEY]["next"]
+            _open_session(user)
+            if check.recovery_code_used:
+                flash(_("Recovery code accepted. Recovery codes left: %(n)d.",
+                        n=mfa_services.remaining_recovery_codes(user)), "warning")
+            db.session.commit()
+            return redirect(next_url)
+        db.session.commit()
+        status = _refused(check)
+    return render_template("auth/mfa_verify.html", form=form), status
+
+
+@bp.get("/")
+@login_required
+def manage():  # type: ignore[no-untyped-def]
+    row = mfa_services.authenticator(current_user)
+    enrolled = row is not None and row.confirmed_at is not None
+    return render_template(
+        "auth/mfa_manage.html", enrolled=enrolled,
+        renew_form=MfaCodeForm(prefix="renew"), disable_form=MfaCodeForm(prefix="off"),
+        required=mfa_services.is_required(current_user, _required_roles()),
+        remaining=mfa_services.remaining_recovery_codes(current_user) if enrolled else 0)
+
+
+@bp.post("/start")
+@login_required
+def start():  # type: ignore[no-untyped-def]
+    # The CSRF token is checked for every POST by CSRFProtect.
+    try:
+        mfa_services.start_enrolment(current_user)
+    except MfaError:
+        return redirect(url_for("mfa.manage"))
+    db.session.commit()
+    return redirect(url_for("mfa.setup"))
+
+
+@bp.route("/setup", methods=["GET", "POST"])
+@login_required
+def setup():  # type: ignore[no-untyped-def]
+    row = mfa_services.pending_enrolment(current_user)
+    if row is None:
+        return redirect(url_for("mfa.manage"))
+    form, status = MfaCodeForm(), 200
+    if form.validate_on_submit():
+        check, codes = mfa_services.confirm_enrolment(current_user, form.code.data, _ip(),
+                                                      _rules(), _key())
+        db.session.commit()
+        if check.ok:
+            flash(_("Two-step verification is on."), "success")
+            return render_template("auth/mfa_codes.html", codes=codes)
+        status = _refused(check)
+    uri = mfa.provisioning_uri(row.totp_secret, current_user.email)
+    return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri),
+                           secret=mfa.grouped(row.totp_secret)), status
+
+
+@bp.post("/recovery-codes")
+@login_required
+def regenerate():  # type: ignore[no-untyped-def]
+    form = MfaCodeForm(prefix="renew")
+    if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
+        check, codes = mfa_services.regenerate_recovery_codes(
+            current_user, form.code.data, _ip(), _rules(), _key())
+        db.session.commit()
+        if check.ok:
+            flash(_("New recovery codes: the previous ones no longer work."), "success")
+            return render_template("auth/mfa_codes.html", codes=codes)
+        _refused(check)
+    return redirect(url_for("mfa.manage"))
+
+
+@bp.post("/disable")
+@login_required
+def disable():  # type: ignore[no-untyped-def]
+    form = MfaCodeForm(prefix="off")
+    if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
+        try:
+            check = mfa_services.disable(current_user, form.code.data, _ip(), _rules(), _key(),
+                                         _required_roles())
+        except MfaError:
+            flash(_("Your role requires two-step verification: it cannot be turned off."), "danger")
+            return redirect(url_for("mfa.manage"))
+        db.session.commit()
+        if check.ok:
+            flash(_("Two-step verification is off."), "success")
+        else:
+            _refused(check)
+    return redirect(url_for("mfa.manage"))

@@ -1,0 +1,270 @@
+"""Multi-factor sign-in through the test client, on both databases."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+import time_machine
+from sqlalchemy import func, select
+
+from crm.audit.models import AuditEvent
+from crm.auth import mfa
+from crm.auth.models import MfaRecoveryCode, UserMfa, UserSession
+from crm.extensions import db
+from tests.conftest import login
+
+START = dt.datetime(2026, 12, 1, 9, 0, 5, tzinfo=dt.UTC)
+
+
+@pytest.fixture
+def clock():
+    with time_machine.travel(START, tick=False) as traveller:
+        yield traveller
+
+
+@pytest.fixture
+def required(app):
+    app.config["MFA_REQUIRED_ROLES"] = ["admin", "manager"]
+
+
+def count(app, model, *where) -> int:
+    with app.app_context():
+        return db.session.scalar(select(func.count()).select_from(model).where(*where))
+
+
+def token(client, page: str = "/auth/mfa/") -> str:
+    text = client.get(page).text
+    match = re.search(r'name="(?:[a-z]+-)?csrf_token"[^>]*value="([^"]+)"', text)
+    assert match, f"no CSRF token on {page}"
+    return match.group(1)
+
+
+def post(client, url: str, data: dict | None = None, *, page: str = "/auth/mfa/"):
+    return client.post(url, data={"csrf_token": token(client, page), **(data or {})})
+
+
+def code_at(secret: str, seconds_later: int = 0) -> str:
+    return mfa.totp_code(secret, dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds_later))
+
+
+def enrol(client) -> tuple[str, list[str]]:
+    """Set up MFA for the signed-in client; returns the secret and the recovery codes."""
+    assert post(client, "/auth/mfa/start").status_code == 302
+    page = client.get("/auth/mfa/setup")
+    assert page.status_code == 200
+    secret = re.search(r'id="mfa-secret"[^>]*>([^<]+)<', page.text).group(1).replace(" ", "")
+    done = post(client, "/auth/mfa/setup", {"code": code_at(secret)})
+    assert done.status_code == 200, done.text
+    codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", done.text)
+    return secret, codes
+
+
+def sign_out(client) -> None:
+    client.post("/auth/logout", data={"csrf_token": token(client, "/auth/account")})
+
+
+def enrolled_user(client, make_user, role: str = "officer"):
+    user = make_user(role)
+    assert login(client, user.email).status_code == 302
+    secret, codes = enrol(client)
+    sign_out(client)
+    return user, secret, codes
+
+
+def test_enrolment_shows_a_qr_code_then_never_the_secret_again(app, client, make_user, clock):
+    user = make_user("officer")
+    login(client, user.email)
+    post(client, "/auth/mfa/start")
+    page = client.get("/auth/mfa/setup")
+    assert '<img src="data:image/svg+xml;base64,' in page.text
+    assert "Configurer la validation en deux étapes" in page.text
+    secret = re.search(r'id="mfa-secret"[^>]*>([^<]+)<', page.text).group(1).replace(" ", "")
+    assert count(app, UserMfa, UserMfa.confirmed_at.is_not(None)) == 0  # not active before a code
+    wrong = post(client, "/auth/mfa/setup", {"code": "000000" if code_at(secret) != "000000" else "111111"})
+    assert wrong.status_code == 401
+    done = post(client, "/auth/mfa/setup", {"code": code_at(secret)})
+    codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", done.text)
+    assert len(set(codes)) == 10
+    assert count(app, UserMfa, UserMfa.user_id == user.id, UserMfa.confirmed_at.is_not(None)) == 1
+    with app.app_context():
+        hashes = set(db.session.scalars(select(MfaRecoveryCode.code_hash)))
+    assert len(hashes) == 10 and not hashes & set(codes)  # stored hashed
+    assert client.get("/auth/mfa/setup").status_code == 302  # the key is not shown again
+    manage = client.get("/auth/mfa/")
+    assert secret not in manage.text.replace(" ", "") and codes[0] not in manage.text
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_enrolled") == 1
+
+
+def test_sign_in_asks_for_the_code_after_the_password(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    response = login(client, user.email)
+    assert response.headers["Location"] == "/auth/mfa/verify"
+    sessions_before = count(app, UserSession, UserSession.user_id == user.id)
+    # Half signed in: nothing but the code page.
+    assert client.get("/").status_code == 302
+    assert client.get("/contacts/").headers["Location"].startswith("/auth/login")
+    page = client.get("/auth/mfa/verify")
+    assert page.status_code == 200 and "Validation en deux étapes" in page.text
+    clock.shift(30)
+    done = post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    assert done.status_code == 302 and done.headers["Location"] == "/"
+    assert client.get("/").status_code == 200
+    assert count(app, UserSession, UserSession.user_id == user.id) == sessions_before + 1
+
+
+def test_a_wrong_code_is_refused_and_audited(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    login(client, user.email)
+    wrong = "123456" if code_at(secret, 30) != "123456" else "654321"
+    clock.shift(30)
+    response = post(client, "/auth/mfa/verify", {"code": wrong}, page="/auth/mfa/verify")
+    assert response.status_code == 401
+    assert "ou il a déjà servi." in response.text
+    assert client.get("/").status_code == 302
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_failed") == 1
+
+
+def test_a_code_is_accepted_once(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    clock.shift(30)
+    code = code_at(secret)
+    login(client, user.email)
+    assert post(client, "/auth/mfa/verify", {"code": code}, page="/auth/mfa/verify").status_code == 302
+    sign_out(client)
+    login(client, user.email)
+    again = post(client, "/auth/mfa/verify", {"code": code}, page="/auth/mfa/verify")
+    assert again.status_code == 401
+    # The code of the step used at enrolment (one step earlier, inside the window) is refused too.
+    assert post(client, "/auth/mfa/verify", {"code": code_at(secret, -30)},
+                page="/auth/mfa/verify").status_code == 401
+
+
+def test_a_recovery_code_works_once(app, client, make_user, clock):
+    user, _secret, codes = enrolled_user(client, make_user)
+    login(client, user.email)
+    typed = codes[3].upper().replace("-", " ")  # case and separators do not matter
+    response = post(client, "/auth/mfa/verify", {"code": typed}, page="/auth/mfa/verify")
+    assert response.status_code == 302
+    assert "Codes de secours restants : 9." in client.get("/").text
+    sign_out(client)
+    login(client, user.email)
+    assert post(client, "/auth/mfa/verify", {"code": codes[3]},
+                page="/auth/mfa/verify").status_code == 401
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_recovery_code_used") == 1
+
+
+def test_wrong_codes_are_throttled(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    login(client, user.email)
+    clock.shift(30)
+    good = code_at(secret)
+    wrong = "000000" if good != "000000" else "111111"
+    for _ in range(5):
+        assert post(client, "/auth/mfa/verify", {"code": wrong},
+                    page="/auth/mfa/verify").status_code == 401
+    refused = post(client, "/auth/mfa/verify", {"code": good}, page="/auth/mfa/verify")
+    assert refused.status_code == 429  # even the right code waits
+    assert "Trop de tentatives" in refused.text
+    clock.shift(2)
+    assert post(client, "/auth/mfa/verify", {"code": good},
+                page="/auth/mfa/verify").status_code == 302
+
+
+def test_the_code_step_expires(app, client, make_user, clock):
+    user, _secret, _codes = enrolled_user(client, make_user)
+    login(client, user.email)
+    clock.shift(6 * 60)
+    response = client.get("/auth/mfa/verify")
+    assert response.status_code == 302 and response.headers["Location"] == "/auth/login"
+
+
+def test_the_code_page_needs_a_password_first(client):
+    assert client.get("/auth/mfa/verify").headers["Location"] == "/auth/login"
+
+
+def test_a_manager_must_enrol_before_anything_else(app, client, make_user, required, clock):
+    user = make_user("manager")
+    assert login(client, user.email).status_code == 302
+    for path in ("/", "/contacts/", "/auth/account"):
+        response = client.get(path)
+        assert response.status_code == 302 and response.headers["Location"] == "/auth/mfa/"
+    page = client.get("/auth/mfa/")
+    assert "Votre rôle impose la validation en deux étapes" in page.text
+    enrol(client)
+    assert client.get("/contacts/").status_code == 200
+
+
+def test_an_officer_may_stay_without_mfa(client, make_user, required):
+    user = make_user("officer")
+    login(client, user.email)
+    assert client.get("/contacts/").status_code == 200
+
+
+def test_an_officer_can_turn_mfa_off_with_a_code(app, client, make_user, required, clock):
+    user = make_user("officer")
+    login(client, user.email)
+    secret, _codes = enrol(client)
+    clock.shift(30)
+    response = post(client, "/auth/mfa/disable", {"off-code": code_at(secret)})
+    assert response.status_code == 302
+    assert count(app, UserMfa) == 0 and count(app, MfaRecoveryCode) == 0
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_disabled") == 1
+
+
+def test_a_manager_cannot_turn_mfa_off(app, client, make_user, required, clock):
+    user = make_user("manager")
+    login(client, user.email)
+    secret, _codes = enrol(client)
+    assert "Désactiver la validation en deux étapes" not in client.get("/auth/mfa/").text
+    clock.shift(30)
+    post(client, "/auth/mfa/disable", {"off-code": code_at(secret)})
+    assert count(app, UserMfa, UserMfa.confirmed_at.is_not(None)) == 1
+
+
+def test_new_recovery_codes_need_a_current_code(app, client, make_user, clock):
+    user = make_user("officer")
+    login(client, user.email)
+    secret, old_codes = enrol(client)
+    refused = post(client, "/auth/mfa/recovery-codes", {"renew-code": old_codes[0]})
+    assert refused.status_code == 302  # a recovery code is not a current code
+    clock.shift(30)
+    response = post(client, "/auth/mfa/recovery-codes", {"renew-code": code_at(secret)})
+    new_codes = re.findall(r"<li>([a-z2-9]{5}-[a-z2-9]{5})</li>", response.text)
+    assert len(new_codes) == 10 and not set(new_codes) & set(old_codes)
+    sign_out(client)
+    login(client, user.email)
+    assert post(client, "/auth/mfa/verify", {"code": old_codes[1]},
+                page="/auth/mfa/verify").status_code == 401
+    assert post(client, "/auth/mfa/verify", {"code": new_codes[1]},
+                page="/auth/mfa/verify").status_code == 302
+
+
+def test_an_admin_reset_makes_the_user_enrol_again(app, client, make_user, required, clock):
+    manager = make_user("manager")
+    login(client, manager.email)
+    enrol(client)
+    sign_out(client)
+    admin = make_user("admin")
+    with app.app_context():  # the admin is enrolled too, as the role requires
+        db.session.add(UserMfa(user_id=admin.id, totp_secret=mfa.new_secret(), confirmed_at=START))
+        db.session.commit()
+    other = app.test_client()
+    login(other, manager.email)  # a second browser, half signed in: the reset ends it too
+    with app.app_context():
+        secret = db.session.get(UserMfa, admin.id).totp_secret
+    login(client, admin.email)
+    post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    edit = client.get(f"/admin/users/{manager.id}/edit")
+    assert "Réinitialiser la validation en deux étapes" in edit.text
+    response = post(client, f"/admin/users/{manager.id}/mfa/reset", page=f"/admin/users/{manager.id}/edit")
+    assert response.status_code == 302
+    assert count(app, UserMfa, UserMfa.user_id == manager.id) == 0
+    assert count(app, UserSession, UserSession.user_id == manager.id) == 0
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_reset",
+                 AuditEvent.target_id == manager.id) == 1
+    assert other.get("/auth/mfa/verify").headers["Location"] == "/auth/login"
+    sign_out(client)
+    assert login(client, manager.email).headers["Location"] == "/"  # password only now
+    assert client.get("/").headers["Location"] == "/auth/mfa/"  # and enrolment first
