@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -10,13 +11,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     DateTimeLocalField,
+    HiddenField,
     SelectChoice,
     SelectField,
     SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.contacts.forms import choices
@@ -61,6 +63,9 @@ class InteractionForm(FlaskForm):
     coverage_title = StringField(_l("Article title"), validators=[Length(max=300)])
     coverage_medium = SelectField(_l("Medium"), default="")
     covered_item = StringField(_l("Release or event covered"), validators=[Length(max=300)])
+    # one token per rendered form: the same form sent twice logs one interaction
+    form_token = HiddenField(default=lambda: uuid.uuid4().hex,
+                             validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
 
     def set_choices(self, contacts: list[Contact]) -> InteractionForm:
         """``contacts``: those the interaction may concern (the first one is ticked first)."""

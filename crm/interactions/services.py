@@ -128,9 +128,21 @@ def _touch_contacts(interaction: Interaction) -> None:
         db.session.expire(contact, ["last_interaction_at"])
 
 
-def log_interaction(actor: User, data: InteractionData) -> Interaction:
-    """A new interaction by ``actor`` for their organisation. ``ValueError`` on bad values."""
-    interaction = Interaction(author_id=actor.id, organisation_id=actor.organisation_id)
+def already_logged(form_token: str | None) -> bool:
+    """Whether the form holding ``form_token`` has already logged its interaction."""
+    return bool(form_token) and db.session.scalar(
+        select(Interaction.id).where(Interaction.form_token == form_token)) is not None
+
+
+def log_interaction(actor: User, data: InteractionData, *,
+                    form_token: str | None = None) -> Interaction:
+    """A new interaction by ``actor`` for their organisation. ``ValueError`` on bad values.
+
+    ``form_token``, the one-time token of the form sent, is unique: the flush of a second
+    interaction with the same token raises ``IntegrityError`` (check ``already_logged`` first).
+    """
+    interaction = Interaction(author_id=actor.id, organisation_id=actor.organisation_id,
+                              form_token=form_token or None)
     _apply(actor, interaction, data)
     db.session.add(interaction)
     db.session.flush()

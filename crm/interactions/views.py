@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from crm.contacts import labels as contact_labels
@@ -61,8 +62,9 @@ def candidates(contact: Contact, *extra: Contact) -> list[Contact]:
 
 def activity(contact: Contact, form: InteractionForm | None = None) -> dict[str, object]:
     """What the contact page's activity block needs: the quick form and a timeline page."""
-    if form is None:
-        form = InteractionForm(contact_ids=[contact.id]).set_choices(candidates(contact))
+    if form is None:  # a fresh form, never the values just sent
+        form = InteractionForm(formdata=None, contact_ids=[contact.id])
+        form.set_choices(candidates(contact))
         form.outlet_id.data = str(contact.outlets[0].id) if contact.outlets else ""
     kind = request.args.get("kind", "")
     page = contact_timeline(current_user, contact, kind, request.args.get("page", 1, type=int))
@@ -77,15 +79,32 @@ def log(contact_id: int):  # type: ignore[no-untyped-def]
     form = InteractionForm().set_choices(candidates(contact))
     htmx = request.headers.get("HX-Request") == "true"
     if form.validate_on_submit():
-        services.log_interaction(current_user, form.to_data())
-        db.session.commit()
-        flash(_("Interaction logged."), "success")
+        if _log_once(form):
+            flash(_("Interaction logged."), "success")
+        else:
+            flash(_("This form had already been sent: the interaction was logged once."), "info")
         if not htmx:
             return redirect(url_for("contacts.show", contact_id=contact.id))
         form = None
     template = "interactions/_activity.html" if htmx else "contacts/show.html"
     status = 200 if htmx or form is None else 422
-    return render_template(template, contact=contact, **activity(contact, form)), status
+    # after a log through htmx, the contact details outside the block follow (out of band)
+    return render_template(template, contact=contact, refresh_details=htmx and form is None,
+                           **activity(contact, form)), status
+
+
+def _log_once(form: InteractionForm) -> bool:
+    """Log the form's interaction unless its one-time token already logged one."""
+    token = form.form_token.data or None
+    if services.already_logged(token):
+        return False
+    try:
+        services.log_interaction(current_user, form.to_data(), form_token=token)
+        db.session.commit()
+    except IntegrityError:  # the same form sent twice at once: the other request logged it
+        db.session.rollback()
+        return False
+    return True
 
 
 @bp.get("/<int:interaction_id>")
