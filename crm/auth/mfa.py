@@ -69,7 +69,7 @@ def matching_step(secret: str, code: str, at: dt.datetime, last_used_step: int |
         return None
     totp = pyotp.TOTP(secret, digits=DIGITS, interval=PERIOD)
     now = time_step(at)
-    for step in range(now - WINDOW, now + WINDOW + 1):
+    for step in range(max(0, now - WINDOW), now + WINDOW + 1):
         if last_used_step is not None and step <= last_used_step:
             continue
         if hmac.compare_digest(totp.generate_otp(step), code):
