@@ -21,13 +21,15 @@ from enum import Enum
 from crm.contacts.normalise import fold
 from crm.imports.people import LineFacts, Person, add_contact, parse_name, person_from, read_line
 
+# Bounded, possessive runs: the heading test is repeated on every line, so each test stays short.
 _BLOCK_HEADING = re.compile(
-    r"^\W*(?:contacts?|relations?)[\s-]+(?:presse|press|m[ée]dias?|media)s?\b[\s:.\-–—]*(.*)$",
-    re.IGNORECASE)
+    r"^\W{0,40}+(?:contacts?|relations?)[\s-]{1,10}+(?:presse|press|m[ée]dias?|media)s?\b"
+    r"[\s:.\-–—]*+(.*)$", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
 _CONTINUES = ("–", "—", "-", "|", ";", ",")
 _NOTHING = LineFacts(None, (), (), "")
 _SHORT_WORDS, _SHORT_CHARS = 8, 80
+_HEADING_CHARS = 80  # the most _BLOCK_HEADING reads before its final (.*)
 _ROLE_WORDS = ("charge", "attache", "responsable", "direct", "conseill", "chef", "presse",
                "communication", "relations", "porte-parole", "porte parole", "assistant",
                "journaliste", "redact", "delegue", "manager", "secretaire", "cabinet")
@@ -103,15 +105,28 @@ def classify(text: str) -> list[Line]:
 
 
 def _joined_lines(text: str) -> list[str]:
-    """Lines with spaces collapsed; a line ending with a separator continues on the next."""
+    """Lines with spaces collapsed; a line ending with a separator continues on the next.
+
+    A joined line is kept as its parts, and its start for the heading test, until it ends:
+    each line is copied once however many lines it joins.
+    """
     out: list[str] = []
+    parts: list[str] = []
+    head, heading = "", False
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
         line = _SPACES.sub(" ", line).strip()
-        if out and out[-1].endswith(_CONTINUES) and line and \
-                not _BLOCK_HEADING.match(out[-1]):
-            out[-1] = f"{out[-1]} {line}"
-        else:
-            out.append(line)
+        if parts and parts[-1].endswith(_CONTINUES) and line and not heading:
+            parts.append(line)
+            if len(head) <= _HEADING_CHARS:  # the bounded heading test reads no further
+                head = f"{head} {line}"[:_HEADING_CHARS + 1]
+                heading = bool(_BLOCK_HEADING.match(head))
+            continue
+        if parts:
+            out.append(" ".join(parts))
+        parts, head = [line], line[:_HEADING_CHARS + 1]
+        heading = bool(_BLOCK_HEADING.match(head))
+    if parts:
+        out.append(" ".join(parts))
     return out
 
 

@@ -16,7 +16,10 @@ import phonenumbers
 
 from crm.contacts.normalise import REGION, InvalidEmail, fold, normalise_email
 
-_EMAIL = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+# An address is found from each "@": its local part is walked back over _LOCAL characters, its
+# domain matched forward from there; each character is visited a bounded number of times.
+_LOCAL = re.compile(r"[\w.+'-]")
+_DOMAIN = re.compile(r"[\w-]++(?:\.[\w-]++)+")
 _LABEL = re.compile(
     r"(?<!\w)(t[ée]l[ée]phone|t[ée]l|portable|port|mob(?:ile)?|gsm|fixe|ligne directe|"
     r"standard|fax|e-?mail|m[ée]l|courriel|mail|email)(?!\w)\.?\s*:?", re.IGNORECASE)
@@ -58,7 +61,9 @@ def read_line(line: str) -> LineFacts:
     """Split a line into its name, emails, phones and remaining text."""
     phones, line = _take_phones(line)
     emails, line = _take_emails(line)
-    segments = [s.strip(" -.:") for s in _SEPARATOR.split(_LABEL.sub(" ", line))
+    # Single spaces keep the \s+ / \s* of the separators from backtracking over long runs.
+    line = " ".join(_LABEL.sub(" ", line).split())
+    segments = [s.strip(" -.:") for s in _SEPARATOR.split(line)
                 if s and any(c.isalnum() for c in s)]
     name = None
     for index, segment in enumerate(segments):
@@ -70,28 +75,56 @@ def read_line(line: str) -> LineFacts:
 
 
 def _take_phones(line: str) -> tuple[list[str], str]:
-    found: list[str] = []
+    found: dict[str, None] = {}
+    spans: list[tuple[int, int]] = []
     for match in phonenumbers.PhoneNumberMatcher(line, REGION):
+        spans.append((match.start, match.end))
         if "fax" in line[max(0, match.start - 12):match.start].casefold():
             continue
-        e164 = phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)
-        if e164 not in found:
-            found.append(e164)
-    for match in reversed(list(phonenumbers.PhoneNumberMatcher(line, REGION))):
-        line = line[:match.start] + " " + line[match.end:]
-    return found, line
+        found[phonenumbers.format_number(match.number, phonenumbers.PhoneNumberFormat.E164)] = None
+    return list(found), _blank_out(line, spans)
 
 
 def _take_emails(line: str) -> tuple[list[str], str]:
-    found: list[str] = []
-    for raw in _EMAIL.findall(line):
+    found: dict[str, None] = {}
+    spans = find_emails(line)
+    for start, end in spans:
         try:
-            email = normalise_email(raw.strip(".'"))
+            found[normalise_email(line[start:end].strip(".'"))] = None
         except InvalidEmail:
             continue
-        if email not in found:
-            found.append(email)
-    return found, _EMAIL.sub(" ", line)
+    return list(found), _blank_out(line, spans)
+
+
+def find_emails(text: str) -> list[tuple[int, int]]:
+    """Spans of what looks like an address, left to right, not overlapping.
+
+    The same matches as the regular expression ``[\\w.+'-]+@[\\w-]+(?:\\.[\\w-]+)+`` would give,
+    in time linear in the text (the expression is quadratic on a long run of word characters).
+    """
+    spans: list[tuple[int, int]] = []
+    done = 0
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > done and _LOCAL.match(text, start - 1):
+            start -= 1
+        domain = _DOMAIN.match(text, at + 1) if start < at else None
+        if domain:
+            spans.append((start, domain.end()))
+            done = domain.end()
+        at = text.find("@", max(at + 1, done))
+    return spans
+
+
+def _blank_out(text: str, spans: list[tuple[int, int]]) -> str:
+    """The text with each span replaced by one space, built in one pass."""
+    parts, done = [], 0
+    for start, end in spans:
+        parts += [text[done:start], " "]
+        done = end
+    parts.append(text[done:])
+    return "".join(parts)
 
 
 def parse_name(text: str, email: str | None = None) -> tuple[str, str] | None:

@@ -11,19 +11,30 @@ from __future__ import annotations
 
 import csv
 import warnings
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO, StringIO
 
 import openpyxl
 
-from crm.imports.errors import UnreadableFile, check_size
+from crm.imports.errors import ImportRefused, TooMuchContent, UnreadableFile, check_size
 from crm.imports.sniff import check_zip, decode, sniff_delimiter
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
+# What a table may hold once read: each kept cell costs ~100 bytes, each character 1 to 4.
+MAX_COLUMNS = 1_000
+MAX_CELLS = 1_000_000
+MAX_CHARS = 20_000_000
+MAX_PROBLEMS = 1_000
 XLSX_MAX_MEMBERS = 200
-XLSX_MAX_UNCOMPRESSED = 200 * 1024 * 1024
+# openpyxl reads every part whole except the worksheets, which it streams: ~10 bytes of memory
+# per byte of shared strings, so each whole part is capped on its own, the total less tightly.
+XLSX_MAX_UNCOMPRESSED = 32 * 1024 * 1024
+XLSX_MAX_PART = 8 * 1024 * 1024
+XLSX_STREAMED_PARTS = frozenset({
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"})
 _DEFUSED_PREFIXES = ("'+", "'=", "'-", "'@")
 
 
@@ -56,41 +67,86 @@ def clean_value(value: object) -> str:
     return text[1:] if text.startswith(_DEFUSED_PREFIXES) else text
 
 
-def unique_headers(raw: list[object]) -> list[str]:
+def unique_headers(raw: Sequence[object]) -> list[str]:
     """Trimmed header names; blank ones named "column N", repeated ones numbered."""
     headers: list[str] = []
+    taken: set[str] = set()
+    next_suffix: dict[str, int] = {}
     for index, value in enumerate(raw, start=1):
         name = clean_value(value).lstrip("\ufeff") or f"column {index}"
-        candidate, suffix = name, 2
-        while candidate in headers:
+        candidate, suffix = name, next_suffix.get(name, 2)
+        while candidate in taken:
             candidate, suffix = f"{name} ({suffix})", suffix + 1
+        next_suffix[name] = suffix
+        taken.add(candidate)
         headers.append(candidate)
     return headers
 
 
-def build_table(records: list[tuple[int, list[object]]], max_rows: int = MAX_ROWS) -> Table:
-    """A table from numbered raw rows: the first non-empty row gives the headers."""
-    records = [(n, r) for n, r in records if any(clean_value(v) for v in r)]
-    if not records:
-        return Table(headers=[])
-    header = list(records[0][1])
-    while header and not clean_value(header[-1]):
-        header.pop()
-    table = Table(headers=unique_headers(header))
-    width = len(table.headers)
-    for number, raw in records[1:]:
+@dataclass
+class Budget:
+    """Counts what a reader has read and refuses the file past the limits."""
+
+    max_cells: int = MAX_CELLS
+    max_chars: int = MAX_CHARS
+    cells: int = 0
+    chars: int = 0
+
+    def take(self, values: Sequence[str]) -> None:
+        self.cells += len(values)
+        self.chars += sum(map(len, values))
+        if self.cells > self.max_cells:
+            raise TooMuchContent(f"more than {self.max_cells:,} cells")
+        if self.chars > self.max_chars:
+            raise TooMuchContent(f"more than {self.max_chars:,} characters")
+
+
+def add_problem(problems: list[RowProblem], problem: RowProblem) -> None:
+    """Report a row; a file with too many bad rows is refused rather than listed."""
+    if len(problems) >= MAX_PROBLEMS:
+        raise UnreadableFile(f"more than {MAX_PROBLEMS} rows cannot be read")
+    problems.append(problem)
+
+
+def build_table(records: Iterable[tuple[int, Sequence[object]]], max_rows: int = MAX_ROWS,
+                budget: Budget | None = None) -> Table:
+    """A table from numbered raw rows: the first non-empty row gives the headers.
+
+    The rows are consumed one at a time, so a reader may pass a generator: the cells and
+    characters read are counted as they come and the file is refused past the limits.
+    """
+    budget = budget or Budget()
+    table: Table | None = None
+    width = 0
+    for number, raw in records:
         values = [clean_value(v) for v in raw]
+        budget.take(values)
+        if not any(values):
+            continue
+        if table is None:
+            table = Table(headers=_header(raw, values))
+            width = len(table.headers)
+            continue
         while len(values) > width and not values[-1]:
             values.pop()
         if len(values) > width:
-            table.problems.append(RowProblem(number, f"{len(values)} values for {width} columns"))
+            add_problem(table.problems, RowProblem(number, f"{len(values)} values for {width} columns"))
         elif len(table.rows) >= max_rows:
-            table.problems.append(RowProblem(number, f"more than {max_rows} rows"))
+            add_problem(table.problems, RowProblem(number, f"more than {max_rows} rows"))
             break
         else:
             table.rows.append(dict(zip(table.headers, values + [""] * (width - len(values)),
                                        strict=True)))
-    return table
+    return table or Table(headers=[])
+
+
+def _header(raw: Sequence[object], values: list[str]) -> list[str]:
+    width = len(values)
+    while width and not values[width - 1]:
+        width -= 1
+    if width > MAX_COLUMNS:
+        raise TooMuchContent(f"{width:,} columns, at most {MAX_COLUMNS:,}")
+    return unique_headers(raw[:width])
 
 
 def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None = None,
@@ -99,36 +155,38 @@ def read_csv(data: bytes, *, encoding: str | None = None, delimiter: str | None 
     check_size(data, max_bytes)
     text, used = decode(data, encoding)
     delimiter = delimiter or sniff_delimiter(text)
-    records, problems = _csv_records(text.replace("\x00", ""), delimiter)
-    table = build_table(records, max_rows)
-    table.problems[:0] = problems
+    problems: list[RowProblem] = []
+    table = build_table(_csv_records(text.replace("\x00", ""), delimiter, problems), max_rows)
+    for problem in table.problems:
+        add_problem(problems, problem)
+    table.problems = problems
     table.encoding, table.delimiter = used, delimiter
     return table
 
 
-def _csv_records(text: str, delimiter: str) -> tuple[list[tuple[int, list[object]]],
-                                                     list[RowProblem]]:
+def _csv_records(text: str, delimiter: str,
+                 problems: list[RowProblem]) -> Iterator[tuple[int, list[object]]]:
+    """Numbered rows, one at a time; an unreadable line is reported in ``problems``."""
     reader = csv.reader(StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    records: list[tuple[int, list[object]]] = []
-    problems: list[RowProblem] = []
     while True:
         try:
             row = next(reader)
         except StopIteration:
-            break
+            return
         except csv.Error as exc:
-            problems.append(RowProblem(reader.line_num, f"unreadable line: {exc}"))
+            add_problem(problems, RowProblem(reader.line_num, f"unreadable line: {exc}"))
             continue
-        records.append((reader.line_num, list(row)))
-    return records, problems
+        yield reader.line_num, list(row)
 
 
 def read_xlsx(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
               max_members: int = XLSX_MAX_MEMBERS,
-              max_uncompressed: int = XLSX_MAX_UNCOMPRESSED) -> Table:
+              max_uncompressed: int = XLSX_MAX_UNCOMPRESSED,
+              max_part: int = XLSX_MAX_PART) -> Table:
     """Rows of the first worksheet; the zip is checked before openpyxl opens it."""
     check_size(data, max_bytes)
-    check_zip(data, max_members=max_members, max_uncompressed=max_uncompressed)
+    check_zip(data, max_members=max_members, max_uncompressed=max_uncompressed,
+              max_part=max_part, streamed=XLSX_STREAMED_PARTS)
     try:
         with warnings.catch_warnings():
             # Files from other tools lack openpyxl's default style; harmless when reading.
@@ -138,8 +196,13 @@ def read_xlsx(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
         raise UnreadableFile("the workbook cannot be opened") from exc
     try:
         sheet = workbook.worksheets[0]
-        records = [(n, list(row)) for n, row in
-                   enumerate(sheet.iter_rows(values_only=True, max_row=max_rows + 50), 1)]
+        # The declared dimensions would pad every row to them (A1:XFD1048576 in a few bytes).
+        sheet.reset_dimensions()
+        rows = sheet.iter_rows(values_only=True, max_row=max_rows + 50)
+        return build_table(enumerate(rows, 1), max_rows)
+    except ImportRefused:
+        raise
+    except Exception as exc:  # a damaged worksheet fails while it is streamed
+        raise UnreadableFile("the worksheet cannot be read") from exc
     finally:
         workbook.close()
-    return build_table(records, max_rows)

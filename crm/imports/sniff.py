@@ -14,6 +14,7 @@ import zipfile
 from io import BytesIO
 
 from charset_normalizer import from_bytes
+from defusedxml import DefusedXmlException, ElementTree
 
 from crm.imports.errors import UnreadableFile, UnsafeArchive, UnsupportedFile
 
@@ -21,6 +22,8 @@ HINT_ENCODINGS = ["utf_8", "cp1252", "latin_1", "mac_roman"]
 DELIMITERS = ";,\t"
 SAMPLE_CHARS = 16_384
 ZIP_MAGIC = b"PK\x03\x04"
+CONTENT_TYPES = "[Content_Types].xml"
+OPC_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
 
 
 def decode(data: bytes, encoding: str | None = None) -> tuple[str, str]:
@@ -59,16 +62,54 @@ def sniff_delimiter(text: str) -> str:
         return best if counts[best] else ","
 
 
-def check_zip(data: bytes, *, max_members: int, max_uncompressed: int) -> None:
-    """Refuse what is not a zip, or a zip bomb, before any library opens it (ASVS 5.2.3)."""
+def check_zip(data: bytes, *, max_members: int, max_uncompressed: int, max_part: int | None = None,
+              streamed: frozenset[str] = frozenset()) -> zipfile.ZipFile:
+    """Refuse what is not a zip, or a zip bomb, before any library opens it (ASVS 5.2.3).
+
+    The sizes are those the archive declares; ``zipfile`` stops a member at its declared size
+    (a lying member fails its CRC check), so the readers never hold more. ``max_part`` caps
+    each member a library reads whole, that is every member except those whose content type
+    (in ``[Content_Types].xml``) is in ``streamed``. Returns the opened archive.
+    """
     if not data.startswith(ZIP_MAGIC):
         raise UnsupportedFile("the file is not a zip-based Office document")
     try:
-        members = zipfile.ZipFile(BytesIO(data)).infolist()
+        archive = zipfile.ZipFile(BytesIO(data))
     except zipfile.BadZipFile as exc:
         raise UnreadableFile("the archive is damaged") from exc
+    members = archive.infolist()
     if len(members) > max_members:
         raise UnsafeArchive(f"the archive holds {len(members)} files, at most {max_members}")
     total = sum(m.file_size for m in members)
     if total > max_uncompressed:
         raise UnsafeArchive(f"the archive expands to {total:,} bytes, at most {max_uncompressed:,}")
+    if max_part is not None:
+        types = content_types(archive, max_part) if streamed else {}
+        for member in members:
+            if member.file_size > max_part and types.get(member.filename.casefold()) not in streamed:
+                raise UnsafeArchive(f"{member.filename} expands to {member.file_size:,} bytes, "
+                                    f"at most {max_part:,}")
+    return archive
+
+
+def content_types(archive: zipfile.ZipFile, max_bytes: int) -> dict[str, str]:
+    """Member name (case-folded, without the leading ``/``) → its declared content type.
+
+    A member declared twice with different types maps to ``""``, so it gets the tighter limit.
+    """
+    try:
+        info = archive.getinfo(CONTENT_TYPES)
+    except KeyError:
+        return {}
+    if info.file_size > max_bytes:
+        raise UnsafeArchive(f"{CONTENT_TYPES} expands to {info.file_size:,} bytes")
+    try:
+        root = ElementTree.fromstring(archive.read(info))
+    except (ElementTree.ParseError, DefusedXmlException, zipfile.BadZipFile) as exc:
+        raise UnreadableFile("the archive's content types cannot be read") from exc
+    types: dict[str, str] = {}
+    for override in root.iter(f"{{{OPC_TYPES}}}Override"):
+        name = override.get("PartName", "").lstrip("/").casefold()
+        kind = override.get("ContentType", "")
+        types[name] = kind if types.get(name, kind) == kind else ""
+    return types

@@ -10,34 +10,56 @@ number (1 for the first card) and skipped.
 
 from __future__ import annotations
 
-import re
+from collections.abc import Iterator
 from typing import Any
 
 import vobject
 
 from crm.imports.errors import UnsupportedFile, check_size
-from crm.imports.readers import MAX_BYTES, RowProblem, Table, clean_value
+from crm.imports.readers import MAX_BYTES, MAX_ROWS, RowProblem, Table, add_problem, clean_value
 from crm.imports.sniff import decode
 
 HEADERS = ["first_name", "last_name", "civility", "full_name", "email", "phone", "mobile",
            "outlet", "role", "note"]
-_CARD = re.compile(r"^BEGIN:VCARD\s*$.*?^END:VCARD\s*$", re.IGNORECASE | re.MULTILINE | re.DOTALL)
 
 
-def read_vcards(data: bytes, *, encoding: str | None = None, max_bytes: int = MAX_BYTES) -> Table:
+def read_vcards(data: bytes, *, encoding: str | None = None, max_bytes: int = MAX_BYTES,
+                max_rows: int = MAX_ROWS) -> Table:
     """One row per card; refuses a file that holds no ``BEGIN:VCARD``."""
     check_size(data, max_bytes)
     text, used = decode(data, encoding)
-    cards = _CARD.findall(text.replace("\r\n", "\n"))
-    if not cards:
-        raise UnsupportedFile("the file holds no vCard")
     table = Table(headers=list(HEADERS), encoding=used)
-    for number, card in enumerate(cards, start=1):
+    number = 0
+    for number, card in enumerate(split_cards(text), start=1):
+        if len(table.rows) >= max_rows:
+            add_problem(table.problems, RowProblem(number, f"more than {max_rows} cards"))
+            break
         try:
             table.rows.append(card_row(vobject.readOne(card)))
         except Exception as exc:  # vobject raises many types on a damaged card
-            table.problems.append(RowProblem(number, f"unreadable vCard: {exc}"))
+            add_problem(table.problems, RowProblem(number, f"unreadable vCard: {exc}"))
+    if not number:
+        raise UnsupportedFile("the file holds no vCard")
     return table
+
+
+def split_cards(text: str) -> Iterator[str]:
+    """Each ``BEGIN:VCARD`` … ``END:VCARD`` run of lines, in one pass over the lines.
+
+    A ``BEGIN`` inside an open card stays in it; a card never closed is dropped.
+    """
+    card: list[str] | None = None
+    for line in text.replace("\r\n", "\n").split("\n"):
+        marker = line.rstrip().upper()
+        if card is None:
+            if marker == "BEGIN:VCARD":
+                card = [line]
+        elif marker == "END:VCARD":
+            card.append(line)
+            yield "\n".join(card)
+            card = None
+        else:
+            card.append(line)
 
 
 def card_row(card: Any) -> dict[str, str]:
