@@ -53,3 +53,41 @@ LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
           "phone_kind_labels": PHONE_KIND, "outlet_kind_labels": OUTLET_KIND,
           "area_label": area_label, "event_label": event_label,
           "area_names": {a: AREA.get(a, a) for a in AREAS}}
+
+
+# What the duplicate search found for each field of a pair: (field, level) → a phrase.
+# Fields and levels are those of ``crm.dedupe.spec.contact_spec`` and ``crm.dedupe.fields``.
+EVIDENCE = {
+    ("name", "different"): _l("different names"),
+    ("name", "same surname only"): _l("same surname only"),
+    ("name", "similar"): _l("similar names"),
+    ("name", "same surname, similar first name"): _l("same surname, similar first name"),
+    ("name", "same name"): _l("same first name and surname"),
+    ("name", "missing"): _l("name missing on one side"),
+    ("email", "different"): _l("different email addresses"),
+    ("email", "same email"): _l("same email address"),
+    ("email", "missing"): _l("email address missing on one side"),
+    ("phone", "different"): _l("different phone numbers"),
+    ("phone", "same landline"): _l("same landline number"),
+    ("phone", "same mobile"): _l("same mobile number"),
+    ("phone", "missing"): _l("phone number missing on one side"),
+    ("outlet", "none in common"): _l("no outlet in common"),
+    ("outlet", "one in common"): _l("an outlet in common"),
+    ("outlet", "missing"): _l("outlet missing on one side"),
+}
+EVIDENCE_FIELD = {"name": _l("name"), "email": _l("email address"), "phone": _l("phone number"),
+                  "outlet": _l("outlet")}
+EVIDENCE_LEVEL = {"different": _l("different"), "vaguely similar": _l("vaguely similar"),
+                  "similar": _l("similar"), "same": _l("identical"),
+                  "two edits": _l("two letters apart"), "one edit": _l("one letter apart"),
+                  "missing": _l("missing on one side")}
+
+
+def evidence_label(evidence: dict) -> str:  # type: ignore[type-arg]
+    """One piece of a duplicate pair's evidence (``{"field", "label", ...}``) as a phrase."""
+    field, level = str(evidence.get("field", "")), str(evidence.get("label", ""))
+    phrase = EVIDENCE.get((field, level))
+    if phrase is not None:
+        return str(phrase)
+    return str(_l("%(field)s: %(level)s", field=EVIDENCE_FIELD.get(field, field),
+                  level=EVIDENCE_LEVEL.get(level, level)))

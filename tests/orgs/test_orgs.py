@@ -33,4 +33,4 @@ def test_duplicate_organisation_names_are_refused(client, login_as):
     login_as("admin")
     response = client.post_form("/admin/organisations/new", {"name": "autre", "short_name": "aer bfc"})
     assert response.status_code == 422
-    assert "Une organisation porte déjà ce nom ou ce sigle." in response.text
+    assert "Un organisme porte déjà ce nom ou ce sigle." in response.text
