@@ -2,12 +2,16 @@
 
 Scope: shared contacts are visible to every body, private ones only to their owner
 organisation; anything else is answered as if it did not exist (404).
+
+Rights over a shared contact: any body may edit it, but its visibility stays the owner's
+choice and another body can only add opt-outs (and the bounce flag), never clear them; only
+the owner body sends it to the trash or restores it (``OwnerOnly`` otherwise).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 
 from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,7 +45,7 @@ from crm.extensions import db
 from crm.outlets.models import Outlet
 from crm.outlets.services import ConflictError
 
-__all__ = ["ConflictError", "ContactData", "create_contact", "update_contact"]
+__all__ = ["ConflictError", "ContactData", "OwnerOnly", "create_contact", "update_contact"]
 
 
 @dataclass
@@ -67,6 +71,26 @@ class ContactData:
     is_opted_out: bool = False
     is_email_bounced: bool = False
     opt_out_organisation_ids: list[int] = field(default_factory=list)
+
+
+class OwnerOnly(PermissionError):
+    """Only the body that owns the contact may do this."""
+
+
+def is_owner(user: User | None, contact: Contact) -> bool:
+    """Whether ``user`` acts for the owner body (``None``, the system, always does)."""
+    return user is None or user.organisation_id == contact.organisation_id
+
+
+def another_body_may_write(before: ContactData, data: ContactData) -> ContactData:
+    """What an edit by another body than the owner writes (pure): the visibility stays the
+    owner's, and opt-outs and the bounce flag can be added but never cleared."""
+    return replace(
+        data, visibility=before.visibility,
+        is_opted_out=before.is_opted_out or data.is_opted_out,
+        is_email_bounced=before.is_email_bounced or data.is_email_bounced,
+        opt_out_organisation_ids=sorted({*before.opt_out_organisation_ids,
+                                         *data.opt_out_organisation_ids}))
 
 
 def contact_data(contact: Contact) -> ContactData:
@@ -193,7 +217,23 @@ def create_contact(actor: User | None, data: ContactData, *, organisation_id: in
 
 def update_contact(actor: User | None, contact: Contact, data: ContactData, *,
                    expected_version: int) -> Contact:
-    """Apply ``data``; raise ``ConflictError`` when ``expected_version`` is not the stored one."""
+    """Apply ``data``, within another body's rights when ``actor`` is not of the owner body
+    (see ``another_body_may_write``); raise ``ConflictError`` when ``expected_version`` is not
+    the stored one."""
+    if not is_owner(actor, contact):
+        data = another_body_may_write(contact_data(contact), data)
+    return _update(actor, contact, data, expected_version=expected_version)
+
+
+def put_back_contact(actor: User | None, contact: Contact, data: ContactData, *,
+                     expected_version: int) -> Contact:
+    """Write back values saved before a merge, as its undo: exactly, whoever undoes it (an
+    undo only reverts, so another body's limits on edits do not apply)."""
+    return _update(actor, contact, data, expected_version=expected_version)
+
+
+def _update(actor: User | None, contact: Contact, data: ContactData, *,
+            expected_version: int) -> Contact:
     if contact.version != expected_version:
         raise ConflictError(contact)
     changed = _apply(contact, data)
@@ -206,14 +246,22 @@ def update_contact(actor: User | None, contact: Contact, data: ContactData, *,
     return contact
 
 
-def soft_delete_contact(actor: User | None, contact: Contact) -> None:
+def soft_delete_contact(actor: User | None, contact: Contact, *, by_merge: bool = False) -> None:
+    """Send ``contact`` to the trash: the owner body only (``OwnerOnly``), unless it is the
+    merged side of a merge (``by_merge``), which either body involved may undo."""
+    if not by_merge and not is_owner(actor, contact):
+        raise OwnerOnly("only the owner body deletes a contact")
     contact.deleted_at = utcnow()
     contact.deleted_by_id = actor.id if actor else None
     db.session.flush()
     record(actor, "contact.deleted", contact)
 
 
-def restore_contact(actor: User | None, contact: Contact) -> None:
+def restore_contact(actor: User | None, contact: Contact, *, by_merge: bool = False) -> None:
+    """Take ``contact`` out of the trash: the owner body only (``OwnerOnly``), unless the
+    undo of a merge puts it back (``by_merge``)."""
+    if not by_merge and not is_owner(actor, contact):
+        raise OwnerOnly("only the owner body restores a contact")
     contact.deleted_at = None
     contact.deleted_by_id = None
     db.session.flush()

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -19,10 +28,12 @@ from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.contacts.normalise import display_phone
 from crm.extensions import db
+from crm.imports.forms import ConfirmForm
 from crm.interactions.views import activity
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
 from crm.privacy.services import may_erase
+from crm.security import page_arg
 
 bp = Blueprint("contacts", __name__)
 
@@ -61,7 +72,7 @@ def index():  # type: ignore[no-untyped-def]
     form = ContactFilterForm(request.args).set_choices(_organisations())
     sort = form.sort.data or "name"
     page = search_contacts(current_user, form.q.data or "", form.to_filters(), sort,
-                           request.args.get("page", 1, type=int))
+                           page_arg())
     return render_template("contacts/index.html", page=page, form=form, bulk=BulkTagForm())
 
 
@@ -70,7 +81,8 @@ def index():  # type: ignore[no-untyped-def]
 def show(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
     return render_template("contacts/show.html", contact=contact, **activity(contact),
-                           may_erase=may_erase(current_user, contact))
+                           may_erase=may_erase(current_user, contact),
+                           may_delete=services.is_owner(current_user, contact))
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -96,6 +108,8 @@ def new():  # type: ignore[no-untyped-def]
 def edit(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
     form = _form(data=form_values(services.contact_data(contact), contact.version))
+    if not services.is_owner(current_user, contact):
+        _lock_owner_fields(form, contact)
     if form.validate_on_submit():
         data = form.to_data()
         duplicates = [] if form.create_anyway.data else find_duplicates(
@@ -107,6 +121,21 @@ def edit(contact_id: int):  # type: ignore[no-untyped-def]
     status = 422 if form.is_submitted() else 200
     return render_template("contacts/form.html", form=form, contact=contact,
                            duplicates=[]), status
+
+
+def _lock_owner_fields(form: ContactForm, contact: Contact) -> None:
+    """Another body's officer: the visibility is not offered (the form shows it as text), and
+    the opt-outs and bounce already set are shown ticked but cannot be cleared."""
+    hint = _("Another organisation can add an opt-out, not remove one.")
+    for flag in (form.is_opted_out, form.is_email_bounced):
+        if flag.object_data:
+            flag.render_kw = {"disabled": True}
+            flag.description = hint
+    kept = {o.organisation_id for o in contact.opt_outs}
+    for choice in form.opt_out_organisation_ids.choices:
+        if choice.value in kept:
+            choice.render_kw = {"disabled": True}
+    form.opt_out_organisation_ids.description = hint
 
 
 def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
@@ -129,10 +158,14 @@ def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
     return redirect(url_for("contacts.show", contact_id=contact.id))
 
 
-@bp.post("/<int:contact_id>/delete")
+@bp.route("/<int:contact_id>/delete", methods=["GET", "POST"])
 @login_required
 def delete(contact_id: int):  # type: ignore[no-untyped-def]
-    contact = services.get_contact_or_404(current_user, contact_id)
+    """A confirmation page, then the POST that sends the contact to the trash (owner only)."""
+    contact = _get_owned_or_403(contact_id)
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        return render_template("contacts/delete.html", contact=contact, form=form)
     services.soft_delete_contact(current_user, contact)
     db.session.commit()
     # the template is autoescaped: the Markup wraps safe HTML holding the undo button
@@ -144,11 +177,19 @@ def delete(contact_id: int):  # type: ignore[no-untyped-def]
 @bp.post("/<int:contact_id>/restore")
 @login_required
 def restore(contact_id: int):  # type: ignore[no-untyped-def]
-    contact = services.get_contact_or_404(current_user, contact_id, deleted=True)
+    contact = _get_owned_or_403(contact_id, deleted=True)
     services.restore_contact(current_user, contact)
     db.session.commit()
     flash(_("Contact %(name)s restored.", name=contact.full_name), "success")
     return redirect(url_for("contacts.show", contact_id=contact.id))
+
+
+def _get_owned_or_403(contact_id: int, *, deleted: bool = False) -> Contact:
+    """A contact the user sees (else 404) and whose body owns it (else 403)."""
+    contact = services.get_contact_or_404(current_user, contact_id, deleted=deleted)
+    if not services.is_owner(current_user, contact):
+        abort(403)
+    return contact
 
 
 @bp.post("/bulk-tag")
@@ -172,6 +213,6 @@ def bulk_tag():  # type: ignore[no-untyped-def]
 def trash():  # type: ignore[no-untyped-def]
     stmt = services.visible_contacts(current_user, deleted=True).order_by(
         Contact.deleted_at.desc(), Contact.id.desc())
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     days = current_app.config.get("CONTACTS_TRASH_DAYS", 30)
     return render_template("contacts/trash.html", page=page, days=days)

@@ -6,6 +6,11 @@ of the two (an opt-out or a bounce anywhere stays). Every row elsewhere that poi
 merged contact (interactions, tasks, block entries, and whatever later features add) is
 re-pointed to the kept one, and recorded so that ``undo_merge`` can put it back. The merged
 contact goes to the trash, marked by the merge.
+
+Across bodies: when one contact is shared and the other private, the shared one survives and
+stays shared, with its owner (``MergeRefused`` otherwise), so that no body loses a shared
+contact, or the interactions on it, to another body's private copy. Undo is exact: every row
+that references either contact is as it was before the merge.
 """
 
 from __future__ import annotations
@@ -19,10 +24,11 @@ from sqlalchemy.exc import IntegrityError
 
 from crm.audit.services import record
 from crm.auth.models import User
-from crm.contacts.models import Contact
+from crm.contacts.models import Contact, Visibility
 from crm.contacts.services import (
     ContactData,
     contact_data,
+    put_back_contact,
     restore_contact,
     soft_delete_contact,
     update_contact,
@@ -44,6 +50,17 @@ class MergeBlocked(RuntimeError):
     """The kept contact changed since the merge: undoing would lose that change."""
 
 
+class MergeRefused(PermissionError):
+    """A private contact cannot absorb a shared one: the shared contact must be kept."""
+
+
+def must_keep(low: Contact, high: Contact) -> str | None:
+    """Which side of a pair a merge must keep ("low", "high"), or None when either may."""
+    if low.visibility is high.visibility:
+        return None
+    return "low" if low.visibility is Visibility.SHARED else "high"
+
+
 def merged_data(kept: ContactData, other: ContactData, chosen: dict[str, str]) -> ContactData:
     """The kept contact's new values (pure): chosen scalars, united lists, protective privacy."""
     values = asdict(kept)
@@ -63,7 +80,12 @@ def merged_data(kept: ContactData, other: ContactData, chosen: dict[str, str]) -
 
 def merge_contacts(actor: User, kept: Contact, merged: Contact,
                    chosen: dict[str, str]) -> ContactMerge:
-    """Merge ``merged`` into ``kept``; flushes; returns the undoable merge record."""
+    """Merge ``merged`` into ``kept``; flushes; returns the undoable merge record. Raises
+    ``MergeRefused`` when ``kept`` is private and ``merged`` shared. The kept contact keeps
+    its visibility and owner; another body's merge only adds to its opt-outs."""
+    if kept.visibility is Visibility.PRIVATE and merged.visibility is Visibility.SHARED:
+        raise MergeRefused("the shared contact must be the one kept")
+    chosen = {**chosen, "visibility": "kept"}
     before, other = contact_data(kept), contact_data(merged)
     provenance = {name: {"from": chosen.get(name, "kept"),
                          "organisation": (merged if chosen.get(name) == "merged" else kept)
@@ -71,14 +93,14 @@ def merge_contacts(actor: User, kept: Contact, merged: Contact,
                          "source": (other if chosen.get(name) == "merged" else before).source}
                   for name in CHOOSABLE}
     update_contact(actor, kept, merged_data(before, other, chosen), expected_version=kept.version)
-    repointed = _repoint(merged.id, kept.id)
-    soft_delete_contact(actor, merged)
+    repointed = [*_repoint(merged.id, kept.id), *_set_pair(kept.id, merged.id,
+                                                           PairStatus.MERGED, actor)]
+    soft_delete_contact(actor, merged, by_merge=True)
     db.session.flush()
     merge = ContactMerge(kept_id=kept.id, merged_id=merged.id, kept_before=snapshot(before),
                          kept_version=kept.version, provenance=provenance, repointed=repointed,
                          created_by_id=actor.id)
     db.session.add(merge)
-    _set_pair(kept.id, merged.id, PairStatus.MERGED, actor)
     db.session.flush()
     record(actor, "contact.merged", kept, merged_id=merged.id, merge=merge.id)
     record(actor, "contact.merged_into", merged, kept_id=kept.id, merge=merge.id)
@@ -98,15 +120,19 @@ def _references() -> list[tuple[Table, str]]:
 
 
 def _repoint(old: int, new: int) -> list[dict[str, Any]]:
+    """Point every reference to ``old`` at ``new``; each move records the row's primary key
+    as it is *after* the move, which is what its undo looks for."""
     moves: list[dict[str, Any]] = []
     for table, column in _references():
-        for row in db.session.execute(select(table).where(table.c[column] == old)).mappings():
+        rows = db.session.execute(select(table).where(table.c[column] == old)).mappings().all()
+        for row in rows:
             key = {c.name: row[c.name] for c in table.primary_key.columns}
             where = [table.c[k] == v for k, v in key.items()]
             try:
                 with db.session.begin_nested():
                     db.session.execute(update(table).where(*where).values({column: new}))
-                moves.append({"table": table.name, "column": column, "key": key})
+                moved = {k: (new if k == column else v) for k, v in key.items()}
+                moves.append({"table": table.name, "column": column, "key": moved})
             except IntegrityError:  # the kept contact already has the same link: drop it
                 db.session.execute(delete(table).where(*where))
                 moves.append({"table": table.name, "column": column, "deleted": _plain(row)})
@@ -128,16 +154,26 @@ def undo_merge(actor: User, merge: ContactMerge) -> None:
         table = tables[move["table"]]
         if "deleted" in move:
             db.session.execute(insert(table).values(_typed(table, move["deleted"])))
+        elif "before" in move:
+            db.session.execute(update(table).where(*_where(table, move["key"]))
+                               .values(_typed(table, move["before"])))
         else:
-            where = [table.c[k] == v for k, v in move["key"].items()]
-            db.session.execute(update(table).where(*where).values({move["column"]:
-                                                                   merge.merged_id}))
-    restore_contact(actor, merge.merged)
-    update_contact(actor, merge.kept, from_snapshot(merge.kept_before),
-                   expected_version=merge.kept.version)
+            # merges recorded before the key was taken after the move name the old contact
+            key = {**move["key"], **({move["column"]: merge.kept_id}
+                                     if move["column"] in move["key"] else {})}
+            db.session.execute(update(table).where(*_where(table, key))
+                               .values({move["column"]: merge.merged_id}))
+    restore_contact(actor, merge.merged, by_merge=True)
+    put_back_contact(actor, merge.kept, from_snapshot(merge.kept_before),
+                     expected_version=merge.kept.version)
     merge.undone_at = utcnow()
-    _set_pair(merge.kept_id, merge.merged_id, PairStatus.OPEN, actor)
+    if not any("before" in move for move in merge.repointed):  # merges recorded before that
+        _set_pair(merge.kept_id, merge.merged_id, PairStatus.OPEN, actor)
     record(actor, "contact.merge_undone", merge.kept, merged_id=merge.merged_id, merge=merge.id)
+
+
+def _where(table: Table, key: dict[str, Any]) -> list[Any]:
+    return [table.c[k] == v for k, v in key.items()]
 
 
 def _typed(table: Table, values: dict[str, Any]) -> dict[str, Any]:
@@ -148,9 +184,15 @@ def _typed(table: Table, values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _set_pair(a: int, b: int, status: PairStatus, actor: User) -> None:
+def _set_pair(a: int, b: int, status: PairStatus, actor: User) -> list[dict[str, Any]]:
+    """Give the pair of ``a`` and ``b`` (if one was proposed) ``status``; return the move that
+    puts its previous state back."""
     low, high = sorted((a, b))
     pair = db.session.scalar(select(DuplicatePair).where(DuplicatePair.low_id == low,
                                                          DuplicatePair.high_id == high))
-    if pair is not None:
-        pair.status, pair.decided_at, pair.decided_by_id = status, utcnow(), actor.id
+    if pair is None:
+        return []
+    before = _plain({"status": pair.status.value, "decided_at": pair.decided_at,
+                     "decided_by_id": pair.decided_by_id})
+    pair.status, pair.decided_at, pair.decided_by_id = status, utcnow(), actor.id
+    return [{"table": "duplicate_pair", "key": {"id": pair.id}, "before": before}]

@@ -12,11 +12,12 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import insert, select, update
+from sqlalchemy import Select, insert, or_, select, update
+from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
 from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
-from crm.contacts.services import visible_contacts
+from crm.contacts.services import in_scope, visible_contacts
 from crm.database import utcnow
 from crm.dedupe.engine import (
     CERTAIN,
@@ -27,7 +28,7 @@ from crm.dedupe.engine import (
     find_duplicates,
     lookup,
 )
-from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
+from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun
 from crm.dedupe.scoring import Weights
 from crm.dedupe.spec import contact_spec
 from crm.extensions import db
@@ -170,3 +171,29 @@ def mark_not_same(user: User, pair: DuplicatePair) -> None:
 
     pair.status, pair.decided_at, pair.decided_by_id = PairStatus.NOT_SAME, utcnow(), user.id
     record(user, "duplicate.not_same", pair, contacts=[pair.low_id, pair.high_id])
+
+
+def visible_merges(user: User) -> Select[tuple[ContactMerge]]:
+    """Merges whose two contacts ``user`` may see, alive or in the trash: another body's
+    private contact, merged or kept, hides the whole merge (newest first)."""
+    seen = select(Contact.id).where(in_scope(user))
+    return (select(ContactMerge)
+            .where(ContactMerge.kept_id.in_(seen), ContactMerge.merged_id.in_(seen))
+            .order_by(ContactMerge.id.desc()))
+
+
+def undoable_merges(user: User) -> Select[tuple[int]]:
+    """Ids of the visible merges that ``user``'s body is involved in: it owns one of the
+    two contacts, or one of its users made the merge. Only those bodies undo it."""
+    kept, merged = aliased(Contact), aliased(Contact)
+    org = user.organisation_id
+    return (visible_merges(user).with_only_columns(ContactMerge.id)
+            .join(kept, kept.id == ContactMerge.kept_id)
+            .join(merged, merged.id == ContactMerge.merged_id)
+            .outerjoin(User, User.id == ContactMerge.created_by_id)
+            .where(or_(kept.organisation_id == org, merged.organisation_id == org,
+                       User.organisation_id == org)))
+
+
+def may_undo(user: User, merge: ContactMerge) -> bool:
+    return db.session.scalar(undoable_merges(user).where(ContactMerge.id == merge.id)) is not None

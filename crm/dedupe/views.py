@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.contacts.models import Contact
-from crm.contacts.services import ConflictError, contact_data, visible_contacts
+from crm.contacts.services import ConflictError, contact_data
 from crm.dedupe import jobs, merging, services
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
@@ -24,14 +23,10 @@ def get_pair_or_404(pair_id: int) -> DuplicatePair:
     return db.first_or_404(services.review_queue(current_user).where(DuplicatePair.id == pair_id))
 
 
-def _visible_ids():  # type: ignore[no-untyped-def]
-    return visible_contacts(current_user).with_only_columns(Contact.id)
-
-
 def get_merge_or_404(merge_id: int) -> ContactMerge:
-    """A merge whose kept contact the user can see."""
-    return db.first_or_404(select(ContactMerge).where(ContactMerge.id == merge_id,
-                                                      ContactMerge.kept_id.in_(_visible_ids())))
+    """A merge whose two contacts the user can see (another body's private one: 404)."""
+    return db.first_or_404(services.visible_merges(current_user).where(
+        ContactMerge.id == merge_id))
 
 
 @bp.get("/")
@@ -84,9 +79,12 @@ def scan_progress(run_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def show(pair_id: int):  # type: ignore[no-untyped-def]
     pair = get_pair_or_404(pair_id)
-    return render_template("dedupe/show.html", pair=pair, form=merge_form(), labels=LABELS,
+    form, keep = merge_form(), merging.must_keep(pair.low, pair.high)
+    if keep is not None:  # a shared contact is never merged into a private one
+        form.keep.data = keep
+    return render_template("dedupe/show.html", pair=pair, form=form, labels=LABELS,
                            left=contact_data(pair.low), right=contact_data(pair.high),
-                           confirm=ConfirmForm())
+                           confirm=ConfirmForm(), must_keep=keep)
 
 
 @bp.post("/<int:pair_id>/merge")
@@ -100,6 +98,8 @@ def merge(pair_id: int):  # type: ignore[no-untyped-def]
                   for name in LABELS}
         try:
             done = merging.merge_contacts(current_user, kept, other, chosen)
+        except merging.MergeRefused:
+            abort(403)
         except ConflictError:
             db.session.rollback()
             flash(_("One of the contacts changed meanwhile: check again before merging."), "danger")
@@ -124,15 +124,19 @@ def not_same(pair_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/merges")
 @login_required
 def merges():  # type: ignore[no-untyped-def]
-    found = db.session.scalars(select(ContactMerge).where(
-        ContactMerge.kept_id.in_(_visible_ids())).order_by(ContactMerge.id.desc()).limit(200))
-    return render_template("dedupe/merges.html", merges=found.all(), form=ConfirmForm())
+    found = db.session.scalars(services.visible_merges(current_user).limit(200)).all()
+    undoable = set(db.session.scalars(services.undoable_merges(current_user).where(
+        ContactMerge.id.in_([m.id for m in found]))))
+    return render_template("dedupe/merges.html", merges=found, undoable=undoable,
+                           form=ConfirmForm())
 
 
 @bp.post("/merges/<int:merge_id>/undo")
 @login_required
 def undo(merge_id: int):  # type: ignore[no-untyped-def]
     merge = get_merge_or_404(merge_id)
+    if not services.may_undo(current_user, merge):
+        abort(403)
     if ConfirmForm().validate_on_submit():
         try:
             merging.undo_merge(current_user, merge)

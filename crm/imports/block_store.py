@@ -1,11 +1,19 @@
-"""Store the contact blocks of a committed press-release batch, once per fingerprint."""
+"""Store the contact blocks of a committed press-release batch, once per fingerprint, and
+show them within the organisation scope.
+
+A block is shared by the bodies, but not the people in it: another body's private contact is
+neither shown nor counted, and a block without headings is not titled with another body's
+import file name.
+"""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import Select, or_, select
 
 from crm.audit.services import record
 from crm.auth.models import User
+from crm.contacts.models import Contact
+from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.imports.models import (
     ContactBlock,
@@ -43,3 +51,44 @@ def store_blocks(actor: User, batch: ImportBatch, contacts: dict[int, int]) -> l
 def _title(found: dict, batch: ImportBatch) -> str:  # type: ignore[type-arg]
     headings = [s["heading"] for s in found["sections"] if s["heading"]]
     return (" · ".join(headings) or batch.filename)[:200]
+
+
+Shown = list[tuple[ContactBlockSection, list[ContactBlockEntry]]]
+
+
+def visible_blocks(user: User) -> Select[tuple[ContactBlock]]:
+    """Blocks holding at least one contact ``user`` sees, or found by an import of their
+    body (newest first)."""
+    seen = visible_contacts(user).with_only_columns(Contact.id)
+    holding = (select(ContactBlockSection.block_id)
+               .join(ContactBlockEntry, ContactBlockEntry.section_id == ContactBlockSection.id)
+               .where(ContactBlockEntry.contact_id.in_(seen)))
+    own = select(ImportBatch.id).where(ImportBatch.organisation_id == user.organisation_id)
+    return (select(ContactBlock)
+            .where(or_(ContactBlock.id.in_(holding), ContactBlock.batch_id.in_(own)))
+            .order_by(ContactBlock.id.desc()))
+
+
+def get_block_or_404(user: User, block_id: int) -> ContactBlock:
+    return db.first_or_404(visible_blocks(user).where(ContactBlock.id == block_id))
+
+
+def shown_sections(user: User, block: ContactBlock) -> Shown:
+    """The sections of ``block`` with the entries ``user`` may see; a section whose people
+    are all hidden from them is left out."""
+    ids = [e.contact_id for s in block.sections for e in s.entries]
+    seen = set(db.session.scalars(visible_contacts(user).with_only_columns(Contact.id)
+                                  .where(Contact.id.in_(ids)))) if ids else set()
+    shown = [(s, [e for e in s.entries if e.contact_id in seen]) for s in block.sections]
+    return [(s, entries) for s, entries in shown if entries or not s.entries]
+
+
+def block_title(user: User, block: ContactBlock, shown: Shown) -> str:
+    """The headings ``user`` is shown, else the stored title (the import file's name) for
+    the body that imported it; "" for anyone else."""
+    headings = [s.heading for s, _entries in shown if s.heading]
+    if headings:
+        return " · ".join(headings)[:200]
+    importer = db.session.scalar(select(ImportBatch.organisation_id).where(
+        ImportBatch.id == block.batch_id)) if block.batch_id else None
+    return block.title if importer == user.organisation_id else ""

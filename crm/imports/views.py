@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from crm.contacts.models import Visibility
 from crm.extensions import db
-from crm.imports import jobs, services, staging
+from crm.imports import block_store, jobs, services, staging
 from crm.imports.errors import FileTooLarge, ImportRefused, UnsafeArchive, UnsupportedFile
 from crm.imports.forms import CommitForm, ConfirmForm, UploadForm, mapping_form
 from crm.imports.jobs import import_job
@@ -212,11 +212,17 @@ def rejected(batch_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/blocks/")
 @login_required
 def blocks():  # type: ignore[no-untyped-def]
-    found = db.session.scalars(select(ContactBlock).order_by(ContactBlock.id.desc())).all()
-    return render_template("imports/blocks.html", blocks=found)
+    found = db.session.scalars(block_store.visible_blocks(current_user)).all()
+    titles = {b.id: block_store.block_title(current_user, b,
+                                            block_store.shown_sections(current_user, b))
+              for b in found}
+    return render_template("imports/blocks.html", blocks=found, titles=titles)
 
 
 @bp.get("/blocks/<int:block_id>")
 @login_required
 def block(block_id: int):  # type: ignore[no-untyped-def]
-    return render_template("imports/block.html", block=db.get_or_404(ContactBlock, block_id))
+    found = block_store.get_block_or_404(current_user, block_id)
+    shown = block_store.shown_sections(current_user, found)
+    return render_template("imports/block.html", block=found, sections=shown,
+                           title=block_store.block_title(current_user, found, shown))

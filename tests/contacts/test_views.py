@@ -101,7 +101,9 @@ def test_delete_undo_and_trash(app, client, login_as):
     login_as("officer")
     location = client.post_form("/contacts/new", new_contact_form()).headers["Location"]
     contact_id = int(location.rsplit("/", 1)[1])
-    assert client.get(f"/contacts/{contact_id}/delete").status_code == 405  # no change on GET
+    confirm = client.get(f"/contacts/{contact_id}/delete")  # a confirmation, no change
+    assert confirm.status_code == 200 and "Mettre à la corbeille" in confirm.text
+    assert client.get(f"/contacts/{contact_id}").status_code == 200
     deleted = client.post_form(f"/contacts/{contact_id}/delete", follow_redirects=True)
     assert "mis à la corbeille" in deleted.text
     assert f'action="/contacts/{contact_id}/restore"' in deleted.text
