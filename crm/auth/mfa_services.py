@@ -162,8 +162,9 @@ def disable(user: User, code: str, ip: str, rules: throttle.ThrottleRules, recov
     return check
 
 
-def reset(actor: User, user: User) -> None:
-    """An administrator removes ``user``'s authenticator: they enrol again at next sign-in."""
+def reset(actor: User | None, user: User) -> None:
+    """An administrator (None: the command line) removes ``user``'s authenticator and ends
+    their sessions: they enrol again at next sign-in."""
     if authenticator(user) is None:
         raise MfaError("not_enrolled")
     _remove(user)

@@ -2,7 +2,8 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from crm.auth.models import Role
+from crm.auth import mfa_services
+from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.users.services import UserError, create_user
@@ -29,3 +30,19 @@ def create(email: str, full_name: str, role: str, org_short_name: str, password:
         raise click.ClickException(f"Refused: {exc.code}.") from exc
     db.session.commit()
     click.echo(f"Created {user.email} ({user.role.value}, {org.short_name}).")
+
+
+@users_cli.command("reset-mfa")
+@click.argument("email")
+def reset_mfa(email: str) -> None:
+    """Remove an account's two-step verification (a lost phone and no admin left to do it):
+    the person sets it up again at the next sign-in."""
+    user = db.session.scalar(select(User).where(User.email == email.strip().lower()))
+    if user is None:
+        raise click.ClickException(f"No account {email!r}.")
+    try:
+        mfa_services.reset(None, user)
+    except mfa_services.MfaError as exc:
+        raise click.ClickException(f"{user.email} has no two-step verification.") from exc
+    db.session.commit()
+    click.echo(f"Two-step verification removed for {user.email}; their sessions are closed.")

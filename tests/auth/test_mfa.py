@@ -268,3 +268,16 @@ def test_an_admin_reset_makes_the_user_enrol_again(app, client, make_user, requi
     sign_out(client)
     assert login(client, manager.email).headers["Location"] == "/"  # password only now
     assert client.get("/").headers["Location"] == "/auth/mfa/"  # and enrolment first
+
+
+def test_the_command_line_resets_mfa_when_no_admin_can(app, client, make_user, clock):
+    user, _secret, _codes = enrolled_user(client, make_user, "admin")
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["users", "reset-mfa", user.email.upper()])
+    assert result.exit_code == 0, result.output
+    assert count(app, UserMfa) == 0 and count(app, MfaRecoveryCode) == 0
+    assert count(app, AuditEvent, AuditEvent.action == "auth.mfa_reset",
+                 AuditEvent.actor_id.is_(None)) == 1
+    again = runner.invoke(args=["users", "reset-mfa", user.email])
+    assert again.exit_code != 0 and "has no two-step verification" in again.output
+    assert login(client, user.email).headers["Location"] == "/"
