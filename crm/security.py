@@ -1,10 +1,77 @@
-"""Response headers: CSP with a per-request nonce, no sniffing, referrer, HSTS, caching."""
+"""Request hardening: response headers (CSP with a per-request nonce, no sniffing, referrer,
+HSTS, caching), ids bounded to the database's integer range, links built from the
+configured base URL, and a development server that does not advertise its version."""
 
 from __future__ import annotations
 
 import secrets
+from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, current_app, g, request
+from werkzeug.routing import IntegerConverter
+from werkzeug.serving import WSGIRequestHandler
+
+# Every id column is a signed 64-bit integer (BIGINT on PostgreSQL, INTEGER on SQLite):
+# a larger number can name no row, and binding it fails in the database driver.
+MAX_ID = 2**63 - 1
+# Pages beyond this would overflow the OFFSET of any page size; nothing has that many.
+MAX_PAGE = 2**31 - 1
+
+
+class BoundedIntConverter(IntegerConverter):
+    """``<int:...>`` in every route: a number beyond the signed 64-bit range matches no
+    route (404) instead of reaching the database."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None,
+                 max: int | None = None, signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min,
+                         max=MAX_ID if max is None else max, signed=signed)
+
+
+def parse_id(value: object) -> int | None:
+    """``value`` as a positive id if it is one (digits, within the 64-bit range), else None."""
+    text = str(value).strip() if value is not None else ""
+    if not text.isascii() or not text.isdigit() or len(text) > 19:
+        return None
+    number = int(text)
+    return number if 0 < number <= MAX_ID else None
+
+
+def coerce_id(value: object) -> int:
+    """WTForms ``coerce`` for submitted ids: a ValueError (a form error) when not an id."""
+    number = parse_id(value)
+    if number is None:
+        raise ValueError("not an id")
+    return number
+
+
+def id_arg(name: str) -> int | None:
+    """The query-string parameter ``name`` as an id, or None when absent or not an id."""
+    return parse_id(request.args.get(name))
+
+
+def page_arg(name: str = "page") -> int:
+    """The page number of the query string: 1 when absent, malformed or out of range."""
+    page = parse_id(request.args.get(name))
+    return page if page is not None and page <= MAX_PAGE else 1
+
+
+def external_url(endpoint: str, **values: Any) -> str:
+    """An absolute link to ``endpoint`` built from ``BASE_URL``, never from the request's
+    Host header (which a client chooses): the only way to put a link in an e-mail."""
+    base = urlsplit(current_app.config["BASE_URL"])
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/",
+                                       url_scheme=base.scheme)
+    return adapter.build(endpoint, values, force_external=True)
+
+
+class QuietRequestHandler(WSGIRequestHandler):
+    """The development server's handler, without Werkzeug's and Python's versions in
+    the ``Server`` header."""
+
+    def version_string(self) -> str:
+        return "Relais"
 
 SECRET_LINK_ENDPOINTS = {"auth.reset_password"}
 
@@ -31,8 +98,6 @@ def content_security_policy(nonce: str) -> str:
 
 
 def set_security_headers(response: Response) -> Response:
-    from flask import current_app
-
     headers = response.headers
     headers.setdefault("Content-Security-Policy", content_security_policy(csp_nonce()))
     headers.setdefault("X-Content-Type-Options", "nosniff")
@@ -50,5 +115,7 @@ def set_security_headers(response: Response) -> Response:
 
 
 def init_app(app: Flask) -> None:
+    # Before any blueprint is registered: routes compile their converters when added.
+    app.url_map.converters["int"] = BoundedIntConverter
     app.after_request(set_security_headers)
     app.jinja_env.globals["csp_nonce"] = csp_nonce

@@ -12,6 +12,7 @@ from crm.auth.access import role_required
 from crm.auth.models import Role, User
 from crm.auth.services import normalise_email
 from crm.extensions import db
+from crm.security import id_arg, page_arg, parse_id
 from crm.users.services import organisations
 
 bp = Blueprint("audit", __name__)
@@ -33,12 +34,13 @@ def index():  # type: ignore[no-untyped-def]
                 select(User.id).where(User.email == normalise_email(form.actor.data))) or -1
         flt = AuditFilter(
             action=form.action.data or None,
-            organisation_id=int(form.organisation.data) if form.organisation.data else None,
+            organisation_id=parse_id(form.organisation.data),
             actor_id=actor_id,
             target_type=request.args.get("target_type") or None,
-            target_id=request.args.get("target_id", type=int),
+            target_id=id_arg("target_id"),
             since=form.since.data,
             until=form.until.data,
         )
-    page = db.paginate(audit_query(flt), per_page=current_app.config["PAGE_SIZE"], error_out=False)
+    page = db.paginate(audit_query(flt), page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+                       error_out=False)
     return render_template("audit/index.html", form=form, page=page)

@@ -33,6 +33,7 @@ from crm.contacts.normalise import (
 from crm.contacts.search import ContactFilters
 from crm.contacts.services import ContactData
 from crm.outlets.models import OutletKind
+from crm.security import coerce_id, parse_id
 
 
 def lines(text: str | None) -> list[str]:
@@ -190,7 +191,7 @@ class ContactFilterForm(FlaskForm):
 
         org = self.organisation.data or ""
         return ContactFilters(
-            organisation_id=int(org) if org.isdigit() else None,
+            organisation_id=parse_id(org),
             visibility=member(Visibility, self.visibility.data),
             kind=member(ContactKind, self.kind.data),
             outlet_kind=member(OutletKind, self.outlet_kind.data),
@@ -203,6 +204,6 @@ class ContactFilterForm(FlaskForm):
 class BulkTagForm(FlaskForm):
     """Add one beat to the contacts ticked on the list page."""
 
-    contact_ids = SelectMultipleField(_l("Contacts"), coerce=int, validate_choice=False,
+    contact_ids = SelectMultipleField(_l("Contacts"), coerce=coerce_id, validate_choice=False,
                                       validators=[DataRequired()])
     beat = StringField(_l("Beat to add"), validators=[DataRequired(), Length(max=80)])

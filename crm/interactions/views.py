@@ -20,6 +20,7 @@ from crm.interactions import labels, services
 from crm.interactions.forms import InteractionForm, form_values
 from crm.interactions.models import Interaction
 from crm.interactions.timeline import FILTERS, contact_timeline
+from crm.security import page_arg
 
 bp = Blueprint("interactions", __name__)
 
@@ -67,7 +68,7 @@ def activity(contact: Contact, form: InteractionForm | None = None) -> dict[str,
         form.set_choices(candidates(contact))
         form.outlet_id.data = str(contact.outlets[0].id) if contact.outlets else ""
     kind = request.args.get("kind", "")
-    page = contact_timeline(current_user, contact, kind, request.args.get("page", 1, type=int))
+    page = contact_timeline(current_user, contact, kind, page_arg())
     return {"form": form, "timeline": page, "kind": kind if kind in FILTERS else "",
             "filters": FILTERS}
 

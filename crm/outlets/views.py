@@ -15,6 +15,7 @@ from crm.interactions.services import latest, outlet_interactions
 from crm.outlets import services
 from crm.outlets.forms import OutletForm, describe_outlet, outlet_form_values
 from crm.outlets.models import Outlet, OutletKind
+from crm.security import page_arg
 
 bp = Blueprint("outlets", __name__)
 
@@ -36,8 +37,8 @@ def _keep_outlet_id(endpoint: str, values: dict[str, object]) -> None:
 def index():  # type: ignore[no-untyped-def]
     query, kind = request.args.get("q", ""), request.args.get("kind", "")
     kind = kind if kind in {k.value for k in OutletKind} else ""
-    page = db.paginate(services.search_outlets(query, kind or None), per_page=50,
-                       error_out=False)
+    page = db.paginate(services.search_outlets(query, kind or None), page=page_arg(),
+                       per_page=50, error_out=False)
     return render_template("outlets/index.html", page=page, q=query, kind=kind)
 
 
@@ -46,7 +47,7 @@ def index():  # type: ignore[no-untyped-def]
 def show(outlet_id: int):  # type: ignore[no-untyped-def]
     outlet = services.get_outlet_or_404(outlet_id)
     contacts = search_contacts(current_user, "", ContactFilters(outlet_id=outlet.id),
-                               page=request.args.get("page", 1, type=int))
+                               page=page_arg())
     interactions, total = latest(outlet_interactions(current_user, outlet.id))
     return render_template("outlets/show.html", outlet=outlet, page=contacts,
                            interactions=interactions, interactions_total=total)
@@ -125,5 +126,5 @@ def restore(outlet_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def trash():  # type: ignore[no-untyped-def]
     stmt = services.deleted_outlets()
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("outlets/trash.html", page=page)

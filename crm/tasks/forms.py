@@ -5,11 +5,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, DataRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from crm.auth.models import User
 from crm.contacts.forms import choices
 from crm.orgs.models import Organisation
+from crm.security import parse_id
 from crm.tasks import labels
 from crm.tasks.models import Priority, TaskStatus
 from crm.tasks.services import TaskData
@@ -22,7 +23,14 @@ def user_choices(users: list[User], blank: str | None = None) -> list[SelectChoi
 
 
 def _int(value: str | None) -> int | None:
-    return int(value) if value is not None and str(value).isdigit() else None
+    return parse_id(value)
+
+
+def _hidden_id(_form: FlaskForm, field: HiddenField) -> None:
+    """A hidden link is empty or an id: anything else was forged (the record's scope is
+    checked by the service)."""
+    if field.data and parse_id(field.data) is None:
+        raise ValidationError(_l("This link to another record is not valid."))
 
 
 class TaskForm(FlaskForm):
@@ -33,9 +41,9 @@ class TaskForm(FlaskForm):
                               description=_l("Anyone in any of the bodies."))
     due_on = DateField(_l("Due date"), validators=[Optional()])
     priority = SelectField(_l("Priority"), default=Priority.NORMAL.value)
-    contact_id = HiddenField()
-    outlet_id = HiddenField()
-    interaction_id = HiddenField()
+    contact_id = HiddenField(validators=[_hidden_id])
+    outlet_id = HiddenField(validators=[_hidden_id])
+    interaction_id = HiddenField(validators=[_hidden_id])
 
     def set_choices(self, users: list[User]) -> TaskForm:
         self.assignee_id.choices = user_choices(users)

@@ -133,6 +133,7 @@ def _check_links(actor: User, task: Task, data: TaskData) -> None:
     from crm.contacts.services import visible_contacts
     from crm.interactions.models import Interaction
     from crm.interactions.services import visible_interactions
+    from crm.outlets.models import Outlet
 
     if data.contact_id and data.contact_id != task.contact_id and not db.session.scalar(
             visible_contacts(actor).where(Contact.id == data.contact_id)):
@@ -141,6 +142,9 @@ def _check_links(actor: User, task: Task, data: TaskData) -> None:
             db.session.scalar(visible_interactions(actor).where(
                 Interaction.id == data.interaction_id)):
         raise ValueError("unknown interaction")
+    if data.outlet_id and data.outlet_id != task.outlet_id and not db.session.scalar(
+            select(Outlet.id).where(Outlet.id == data.outlet_id, Outlet.deleted_at.is_(None))):
+        raise ValueError("unknown outlet")
 
 
 def _apply(task: Task, data: TaskData) -> None:

@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.interactions.services import get_interaction_or_404, visible_of
 from crm.orgs.models import Organisation
 from crm.outlets.services import get_outlet_or_404
+from crm.security import id_arg, page_arg
 from crm.tasks import labels, services
 from crm.tasks.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from crm.tasks.jobs import local_today
@@ -39,7 +40,7 @@ def _filters() -> TaskFilterForm:
 def index():  # type: ignore[no-untyped-def]
     form, today = _filters(), local_today()
     page = services.task_page(services.my_tasks(current_user, form.status_value(), today),
-                              request.args.get("page", 1, type=int), PER_PAGE)
+                              page_arg(), PER_PAGE)
     return render_template("tasks/index.html", page=page, form=form, today=today)
 
 
@@ -50,7 +51,7 @@ def team():  # type: ignore[no-untyped-def]
     stmt = services.team_tasks(current_user, today, status=form.status_value(),
                                organisation_id=form.organisation_value(),
                                assignee_id=form.assignee_value())
-    page = services.task_page(stmt, request.args.get("page", 1, type=int), PER_PAGE)
+    page = services.task_page(stmt, page_arg(), PER_PAGE)
     return render_template("tasks/team.html", page=page, form=form, today=today)
 
 
@@ -71,18 +72,18 @@ def new():  # type: ignore[no-untyped-def]
 def _prefill() -> dict[str, object]:
     """A new task's values, from the contact, outlet or interaction it follows up."""
     values: dict[str, object] = {"assignee_id": str(current_user.id)}
-    if interaction_id := request.args.get("interaction_id", type=int):
+    if interaction_id := id_arg("interaction_id"):
         interaction = get_interaction_or_404(current_user, interaction_id)
         contacts = visible_of(current_user, interaction.contacts)
         values.update(title=_("Follow up: %(subject)s", subject=interaction.subject),
                       due_on=local_today() + dt.timedelta(days=3),
                       interaction_id=str(interaction.id), outlet_id=interaction.outlet_id or "",
                       contact_id=str(contacts[0].id) if contacts else "")
-    elif contact_id := request.args.get("contact_id", type=int):
+    elif contact_id := id_arg("contact_id"):
         contact = get_contact_or_404(current_user, contact_id)
         values["contact_id"] = str(contact.id)
         values["outlet_id"] = str(contact.outlets[0].id) if contact.outlets else ""
-    elif outlet_id := request.args.get("outlet_id", type=int):
+    elif outlet_id := id_arg("outlet_id"):
         values["outlet_id"] = str(get_outlet_or_404(outlet_id).id)
     return values
 

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -11,6 +11,7 @@ from crm.auth.access import role_required
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.orgs.models import Organisation
+from crm.security import id_arg, page_arg
 from crm.users import services
 from crm.users.forms import ROLE_LABELS, NewUserForm, UserForm
 
@@ -37,10 +38,10 @@ def _with_choices(form: UserForm) -> UserForm:
 @role_required(Role.ADMIN)
 def index():  # type: ignore[no-untyped-def]
     stmt = select(User).join(User.organisation).order_by(Organisation.name, User.full_name)
-    org_id = request.args.get("organisation", type=int)
+    org_id = id_arg("organisation")
     if org_id:
         stmt = stmt.where(User.organisation_id == org_id)
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("users/index.html", page=page, role_labels=ROLE_LABELS,
                            organisations=services.organisations(), org_id=org_id)
 
