@@ -79,6 +79,7 @@ def test_enrolment_shows_a_qr_code_then_never_the_secret_again(app, client, make
     post(client, "/auth/mfa/start")
     page = client.get("/auth/mfa/setup")
     assert '<img src="data:image/svg+xml;base64,' in page.text
+    assert " style=" not in page.text and "<script>" not in page.text  # CSP: no inline styles
     assert "Configurer la validation en deux étapes" in page.text
     secret = re.search(r'id="mfa-secret"[^>]*>([^<]+)<', page.text).group(1).replace(" ", "")
     assert count(app, UserMfa, UserMfa.confirmed_at.is_not(None)) == 0  # not active before a code
