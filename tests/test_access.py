@@ -14,7 +14,7 @@ from crm.contacts.services import ContactData, create_contact
 from crm.dedupe.merging import merge_contacts
 from crm.dedupe.models import DuplicatePair, ScanRun
 from crm.extensions import db
-from crm.imports.models import ContactBlock, SourceKind
+from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection, SourceKind
 from crm.imports.readers import Table
 from crm.imports.staging import stage_table
 from crm.interactions.models import InteractionKind
@@ -86,7 +86,8 @@ ROUTES += [
     ("contacts.edit", "GET", "/contacts/{contact}/edit", {}, SIGNED_IN),
     ("contacts.edit", "POST", "/contacts/{contact}/edit", {"last_name": ""},
      {**SIGNED_IN, "default": 422}),
-    ("contacts.delete", "POST", "/contacts/{contact}/delete", {}, {**SIGNED_IN, "default": 302}),
+    # another body's shared contact: only its owner body deletes it
+    ("contacts.delete", "POST", "/contacts/{contact}/delete", {}, {**SIGNED_IN, "default": 403}),
     ("contacts.restore", "POST", "/contacts/{contact}/restore", {}, {**SIGNED_IN, "default": 404}),
     ("contacts.bulk_tag", "POST", "/contacts/bulk-tag", {}, {**SIGNED_IN, "default": 302}),
     ("contacts.trash", "GET", "/contacts/trash", {}, SIGNED_IN),
@@ -150,6 +151,30 @@ ROUTES += [
     ("dedupe.undo", "POST", "/duplicates/merges/{merge}/undo", {}, {**SIGNED_IN, "default": 302}),
 ]
 
+# An officer of another body (the records are the Préfecture's, the users the AER's): 404 for
+# its private records, 403 where the action is refused on a shared record they can see.
+REFUSED, NOT_FOUND = {**SIGNED_IN, "default": 403}, {**SIGNED_IN, "default": 404}
+ROUTES += [
+    ("contacts.delete", "GET", "/contacts/{contact}/delete", {}, REFUSED),
+    ("contacts.delete", "GET", "/contacts/{own_contact}/delete", {}, SIGNED_IN),
+    ("contacts.delete", "POST", "/contacts/{own_contact}/delete", {},
+     {**SIGNED_IN, "default": 302}),
+    ("contacts.edit", "GET", "/contacts/{private_contact}/edit", {}, NOT_FOUND),
+    ("contacts.edit", "POST", "/contacts/{private_contact}/edit", {"last_name": ""}, NOT_FOUND),
+    ("contacts.delete", "GET", "/contacts/{private_contact}/delete", {}, NOT_FOUND),
+    ("contacts.delete", "POST", "/contacts/{private_contact}/delete", {}, NOT_FOUND),
+    ("dedupe.show", "GET", "/duplicates/{private_pair}", {}, NOT_FOUND),
+    ("dedupe.merge", "POST", "/duplicates/{private_pair}/merge", {"keep": "low"}, NOT_FOUND),
+    # keeping one's private copy over another body's shared contact
+    ("dedupe.merge", "POST", "/duplicates/{mixed_pair}/merge", {"keep": "low"}, REFUSED),
+    # two shared contacts of another body: merged, undoable by both bodies
+    ("dedupe.merge", "POST", "/duplicates/{shared_pair}/merge", {"keep": "low"},
+     {**SIGNED_IN, "default": 302}),
+    ("dedupe.undo", "POST", "/duplicates/merges/{foreign_merge}/undo", {}, REFUSED),
+    ("dedupe.undo", "POST", "/duplicates/merges/{private_merge}/undo", {}, NOT_FOUND),
+    ("imports.block", "GET", "/imports/blocks/{private_block}", {}, NOT_FOUND),
+]
+
 
 @pytest.fixture
 def fresh_records(app, make_user, make_contact, make_outlet):
@@ -175,8 +200,14 @@ def fresh_records(app, make_user, make_contact, make_outlet):
                 found["batch"] = stage_table(user, Table(headers=["Nom"], rows=[{"Nom": "X"}]),
                                              kind=SourceKind.CSV, filename="f.csv", source="t",
                                              visibility=Visibility.SHARED).id
-            if "block" in needed:
+            if "block" in needed:  # a block is seen through the contacts it shows
                 block = ContactBlock(fingerprint=f"{n:064d}", title="AER BFC")
+                person = create_contact(user, ContactData(last_name="POIRIER", source="test"),
+                                        organisation_id=user.organisation_id)
+                db.session.flush()
+                block.sections.append(ContactBlockSection(position=0, heading="AER BFC"))
+                block.sections[0].entries.append(ContactBlockEntry(position=0,
+                                                                   contact_id=person.id))
                 db.session.add(block)
                 db.session.flush()
                 found["block"] = block.id
@@ -190,6 +221,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
             db.session.commit()
+        if needed & OTHER_BODY:
+            found.update(_other_body(app, needed, make_user, make_contact))
         return found
 
     return make
@@ -208,6 +241,44 @@ def _pair_and_merge(user: User) -> dict[str, int]:
     return {"pair": pair.id, "merge": merge.id}
 
 
+OTHER_BODY = {"own_contact", "private_contact", "private_pair", "mixed_pair", "shared_pair",
+              "foreign_merge", "private_merge", "private_block"}
+
+
+def _other_body(app, needed: set[str], make_user, make_contact) -> dict[str, int]:
+    """The Préfecture's records as an AER officer meets them (and one AER contact)."""
+    found = {"own_contact": make_contact("ROBIN", "Antoine", org="AER BFC")}
+    shared, private = (make_contact("HERMIER", "Cécile", org="Préfecture BFC", visibility=v)
+                       for v in (Visibility.SHARED, Visibility.PRIVATE))
+    found["private_contact"] = private
+    mine = make_contact("HERMIER", "Cécile", org="AER BFC", visibility=Visibility.PRIVATE)
+    twin = make_contact("Hermier", "Cécile", org="Préfecture BFC")
+    prefecture = make_user("officer", "Préfecture BFC")
+    with app.app_context():
+        officer = db.session.get_one(User, prefecture.id)
+        for name, (a, b) in {"private_pair": (shared, private), "mixed_pair": (mine, twin),
+                             "shared_pair": (shared, twin)}.items():
+            pair = DuplicatePair(low_id=min(a, b), high_id=max(a, b), score=20.0, evidence=[])
+            db.session.add(pair)
+            db.session.flush()
+            found[name] = pair.id
+        if needed & {"foreign_merge", "private_merge"}:
+            kept, other, hidden = (create_contact(officer, ContactData(
+                last_name="DUPONT", first_name="Jean", source="test", visibility=v),
+                organisation_id=officer.organisation_id)
+                for v in (Visibility.SHARED, Visibility.SHARED, Visibility.PRIVATE))
+            db.session.flush()
+            found["foreign_merge"] = merge_contacts(officer, kept, other, {}).id
+            found["private_merge"] = merge_contacts(officer, kept, hidden, {}).id
+        block = ContactBlock(fingerprint=f"{private:064d}", title="prefecture-interne.txt")
+        block.sections.append(ContactBlockSection(position=0, heading="Préfecture BFC"))
+        block.sections[0].entries.append(ContactBlockEntry(position=0, contact_id=private))
+        db.session.add(block)
+        db.session.commit()
+        found["private_block"] = block.id
+    return found
+
+
 def _interaction_and_task(user: User) -> dict[str, int]:
     """A call logged by an AER officer (visible to the AER) and a task she gave herself."""
     contact = create_contact(user, ContactData(last_name="ROBIN", first_name="Antoine",
@@ -224,7 +295,7 @@ def _interaction_and_task(user: User) -> dict[str, int]:
 @pytest.fixture
 def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
-                         "{interaction}{task}{scan}")
+                         "{interaction}{task}{scan}" + "".join(f"{{{n}}}" for n in OTHER_BODY))
 
 
 def expected(spec: dict[str, object], role: str) -> object:
@@ -291,7 +362,7 @@ def test_no_state_change_on_get(app, client, make_user, records):
     for endpoint, method, path, _data, _spec in ROUTES:
         if method == "GET":
             with client.get(path.format(**records)) as page:
-                assert page.status_code in (200, 302, 403, 410), endpoint
+                assert page.status_code in (200, 302, 403, 404, 410), endpoint
     assert _row_counts(app) == before
 
 
