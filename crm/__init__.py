@@ -52,13 +52,17 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 
 def _register_template_helpers(app: Flask) -> None:
+    from flask_login import current_user
+
+    from crm.audit.display import describe_events
     from crm.audit.labels import action_label
     from crm.contacts.display import describe
     from crm.contacts.labels import evidence_label
     from crm.users.forms import role_label
 
     app.jinja_env.globals.update(action_label=action_label, role_label=role_label,
-                                 evidence_label=evidence_label, describe_contact=describe)
+                                 evidence_label=evidence_label, describe_contact=describe,
+                                 audit_rows=lambda events: describe_events(current_user, events))
 
 
 def _register_blueprints(app: Flask) -> None:
