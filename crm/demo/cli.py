@@ -14,6 +14,7 @@ from crm.auth.models import Role, User
 from crm.demo import press
 from crm.demo.services import demo_email, demo_password, load_demo
 from crm.extensions import db
+from crm.security import QuietRequestHandler
 
 demo_cli = AppGroup("demo", help="Demo data for a local try-out.")
 
@@ -51,7 +52,8 @@ def dev_command(port: int) -> None:
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
     try:
-        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False,
+                   request_handler=QuietRequestHandler)  # no versions in the Server header
     finally:
         worker.terminate()
         worker.wait(timeout=10)
