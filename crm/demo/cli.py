@@ -12,9 +12,11 @@ from werkzeug.serving import run_simple
 
 from crm.auth.models import Role, User
 from crm.demo import press
-from crm.demo.services import demo_email, demo_password, load_demo
+from crm.demo.journalists import load_press_file
+from crm.demo.services import demo_email, demo_password, load_demo, write_credentials
 from crm.extensions import db
 from crm.security import QuietRequestHandler
+from crm.tasks.jobs import local_today
 
 demo_cli = AppGroup("demo", help="Demo data for a local try-out.")
 
@@ -28,20 +30,26 @@ def load() -> None:
     manager = db.session.scalar(select(User).where(User.email == demo_email(
         Role.MANAGER, "Région BFC")))
     imported = manager is not None and press.import_release(manager)
+    press_file = load_press_file(local_today())
     db.session.commit()
+    write_credentials(Path(current_app.instance_path), password, accounts)
     click.echo(f"Demo data: {created} account(s) created, {len(accounts)} in all; "
                f"{outlets} outlet(s) created; press release "
                f"{'imported' if imported else 'already imported'}.")
+    if press_file:
+        click.echo(f"Demo press file: {press_file.contacts} journalists, "
+                   f"{press_file.interactions} interactions, {press_file.tasks} tasks.")
     click.echo("Contact files to try the import with: " + ", ".join(
         str(press.DATA / name) for name in press.DEMO_FILES))
-    click.echo("Sign in at http://127.0.0.1:5000 with one of:")
+    click.echo("Sign in with one of (also listed in instance/demo-credentials.txt):")
     for account in accounts:
         click.echo(f"  {account.email:<32} {account.role.value:<8} {account.organisation}")
     click.echo(f"Password for every demo account: {password}")
 
 
 @click.command("dev")
-@click.option("--port", default=5000, show_default=True)
+@click.option("--port", default=5000, show_default=True, envvar="PORT",
+              help="Web server port (also read from PORT).")
 @with_appcontext
 def dev_command(port: int) -> None:
     """Development: mail catcher, background worker and web server together."""
@@ -51,6 +59,7 @@ def dev_command(port: int) -> None:
     mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
+    click.echo(f"Relais on http://127.0.0.1:{port}")
     try:
         run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False,
                    request_handler=QuietRequestHandler)  # no versions in the Server header

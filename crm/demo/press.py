@@ -33,6 +33,21 @@ OUTLETS = (
      "Bourgogne-Franche-Comté", None, None),
     ("France Bleu Bourgogne", OutletKind.RADIO, ["ici Bourgogne"], "Côte-d'Or", None, None),
     ("AFP", OutletKind.AGENCY, ["Agence France-Presse"], "National", None, None),
+    ("Le Journal du Centre", OutletKind.PQR, ["JDC"], "Nièvre", None, None),
+    ("Voix du Jura", OutletKind.WEEKLY, [], "Jura", None, None),
+    ("La Presse de Gray", OutletKind.WEEKLY, [], "Haute-Saône", None, None),
+    ("L'Indépendant de l'Yonne", OutletKind.WEEKLY, [], "Yonne", None, None),
+    ("ici Besançon", OutletKind.RADIO, ["France Bleu Besançon"], "Doubs, Jura, Haute-Saône", None, None),
+    ("ici Belfort-Montbéliard", OutletKind.RADIO, ["France Bleu Belfort-Montbéliard"],
+     "Territoire de Belfort, Doubs", None, None),
+    ("ici Auxerre", OutletKind.RADIO, ["France Bleu Auxerre"], "Yonne, Nièvre", None, None),
+    ("Traces Écrites News", OutletKind.WEB, ["Traces Écrites"], "Bourgogne-Franche-Comté", None, None),
+    ("Infos Dijon", OutletKind.WEB, [], "Côte-d'Or", None, None),
+    ("macommune.info", OutletKind.WEB, [], "Doubs", None, None),
+    ("Le Trois", OutletKind.WEB, [], "Territoire de Belfort", None, None),
+    ("Dijon l'Hebdo", OutletKind.WEEKLY, [], "Côte-d'Or", None, None),
+    ("Les Échos", OutletKind.MAGAZINE, [], "National", None, None),
+    ("L'Usine Nouvelle", OutletKind.MAGAZINE, [], "National", None, None),
 )
 
 

@@ -51,6 +51,15 @@ def demo_password(instance: Path) -> str:
     return password
 
 
+def write_credentials(instance: Path, password: str, accounts: list[DemoAccount]) -> None:
+    """Keep the password on the first line (read back by ``demo_password``), then every account."""
+    lines = [password, "", "Relais demo accounts (one password for all, on the first line):"]
+    lines += [f"{a.email:<32} {a.role.value:<8} {a.organisation}" for a in accounts]
+    path = instance / "demo-credentials.txt"
+    path.write_text("\n".join(lines) + "\n")
+    path.chmod(0o600)
+
+
 def load_demo(password: str) -> tuple[list[DemoAccount], int]:
     """Create what is missing; returns every demo account and how many were created."""
     init_organisations()
