@@ -1,5 +1,6 @@
 # Relais — two commands: `make run` (try it) and `make test` (check it).
 PYTHON ?= python3
+PORT ?= 5000
 VENV := .venv
 BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard crm/translations/*/LC_MESSAGES/messages.po))
@@ -31,11 +32,11 @@ $(AXE): tests/e2e/package.json tests/e2e/package-lock.json
 
 axe: $(AXE)
 
-## run: set everything up (venv, dependencies, database, demo data) and serve on :5000
+## run: set everything up (venv, dependencies, database, demo data) and serve on :$(PORT)
 run: $(VENV)/.installed translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo load
-	$(BIN)/flask dev
+	$(BIN)/flask dev --port $(PORT)
 
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
 test: $(VENV)/.installed-dev translations $(AXE)
