@@ -9,6 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
+from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 from werkzeug.serving import WSGIRequestHandler
 
@@ -114,7 +115,14 @@ def set_security_headers(response: Response) -> Response:
     return response
 
 
+def untrusted_host(_exc: SecurityError) -> Response:
+    """A request for another host than Relais's own (TRUSTED_HOSTS): a bare 400, since
+    no link can be built for a request that matched no host."""
+    return Response("Bad request: unknown host.\n", status=400, mimetype="text/plain")
+
+
 def init_app(app: Flask) -> None:
+    app.register_error_handler(SecurityError, untrusted_host)
     # Before any blueprint is registered: routes compile their converters when added.
     app.url_map.converters["int"] = BoundedIntConverter
     app.after_request(set_security_headers)

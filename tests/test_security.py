@@ -41,7 +41,8 @@ def test_production_refuses_to_start_without_secrets(database_url):
 
 
 def test_production_cookies_and_hsts(database_url):
-    app = make_app(database_url, MODE="production", SECRET_KEY="x" * 40)
+    app = make_app(database_url, MODE="production", SECRET_KEY="x" * 40,
+                   SUPPRESSION_KEY="y" * 40, BASE_URL="https://localhost")
     assert app.config["SESSION_COOKIE_NAME"] == "__Host-relais"
     assert app.config["SESSION_COOKIE_SECURE"] is True
     response = app.test_client().get("/auth/login", base_url="https://localhost")

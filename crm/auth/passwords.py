@@ -1,12 +1,18 @@
 """Password hashing (argon2id) and the password policy. No Flask import.
 
 Policy (ASVS 6.2, CNIL 2022): 12 to 128 characters, any composition, not in the
-block-list of common passwords nor made of the organisations' own words.
+block-list of common passwords nor made of the organisations' own words (compared without
+case, accents, spaces or punctuation).
 """
 
 from __future__ import annotations
 
+import re
+import secrets
+import threading
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
 
@@ -37,6 +43,39 @@ def verify_password(password_hash: str, password: str) -> bool:
         return False
 
 
+_dummy: tuple[PasswordHasher, str] | None = None
+
+
+def verify_dummy(password: str) -> bool:
+    """Spend the time of one real check, against a hash of nothing anyone knows: an unknown
+    or deactivated account answers as slowly as a wrong password. Always False."""
+    global _dummy
+    dummy = _dummy
+    if dummy is None or dummy[0] is not _hasher:  # made with today's parameters
+        dummy = _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(32)))
+    verify_password(dummy[1], password)
+    return False
+
+
+_slots: dict[int, threading.BoundedSemaphore] = {}
+_slots_lock = threading.Lock()
+
+
+@contextmanager
+def hashing_slot(slots: int, wait: float) -> Iterator[bool]:
+    """One of ``slots`` process-wide places for a password check (argon2id takes 64 MiB):
+    yields False when none frees up within ``wait`` seconds, so that a burst is turned
+    away instead of queueing without bound."""
+    with _slots_lock:
+        semaphore = _slots.setdefault(slots, threading.BoundedSemaphore(slots))
+    granted = semaphore.acquire(timeout=wait) if wait > 0 else semaphore.acquire(blocking=False)
+    try:
+        yield granted
+    finally:
+        if granted:
+            semaphore.release()
+
+
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with other parameters than today's: rehash at login."""
     return _hasher.check_needs_rehash(password_hash)
@@ -48,8 +87,14 @@ def _blocked() -> frozenset[str]:
     return frozenset(line.strip().casefold() for line in text.splitlines() if line.strip())
 
 
-CONTEXT_WORDS = ("relais", "aerbfc", "bfc", "region", "prefecture", "bourgogne", "franche",
-                 "comte", "presse", "password", "motdepasse")
+# Words anyone would try against Relais, besides the organisations' names, short names and
+# aliases: a password made only of these (in any order, case, accents, spacing and
+# punctuation, with any digits) is refused.
+COMMON_WORDS = ("relais", "crm", "presse", "press", "relations", "communication", "journaliste",
+                "password", "motdepasse", "mot", "passe", "secret", "admin", "administrateur",
+                "bienvenue", "welcome", "bonjour", "hello", "france", "bourgogne", "franche",
+                "comte", "region", "regional", "prefecture", "agence", "conseil", "bfc",
+                "de", "du", "des", "la", "le", "les", "et", "the", "of", "and")
 
 
 def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | None:
@@ -59,14 +104,39 @@ def password_problem(password: str, *, personal: tuple[str, ...] = ()) -> str | 
     if len(password) > MAX_LENGTH:
         return "too_long"
     folded = _fold(password)
-    if folded in _blocked():
+    compact = "".join(c for c in folded if c.isalnum())
+    if folded in _blocked() or compact in _blocked():
         return "common"
-    stripped = folded
-    for word in (*CONTEXT_WORDS, *(_fold(p) for p in personal if len(p) >= 3)):
-        stripped = stripped.replace(word, "")
-    if len(set(stripped.strip("0123456789 !?.-_*@#"))) < 3:
+    words = _context_words() | {w for p in personal if len(p) >= 3 for w in _words(p)}
+    if len(set(_unexplained(compact, frozenset(words)))) < 3:
         return "context"
     return None
+
+
+@cache
+def _context_words() -> frozenset[str]:
+    from crm.orgs.services import FOUNDING_ORGANISATIONS  # data only: the three bodies' names
+
+    phrases = [p for name, short, aliases in FOUNDING_ORGANISATIONS for p in (name, short, *aliases)]
+    return frozenset(w for phrase in (*phrases, *COMMON_WORDS) for w in _words(phrase))
+
+
+def _words(phrase: str) -> list[str]:
+    return [w for w in re.split(r"\W+|_", _fold(phrase)) if w]
+
+
+def _unexplained(text: str, words: frozenset[str]) -> str:
+    """The fewest letters of ``text`` left over once it is cut into ``words`` and digits."""
+    longest = max(map(len, words), default=0)
+    best: list[tuple[int, str]] = [(0, "")] + [(len(text) + 1, "")] * len(text)
+    for end in range(1, len(text) + 1):
+        char = text[end - 1]
+        cost, rest = best[end - 1]
+        best[end] = (cost, rest) if char.isdigit() else (cost + 1, rest + char)
+        for start in range(max(0, end - longest), end):
+            if text[start:end] in words and best[start][0] < best[end][0]:
+                best[end] = best[start]
+    return best[len(text)][1]
 
 
 def _fold(text: str) -> str:

@@ -7,6 +7,7 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import delete, select
 
 from crm.audit.services import record
@@ -26,26 +27,39 @@ def normalise_email(email: str) -> str:
 class LoginResult:
     user: User | None = None
     retry_after: int = 0
+    busy: bool = False  # every password-check slot was taken: try again in a moment
 
 
 def authenticate(email: str, password: str, ip: str, rules: throttle.ThrottleRules) -> LoginResult:
-    """Check credentials under the throttle; record success or failure in the audit log."""
+    """Check credentials under the throttle; record success or failure in the audit log.
+
+    The attempt is recorded (and committed) before the password is checked, so parallel
+    attempts cannot all slip under the throttle. Exactly one argon2 check is made whether
+    or not the account exists or is enabled: the answer time reveals nothing."""
     account = normalise_email(email)
-    wait = throttle.retry_after(account, ip, rules)
-    if wait:
-        record(None, "auth.login_throttled", account=account, retry_after=wait)
-        return LoginResult(retry_after=wait)
-    user = db.session.scalar(select(User).where(User.email == account))
-    if user is None or not passwords.verify_password(user.password_hash, password):
-        throttle.record_failure(account, ip)
-        record(None, "auth.login_failed", user, account=account)
-        return LoginResult()
-    if not user.is_enabled:
-        record(user, "auth.login_refused_disabled", user)
-        return LoginResult()
-    if passwords.needs_rehash(user.password_hash):
-        user.password_hash = passwords.hash_password(password)
-    throttle.clear_account(account)
+    cfg = current_app.config
+    with passwords.hashing_slot(cfg["PASSWORD_HASH_SLOTS"],
+                                cfg["PASSWORD_HASH_WAIT_SECONDS"]) as granted:
+        if not granted:
+            return LoginResult(busy=True)
+        wait = throttle.attempt(account, ip, rules)
+        if wait:
+            record(None, "auth.login_throttled", account=account, retry_after=wait)
+            return LoginResult(retry_after=wait)
+        user = db.session.scalar(select(User).where(User.email == account))
+        if user is None or not user.is_enabled:
+            passwords.verify_dummy(password)
+            if user is None:
+                record(None, "auth.login_failed", account=account)
+            else:
+                record(None, "auth.login_refused_disabled", user, account=account)
+            return LoginResult()
+        if not passwords.verify_password(user.password_hash, password):
+            record(None, "auth.login_failed", user, account=account)
+            return LoginResult()
+        if passwords.needs_rehash(user.password_hash):
+            user.password_hash = passwords.hash_password(password)
+    throttle.clear_now(account)
     user.last_login_at = utcnow()
     record(user, "auth.login", user)
     return LoginResult(user=user)

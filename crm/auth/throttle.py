@@ -4,6 +4,12 @@ Failures inside the window count, per account and per client address. Past the f
 allowance each further failure doubles the wait before the next attempt, up to a cap;
 attempts refused while waiting are not counted, so the real user gets in once the wait
 is over, and failures older than the window no longer count at all.
+
+``attempt`` records an attempt and checks the wait in one short transaction of its own,
+serialised with every other attempt (a table lock on PostgreSQL, SQLite's single writer),
+and commits it before the password is checked: parallel attempts see each other, so a
+burst gets no more checks than one attempt after another would. Password-reset requests
+(accounts ``reset:<email>``) are throttled apart: they never count against sign-in.
 """
 
 from __future__ import annotations
@@ -12,11 +18,14 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy.engine import Connection
 
 from crm.auth.models import LoginFailure
 from crm.database import utcnow
 from crm.extensions import db
+
+RESET_PREFIX = "reset:"  # account key of password-reset requests: reset:<email>
 
 
 @dataclass(frozen=True)
@@ -36,22 +45,65 @@ def delay_after(failures: int, free: int, max_delay: dt.timedelta) -> dt.timedel
 
 
 def retry_after(account: str, ip: str, rules: ThrottleRules) -> int:
-    """Seconds to wait before ``account`` may try again from ``ip`` (0: go ahead)."""
-    now = utcnow()
+    """Seconds to wait before ``account`` may try again from ``ip`` (0: go ahead).
+
+    A look only: an attempt that goes on must be recorded in the same step (``attempt``),
+    or parallel attempts all pass this check before any of them is recorded."""
+    return _retry_after(db.session.connection(), account, ip, rules, exclude=None)
+
+
+def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
+    """Record an attempt of ``account`` from ``ip`` and commit it, unless it must wait:
+    returns the seconds to wait (nothing recorded) or 0 (go ahead: the attempt already
+    counts as a failure until ``clear_now`` forgets the account's attempts)."""
+    with db.engine.connect() as conn:
+        transaction = conn.begin()
+        try:
+            if conn.dialect.name == "postgresql":  # one attempt at a time, reads go on
+                conn.execute(text("LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"))
+            now = utcnow()
+            new_id = conn.execute(insert(LoginFailure).values(
+                account=account, ip=ip, created_at=now)).inserted_primary_key[0]
+            wait = _retry_after(conn, account, ip, rules, exclude=new_id, now=now)
+        except BaseException:
+            transaction.rollback()
+            raise
+        if wait:
+            transaction.rollback()  # refused while waiting: not counted
+        else:
+            transaction.commit()
+    return wait
+
+
+def clear_now(account: str) -> None:
+    """Forget the attempts of ``account`` at once, in a transaction of its own."""
+    with db.engine.begin() as conn:
+        conn.execute(delete(LoginFailure).where(LoginFailure.account == account))
+
+
+def _retry_after(conn: Connection, account: str, ip: str, rules: ThrottleRules, *,
+                 exclude: int | None, now: dt.datetime | None = None) -> int:
+    now = now or utcnow()
     since = now - rules.window
+    same_kind = (LoginFailure.account.startswith(RESET_PREFIX, autoescape=True)
+                 if account.startswith(RESET_PREFIX)
+                 else ~LoginFailure.account.startswith(RESET_PREFIX, autoescape=True))
     waits = [
-        _wait(LoginFailure.account == account, rules.free_per_account, since, now, rules),
-        _wait(LoginFailure.ip == ip, rules.free_per_ip, since, now, rules),
+        _wait(conn, LoginFailure.account == account, rules.free_per_account, since, now,
+              rules, exclude),
+        _wait(conn, (LoginFailure.ip == ip) & same_kind, rules.free_per_ip, since, now,
+              rules, exclude),
     ]
     return max(waits)
 
 
-def _wait(criterion, free: int, since: dt.datetime, now: dt.datetime,  # type: ignore[no-untyped-def]
-          rules: ThrottleRules) -> int:
-    count, last = db.session.execute(
-        select(func.count(LoginFailure.id), func.max(LoginFailure.created_at))
-        .where(criterion, LoginFailure.created_at >= since)
-    ).one()
+def _wait(conn: Connection, criterion, free: int, since: dt.datetime,  # type: ignore[no-untyped-def]
+          now: dt.datetime, rules: ThrottleRules, exclude: int | None) -> int:
+    stmt = (select(func.count(LoginFailure.id), func.max(LoginFailure.created_at))
+            .where(criterion, LoginFailure.created_at >= since))
+    if exclude is not None:
+        stmt = stmt.where(LoginFailure.id != exclude)
+    count, last = conn.execute(stmt).one()
     if not count:
         return 0
     if last.tzinfo is None:  # aggregates bypass the column type on SQLite

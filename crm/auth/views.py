@@ -29,6 +29,7 @@ from crm.auth.forms import (
 from crm.auth.passwords import verify_password
 from crm.auth.throttle import ThrottleRules
 from crm.extensions import db
+from crm.security import external_url
 
 bp = Blueprint("auth", __name__)
 
@@ -60,6 +61,9 @@ def login():  # type: ignore[no-untyped-def]
         db.session.commit()
         if result.retry_after:
             flash(_("Too many attempts. Try again in %(n)d seconds.", n=result.retry_after), "danger")
+            status = 429
+        elif result.busy:
+            flash(_("Too many sign-ins at this moment. Try again in a few seconds."), "warning")
             status = 429
         else:
             flash(_("Wrong email address or password."), "danger")
@@ -133,12 +137,11 @@ RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 def forgot_password():  # type: ignore[no-untyped-def]
     form = ForgotPasswordForm()
     if form.validate_on_submit():
-        account = "reset:" + services.normalise_email(form.email.data)
-        if throttle.retry_after(account, request.remote_addr or "?", _rules()) == 0:
-            throttle.record_failure(account, request.remote_addr or "?")  # counts requests too
-            reset.request_reset(form.email.data, lambda user: url_for(
-                "auth.reset_password", token=reset.make_token(current_app.secret_key, user),
-                _external=True))
+        account = throttle.RESET_PREFIX + services.normalise_email(form.email.data)
+        if throttle.attempt(account, request.remote_addr or "?", _rules()) == 0:  # counts requests
+            # The link comes from BASE_URL, never from the Host header the client sent.
+            reset.request_reset(form.email.data, lambda user: external_url(
+                "auth.reset_password", token=reset.make_token(current_app.secret_key, user)))
             db.session.commit()
         # The same answer whether or not the account exists (no account discovery).
         flash(_("If an account uses this address, a message with a link has been sent to it. "
