@@ -149,7 +149,9 @@ def test_dev_command_serves_with_the_quiet_handler(database_url, monkeypatch):
     monkeypatch.setattr("crm.mail.cli.start_devmail", lambda *args: Stopped())
     monkeypatch.setattr(cli.subprocess, "Popen", lambda *args, **kwargs: Worker())
     monkeypatch.setattr(cli, "run_simple", lambda *args, **kwargs: served.update(kwargs))
-    result = make_app(database_url).test_cli_runner().invoke(args=["dev", "--port", "5999"])
+    app = make_app(database_url, BASE_URL="http://127.0.0.1:5000")  # the development default
+    result = app.test_cli_runner().invoke(args=["dev", "--port", "5999"])
     assert result.exit_code == 0, result.output
+    assert app.config["BASE_URL"] == "http://127.0.0.1:5999"  # reset links follow the port
     assert served["request_handler"] is QuietRequestHandler
     assert served["worker stopped"] and served["mail stopped"]

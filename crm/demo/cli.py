@@ -11,6 +11,7 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from crm.auth.models import Role, User
+from crm.config import DEFAULT_BASE_URLS
 from crm.demo import press
 from crm.demo.journalists import load_press_file
 from crm.demo.services import demo_email, demo_password, load_demo, write_credentials
@@ -56,6 +57,8 @@ def dev_command(port: int) -> None:
     from crm.mail.cli import start_devmail
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.config["BASE_URL"] == DEFAULT_BASE_URLS["development"]:  # links in mail follow --port
+        app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
     mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")
