@@ -60,6 +60,9 @@ def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
         transaction = conn.begin()
         try:
             if conn.dialect.name == "postgresql":  # one attempt at a time, reads go on
+                # Bounded: a caller holding the table's row locks in its own open transaction
+                # gets an error, not a request that hangs for ever.
+                conn.execute(text("SET LOCAL lock_timeout = '10s'"))
                 conn.execute(text("LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"))
             now = utcnow()
             new_id = conn.execute(insert(LoginFailure).values(
