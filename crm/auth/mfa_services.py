@@ -1,8 +1,9 @@
 """Multi-factor sign-in: enrolment, code checks, recovery codes, reset. Services flush; callers commit.
 
 A user's authenticator is a ``UserMfa`` row: pending while ``confirmed_at`` is empty, active
-once a first good code confirmed it. Wrong codes count in the sign-in throttle under the
-account key ``mfa:<user id>``, so five of them start the doubling wait.
+once a first good code confirmed it. Code attempts count in the sign-in throttle under the
+account key ``mfa:<user id>`` until a good code clears them, so five wrong codes start the
+doubling wait.
 """
 
 from __future__ import annotations
@@ -75,17 +76,17 @@ def confirm_enrolment(user: User, code: str, ip: str, rules: throttle.ThrottleRu
     row = pending_enrolment(user)
     if row is None:
         raise MfaError("no_pending_enrolment")
-    wait = throttle.retry_after(_account(user), ip, rules)
+    wait = throttle.attempt(_account(user), ip, rules)
     if wait:
         return CodeCheck(retry_after=wait), []
     now = utcnow()
     step = mfa.matching_step(row.totp_secret, code, now, None)
     if step is None:
-        _failed(user, ip, stage="enrolment")
+        _failed(user, stage="enrolment")
         return CodeCheck(), []
+    throttle.clear_now(_account(user))
     row.confirmed_at = now
     row.last_used_step = step
-    throttle.clear_account(_account(user))
     codes = _replace_recovery_codes(user, recovery_key)
     record(user, "auth.mfa_enrolled", user)
     return CodeCheck(ok=True), codes
@@ -93,17 +94,22 @@ def confirm_enrolment(user: User, code: str, ip: str, rules: throttle.ThrottleRu
 
 def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
                recovery_key: bytes, *, allow_recovery: bool = True) -> CodeCheck:
-    """Accept a fresh TOTP code or (if allowed) an unused recovery code, under the throttle."""
+    """Accept a fresh TOTP code or (if allowed) an unused recovery code, under the throttle.
+
+    The attempt is recorded (and committed) before the code is checked, so parallel guesses
+    cannot all slip under the throttle; a good code forgets the attempts. The throttle's own
+    transactions run before this session writes anything (SQLite has a single writer)."""
     row = authenticator(user)
     if row is None or row.confirmed_at is None:
         raise MfaError("not_enrolled")
-    wait = throttle.retry_after(_account(user), ip, rules)
+    wait = throttle.attempt(_account(user), ip, rules)
     if wait:
         record(user, "auth.mfa_throttled", user, retry_after=wait)
         return CodeCheck(retry_after=wait)
     now = utcnow()
     step = mfa.matching_step(row.totp_secret, code, now, row.last_used_step)
     if step is not None:
+        throttle.clear_now(_account(user))
         # Conditional update: two requests racing with the same code cannot both win.
         won = db.session.execute(
             update(UserMfa)
@@ -113,23 +119,32 @@ def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
             .execution_options(synchronize_session="fetch")
         ).rowcount
         if won:
-            throttle.clear_account(_account(user))
             return CodeCheck(ok=True)
     elif allow_recovery and mfa.looks_like_recovery_code(code):
         digest = mfa.hash_recovery_code(recovery_key, code)
-        used = db.session.execute(
-            update(MfaRecoveryCode)
-            .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.code_hash == digest,
-                   MfaRecoveryCode.used_at.is_(None))
-            .values(used_at=now)
-            .execution_options(synchronize_session=False)
-        ).rowcount
-        if used:
-            throttle.clear_account(_account(user))
-            record(user, "auth.mfa_recovery_code_used", user, remaining=remaining_recovery_codes(user))
-            return CodeCheck(ok=True, recovery_code_used=True)
-    _failed(user, ip, stage="sign-in" if allow_recovery else "confirmation")
+        if _unused_recovery_code(user, digest):
+            throttle.clear_now(_account(user))
+            used = db.session.execute(
+                update(MfaRecoveryCode)
+                .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.code_hash == digest,
+                       MfaRecoveryCode.used_at.is_(None))
+                .values(used_at=now)
+                .execution_options(synchronize_session=False)
+            ).rowcount
+            if used:
+                record(user, "auth.mfa_recovery_code_used", user,
+                       remaining=remaining_recovery_codes(user))
+                return CodeCheck(ok=True, recovery_code_used=True)
+    _failed(user, stage="sign-in" if allow_recovery else "confirmation")
     return CodeCheck()
+
+
+def _unused_recovery_code(user: User, digest: str) -> bool:
+    return db.session.scalar(
+        select(MfaRecoveryCode.id).where(MfaRecoveryCode.user_id == user.id,
+                                         MfaRecoveryCode.code_hash == digest,
+                                         MfaRecoveryCode.used_at.is_(None))
+    ) is not None
 
 
 def remaining_recovery_codes(user: User) -> int:
@@ -186,8 +201,8 @@ def _replace_recovery_codes(user: User, recovery_key: bytes) -> list[str]:
     return codes
 
 
-def _failed(user: User, ip: str, *, stage: str) -> None:
-    throttle.record_failure(_account(user), ip)
+def _failed(user: User, *, stage: str) -> None:
+    """Audit a wrong code (the throttle already counts the attempt)."""
     record(user, "auth.mfa_failed", user, stage=stage)
 
 

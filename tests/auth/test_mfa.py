@@ -10,8 +10,9 @@ import time_machine
 from sqlalchemy import func, select
 
 from crm.audit.models import AuditEvent
-from crm.auth import mfa
-from crm.auth.models import MfaRecoveryCode, UserMfa, UserSession
+from crm.auth import mfa, mfa_services
+from crm.auth.mfa_views import _rules
+from crm.auth.models import LoginFailure, MfaRecoveryCode, User, UserMfa, UserSession
 from crm.extensions import db
 from tests.conftest import login
 
@@ -282,3 +283,21 @@ def test_the_command_line_resets_mfa_when_no_admin_can(app, client, make_user, c
     again = runner.invoke(args=["users", "reset-mfa", user.email])
     assert again.exit_code != 0 and "has no two-step verification" in again.output
     assert login(client, user.email).headers["Location"] == "/"
+
+
+def test_each_code_attempt_is_committed_before_the_check(app, client, make_user, clock):
+    """Parallel guesses see each other: the attempt is stored in a transaction of its own
+    before the code is compared, and stays even if the request's own work is rolled back."""
+    user, secret, _codes = enrolled_user(client, make_user)
+    account = f"mfa:{user.id}"
+    with app.test_request_context():
+        person = db.session.get_one(User, user.id)
+        key = mfa.recovery_key(app.secret_key)
+        wrong = "000000" if code_at(secret, 30) != "000000" else "111111"
+        assert not mfa_services.check_code(person, wrong, "10.0.0.1", _rules(), key).ok
+        db.session.rollback()
+        assert count(app, LoginFailure, LoginFailure.account == account) == 1
+        clock.shift(30)
+        assert mfa_services.check_code(person, code_at(secret), "10.0.0.1", _rules(), key).ok
+        db.session.commit()
+    assert count(app, LoginFailure, LoginFailure.account == account) == 0
