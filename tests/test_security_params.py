@@ -108,3 +108,15 @@ def test_error_page_for_a_big_id_is_the_plain_404(client, login_as):
     response = client.get("/contacts/99999999999999999999")
     assert response.status_code == 404
     assert re.search(r"Page (introuvable|non trouvée)", response.text) or "404" in response.text
+
+
+def test_import_preview_page_beyond_range(client, login_as):
+    login_as("officer")
+    response = client.post_form("/imports/new", {
+        "text": "CONTACTS PRESSE\nAline POIRIER – apoirier@aer-bfc.com – 06 80 55 69 66\n",
+        "source": "Communiqué de test", "visibility": "shared"})
+    assert response.status_code == 302, response.status_code
+    preview = response.headers["Location"]
+    assert re.search(r"/imports/\d+$", preview), preview
+    for page in ("99999999999999999999", "9223372036854775807", "-5", "abc"):
+        assert client.get(f"{preview}?page={page}").status_code == 200, page

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,6 +16,7 @@ from crm.imports.jobs import import_job
 from crm.imports.labels import DECISIONS, EVIDENCE, OUTCOMES, STATUSES, label, problem_labels
 from crm.imports.models import BatchStatus, ContactBlock, ImportBatch, ImportMode, SourceKind
 from crm.imports.uploads import read_upload
+from crm.security import page_arg
 
 bp = Blueprint("imports", __name__)
 PREVIEW_PAGE = 100
@@ -102,7 +103,7 @@ def _refusal(exc: ImportRefused) -> str:
 @login_required
 def show(batch_id: int):  # type: ignore[no-untyped-def]
     batch = get_batch_or_404(batch_id)
-    page = max(1, request.args.get("page", 1, type=int))
+    page = page_arg()
     rows = batch.rows[(page - 1) * PREVIEW_PAGE: page * PREVIEW_PAGE]
     headers = batch.settings.get("headers") or []
     mapping = mapping_form(headers, batch.settings.get("mapping") or {})() \
