@@ -109,6 +109,7 @@ ROUTES += [
     ("imports.commit", "POST", "/imports/{batch}/commit", {"mode": "skip"},
      {**SIGNED_IN, "default": 302}),
     ("imports.undo", "POST", "/imports/{batch}/undo", {}, {**SIGNED_IN, "default": 302}),
+    ("imports.discard", "POST", "/imports/{batch}/discard", {}, {**SIGNED_IN, "default": 302}),
     ("imports.progress", "GET", "/imports/{batch}/progress", {}, SIGNED_IN),
     ("imports.rejected", "GET", "/imports/{batch}/rejected.csv", {}, SIGNED_IN),
     ("imports.blocks", "GET", "/imports/blocks/", {}, SIGNED_IN),

@@ -9,6 +9,7 @@ from wtforms import RadioField, SelectChoice, SelectField, StringField, TextArea
 from wtforms.validators import DataRequired, Length, Optional
 
 from crm.imports.columns import FIELDS
+from crm.imports.labels import ENCODINGS
 from crm.imports.uploads import ACCEPTED
 
 FIELD_LABELS = {
@@ -34,9 +35,10 @@ class UploadForm(FlaskForm):
         SelectChoice("shared", _l("Shared with every body")),
         SelectChoice("private", _l("Private to my organisation"))])
     encoding = SelectField(_l("Text encoding"), default="", choices=[
-        SelectChoice("", _l("Automatic")), SelectChoice("utf-8", "UTF-8"),
-        SelectChoice("cp1252", _l("Windows (Excel, cp1252)")),
-        SelectChoice("latin-1", "ISO-8859-1"), SelectChoice("mac_roman", "Mac Roman")])
+        SelectChoice("", _l("Automatic")), SelectChoice("utf-8", ENCODINGS["utf-8"]),
+        SelectChoice("cp1252", ENCODINGS["cp1252"]),
+        SelectChoice("latin-1", ENCODINGS["iso8859-1"]),
+        SelectChoice("mac_roman", ENCODINGS["mac-roman"])])
     delimiter = SelectField(_l("Column separator"), default="", choices=[
         SelectChoice("", _l("Automatic")), SelectChoice(";", _l("Semicolon ;")),
         SelectChoice(",", _l("Comma ,")), SelectChoice("tab", _l("Tab"))])

@@ -1,18 +1,88 @@
-"""Large imports run in the worker, one transaction, with their progress kept in the job
-store (``crm.jobs.report_progress``)."""
+"""The worker's part of imports, with progress kept in the job store
+(``crm.jobs.report_progress``): reading and staging an uploaded file (or re-reading a large
+batch through new columns) in short transactions, one per chunk of rows; and committing a
+large batch, in one transaction (all or nothing)."""
 
 from __future__ import annotations
 
+from flask import current_app
+from sqlalchemy import delete
+
 from crm.auth.models import User
 from crm.extensions import db
-from crm.imports.models import BatchStatus, ImportBatch, ImportMode
+from crm.imports import staging
+from crm.imports.errors import ImportRefused, refusal_code
+from crm.imports.intake import discard_upload, upload_path
+from crm.imports.models import BatchStatus, ImportBatch, ImportMode, ImportRow
 from crm.imports.services import commit_batch
+from crm.imports.uploads import read_upload
 from crm.jobs import clear_progress, read_progress, report_progress, task
 
 
 def progress(batch_id: int) -> tuple[int, int] | None:
     """(rows done, rows in all) of a running import, if the worker reported any."""
     return read_progress("import", batch_id)  # type: ignore[return-value]
+
+
+def staging_progress(batch_id: int) -> tuple[int, int] | None:
+    """(rows staged, rows in all) of a file the worker is reading, once it has read it."""
+    return read_progress("staging", batch_id)  # type: ignore[return-value]
+
+
+def run_staging(batch_id: int, user_id: int) -> None:
+    """Read the kept upload of a batch in state staging and stage its rows (or, with no
+    upload, decide its rows again through the new columns); the kept file goes in any case."""
+    batch = db.session.get(ImportBatch, batch_id)
+    name = batch.settings.get("upload") if batch is not None else None
+    try:
+        if batch is None or batch.status is not BatchStatus.STAGING:
+            return
+        actor = db.session.get_one(User, user_id)
+
+        def chunk_done(done: int, total: int) -> None:
+            db.session.commit()  # a short transaction per chunk: others may write between
+            report_progress("staging", batch_id, (done, total))
+
+        if name:
+            _stage_upload(actor, batch, name, chunk_done)
+        else:
+            staging.remap(actor, batch, batch.settings["mapping"], after_chunk=chunk_done)
+            batch.status = BatchStatus.STAGED
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        _fail(batch_id, "error")
+        raise
+    finally:
+        discard_upload(name)
+        clear_progress("staging", batch_id)
+
+
+def _stage_upload(actor: User, batch: ImportBatch, name: str, chunk_done: staging.Progress) -> None:
+    options = batch.settings.get("options") or {}
+    batch.settings = {**batch.settings, "upload": None}
+    try:
+        upload = read_upload(upload_path(name).read_bytes(), batch.filename,
+                             encoding=options.get("encoding"), delimiter=options.get("delimiter"),
+                             max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+    except ImportRefused as exc:
+        batch.status = BatchStatus.FAILED
+        batch.settings = {**batch.settings, "refusal": refusal_code(exc)}
+        return
+    if upload.table is not None:
+        staging.stage_rows(actor, batch, upload.table, upload.kind, after_chunk=chunk_done)
+    else:
+        staging.stage_release(actor, batch, upload.text or "")
+
+
+def _fail(batch_id: int, code: str) -> None:
+    """After an unexpected error: no half-staged rows, the batch says it failed."""
+    batch = db.session.get(ImportBatch, batch_id)
+    if batch is not None and batch.status is BatchStatus.STAGING:
+        db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
+        batch.status = BatchStatus.FAILED
+        batch.settings = {**batch.settings, "upload": None, "refusal": code}
+        db.session.commit()
 
 
 def run_import(batch_id: int, user_id: int) -> None:
@@ -29,6 +99,11 @@ def run_import(batch_id: int, user_id: int) -> None:
         raise
     finally:
         clear_progress("import", batch_id)
+
+
+@task()
+def staging_job(batch_id: int, user_id: int) -> None:
+    run_staging(batch_id, user_id)
 
 
 @task()

@@ -12,6 +12,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import phonenumbers
+
 from crm.contacts.normalise import (
     InvalidEmail,
     InvalidPhone,
@@ -30,12 +32,15 @@ AREAS = {"21": "21", "25": "25", "39": "39", "58": "58", "70": "70", "71": "71",
 CIVILITIES = {"m": "mr", "mr": "mr", "monsieur": "mr", "mme": "mrs", "madame": "mrs",
               "mlle": "mrs", "mademoiselle": "mrs", "mrs": "mrs", "ms": "mrs"}
 IGNORED_FIELDS = frozenset({"address", "city", "postcode"})
+# Problems that keep the row: the area is dropped, the number kept as typed in the notes.
+WARNINGS = frozenset({"unknown_area", "unverified_phone"})
 _LIST_SEPARATORS = re.compile(r"\s*[,;/\n]\s*")
 
 
 @dataclass
 class Problem:
-    code: str  # missing_name, invalid_email, invalid_phone, unknown_area, unreadable_row, erased
+    code: str  # missing_name, invalid_email, invalid_phone, unverified_phone, unknown_area,
+    # unreadable_row, erased
     value: str = ""
 
     def as_dict(self) -> dict[str, str]:
@@ -94,8 +99,19 @@ def _phones(cells: dict[str, list[str]], problems: list[Problem]) -> list[str]:
             try:
                 found.append(parse_phone(part).e164)
             except InvalidPhone:
-                problems.append(Problem("invalid_phone", part))
+                code = "unverified_phone" if _possible_phone(part) else "invalid_phone"
+                problems.append(Problem(code, part))
     return list(dict.fromkeys(found))
+
+
+def _possible_phone(text: str) -> bool:
+    """A number of the right length in a range the numbering plan does not list as
+    allocated (e.g. a new 06 39 mobile range): kept as typed rather than lost."""
+    try:
+        number = phonenumbers.parse(text.strip().replace("(0)", ""), "FR")
+    except phonenumbers.NumberParseException:
+        return False
+    return phonenumbers.is_possible_number(number)
 
 
 def _area(cells: dict[str, list[str]], problems: list[Problem]) -> str | None:
@@ -124,6 +140,7 @@ def build_record(row: dict[str, str], mapping: dict[str, str | None]) -> Record:
         "beats": [b for cell in cells.get("beat", []) for b in _split(cell)],
         "area": _area(cells, problems), "social_links": links,
         "notes": "\n".join(cells.get("note", [])) or None,
+        "unverified_phones": [p.value for p in problems if p.code == "unverified_phone"],
     }
     return Record(values=values, problems=problems)
 

@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import delete, update
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -71,6 +71,8 @@ def _data(values: dict[str, Any], batch: ImportBatch, outlets: dict[str, int]) -
     notes = values.get("notes")
     if values.get("outlet") and outlet_id is None:  # keep what the file said
         notes = "\n".join(filter(None, [notes, f"Média (import) : {values['outlet']}"]))
+    for phone in values.get("unverified_phones") or ():  # outside the numbering plan
+        notes = "\n".join(filter(None, [notes, f"Téléphone (import, non vérifié) : {phone}"]))
     return ContactData(
         last_name=values["last_name"], first_name=values.get("first_name") or "",
         source=batch.settings["source"], civility=Civility(values.get("civility", "none")),
@@ -95,6 +97,19 @@ def _merged(current: ContactData, incoming: ContactData, mode: ImportMode) -> Co
     for name in LISTS:
         merged[name] = list(dict.fromkeys([*getattr(current, name), *getattr(incoming, name)]))
     return ContactData(**merged)
+
+
+def discard_batch(actor: User, batch: ImportBatch) -> str | None:
+    """Delete a preview that was not imported (staged or unreadable) with its rows, or raise
+    ``ImportStateError``; returns the kept upload the caller removes after committing."""
+    upload = batch.settings.get("upload")
+    record(actor, "import.discarded", batch)
+    result = db.session.execute(delete(ImportBatch).where(
+        ImportBatch.id == batch.id,
+        ImportBatch.status.in_([BatchStatus.STAGED, BatchStatus.FAILED])))  # rows: ON DELETE CASCADE
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise ImportStateError(batch.status.value)
+    return upload
 
 
 def queue_batch(batch: ImportBatch, mode: ImportMode) -> None:
@@ -193,12 +208,12 @@ def rejected_csv(batch: ImportBatch, reasons: dict[str, str]) -> str:
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")
-    writer.writerow([*headers, "Ligne", "Motif"])
+    writer.writerow([*(_safe(h) for h in headers), "Ligne", "Motif"])
     for row in batch.rows:
         if row.decision is RowDecision.INVALID:
             why = " ; ".join(reasons.get(e["code"], e["code"]) + (f" ({e['value']})" if e["value"]
                              else "") for e in row.errors)
-            writer.writerow([_safe(row.raw.get(h, "")) for h in headers] + [row.number, why])
+            writer.writerow([_safe(row.raw.get(h, "")) for h in headers] + [row.number, _safe(why)])
     return out.getvalue()
 
 

@@ -1,21 +1,39 @@
-"""Import pages: upload, preview, columns, confirmation, report, undo; the contact blocks."""
+"""Import pages: upload, preview, columns, confirmation, discard, report, undo; the contact
+blocks. A file is kept aside and read by the worker; a pasted release is read at once."""
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from crm.contacts.models import Visibility
+from crm.contacts.models import Contact, Visibility
 from crm.extensions import db
-from crm.imports import block_store, jobs, services, staging
-from crm.imports.errors import FileTooLarge, ImportRefused, UnsafeArchive, UnsupportedFile
+from crm.imports import block_store, intake, jobs, services, staging
+from crm.imports.errors import ImportRefused, refusal_code
 from crm.imports.forms import CommitForm, ConfirmForm, UploadForm, mapping_form
-from crm.imports.jobs import import_job
-from crm.imports.labels import DECISIONS, EVIDENCE, OUTCOMES, STATUSES, label, problem_labels
-from crm.imports.models import BatchStatus, ContactBlock, ImportBatch, ImportMode, SourceKind
-from crm.imports.uploads import read_upload
+from crm.imports.jobs import import_job, staging_job
+from crm.imports.labels import (
+    DECISIONS,
+    EVIDENCE,
+    OUTCOMES,
+    STATUSES,
+    encoding_label,
+    label,
+    problem_labels,
+    refusal_label,
+)
+from crm.imports.models import (
+    BatchStatus,
+    ContactBlock,
+    ImportBatch,
+    ImportMode,
+    ImportRow,
+    RowDecision,
+    SourceKind,
+)
+from crm.imports.records import WARNINGS
 from crm.security import page_arg
 
 bp = Blueprint("imports", __name__)
@@ -26,7 +44,7 @@ PREVIEW_PAGE = 100
 def _labels() -> dict[str, object]:
     return {"status_label": lambda k: label(STATUSES, k),
             "decision_label": lambda k: label(DECISIONS, k),
-            "outcome_label": lambda k: label(OUTCOMES, k)}
+            "outcome_label": lambda k: label(OUTCOMES, k), "encoding_label": encoding_label}
 
 
 @bp.app_template_filter("evidence_label")
@@ -46,7 +64,14 @@ def index():  # type: ignore[no-untyped-def]
     batches = db.paginate(select(ImportBatch).where(
         ImportBatch.organisation_id == current_user.organisation_id).order_by(
         ImportBatch.id.desc()), per_page=50, error_out=False)
-    return render_template("imports/index.html", page=batches)
+    ids = [b.id for b in batches.items]
+    counts = dict(db.session.execute(select(ImportRow.batch_id, func.count()).where(
+        ImportRow.batch_id.in_(ids)).group_by(ImportRow.batch_id)).all()) if ids else {}
+    return render_template("imports/index.html", page=batches, counts=counts)
+
+
+class NothingToImport(ValueError):
+    """The form holds nothing to stage, or two things at once; the message says which."""
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -57,62 +82,69 @@ def new():  # type: ignore[no-untyped-def]
         try:
             batch = _stage(form)
         except ImportRefused as exc:
-            form.file.errors.append(_refusal(exc))
+            form.file.errors.append(refusal_label(refusal_code(exc)))
+        except NothingToImport as exc:
+            db.session.rollback()
+            form.text.errors.append(str(exc))
         else:
-            if batch is not None:
-                db.session.commit()
-                return redirect(url_for("imports.show", batch_id=batch.id))
-            form.file.errors.append(_("Choose a file or paste a press release."))
+            db.session.commit()
+            if batch.status is BatchStatus.STAGING:
+                staging_job(batch.id, current_user.id)
+            return redirect(url_for("imports.show", batch_id=batch.id))
     return render_template("imports/new.html", form=form), 422 if form.errors else 200
 
 
-def _stage(form: UploadForm) -> ImportBatch | None:
+def _stage(form: UploadForm) -> ImportBatch:
+    """A batch for the worker (a file, kept aside) or staged at once (a pasted release)."""
     source, storage = form.source.data.strip(), form.file.data
-    if storage and storage.filename:
+    has_file, text = bool(storage and storage.filename), (form.text.data or "").strip()
+    if has_file and text:
+        raise NothingToImport(_("You sent a file and a pasted text: import one at a time. "
+                                "Keep the file and empty the text box, or the reverse."))
+    if has_file:
+        name = intake.keep_upload(storage.stream, storage.filename,
+                                  current_app.config["MAX_CONTENT_LENGTH"])
+        storage.close()
         delimiter = "\t" if form.delimiter.data == "tab" else form.delimiter.data or None
-        data = storage.read()
-        storage.close()  # large uploads are spooled to a temporary file: close it now
-        upload = read_upload(data, storage.filename, encoding=form.encoding.data or None,
-                             delimiter=delimiter, max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
-        if upload.table is not None:
-            return staging.stage_table(current_user, upload.table, kind=upload.kind,
-                                       filename=storage.filename, source=source,
-                                       visibility=Visibility(form.visibility.data))
-        return staging.stage_text(current_user, upload.text or "", filename=storage.filename,
-                                  source=source)
-    if (form.text.data or "").strip():
-        return staging.stage_text(current_user, form.text.data, filename=_("Pasted text"),
-                                  source=source)
-    return None
-
-
-def _refusal(exc: ImportRefused) -> str:
-    if isinstance(exc, FileTooLarge):
-        return _("The file is too large.")
-    if isinstance(exc, UnsafeArchive):
-        return _("The file looks like a compressed bomb (too many parts or too much data once "
-                 "uncompressed): it was not opened.")
-    if isinstance(exc, UnsupportedFile):
-        return _("This kind of file cannot be imported, or its content does not match its "
-                 "extension.")
-    return _("The file could not be read. Check its format, or choose the encoding and the "
-             "separator by hand.")
+        return staging.file_batch(current_user, filename=storage.filename, upload=name,
+                                  source=source, visibility=Visibility(form.visibility.data),
+                                  encoding=form.encoding.data or None, delimiter=delimiter)
+    if not text:
+        raise NothingToImport(_("Choose a file or paste a press release."))
+    batch = staging.stage_text(current_user, form.text.data, filename=_("Pasted text"),
+                               source=source)
+    if not batch.settings.get("blocks"):
+        raise NothingToImport(_("No press contact block (“CONTACTS PRESSE” followed by names, "
+                                "emails or phones) was found in this text: there is nothing "
+                                "to import."))
+    return batch
 
 
 @bp.get("/<int:batch_id>")
 @login_required
 def show(batch_id: int):  # type: ignore[no-untyped-def]
-    batch = get_batch_or_404(batch_id)
+    return _show(get_batch_or_404(batch_id))
+
+
+def _show(batch: ImportBatch, changed: list[Contact] | None = None):  # type: ignore[no-untyped-def]
+    """The batch's page: one page of rows read from the database, never all of them."""
     page = page_arg()
-    rows = batch.rows[(page - 1) * PREVIEW_PAGE: page * PREVIEW_PAGE]
+    rows = db.session.scalars(select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(
+        ImportRow.number).offset((page - 1) * PREVIEW_PAGE).limit(PREVIEW_PAGE)).all()
+    decisions = dict(db.session.execute(select(ImportRow.decision, func.count()).where(
+        ImportRow.batch_id == batch.id).group_by(ImportRow.decision)).all())
+    total = sum(decisions.values())
     headers = batch.settings.get("headers") or []
     mapping = mapping_form(headers, batch.settings.get("mapping") or {})() \
-        if batch.source_kind is not SourceKind.TEXT else None
-    return render_template("imports/show.html", batch=batch, rows=rows, page=page,
-                           pages=max(1, -(-len(batch.rows) // PREVIEW_PAGE)),
-                           mapping_form=mapping, commit_form=CommitForm(),
-                           confirm_form=ConfirmForm(), problems=problem_labels(),
-                           blocks=_known_blocks(batch))
+        if batch.source_kind is not SourceKind.TEXT and headers else None
+    return render_template(
+        "imports/show.html", batch=batch, rows=rows, page=page, total=total,
+        importable=decisions.get(RowDecision.NEW, 0) + decisions.get(RowDecision.EXISTING, 0),
+        pages=max(1, -(-total // PREVIEW_PAGE)), mapping_form=mapping, commit_form=CommitForm(),
+        confirm_form=ConfirmForm(), problems=problem_labels(), warnings=WARNINGS,
+        blocks=_known_blocks(batch), refusal=refusal_label(batch.settings.get("refusal")),
+        done=jobs.staging_progress(batch.id) if batch.status is BatchStatus.STAGING else None,
+        changed=changed), 409 if changed else 200
 
 
 def _known_blocks(batch: ImportBatch) -> set[str]:
@@ -128,11 +160,22 @@ def remap(batch_id: int):  # type: ignore[no-untyped-def]
     headers = batch.settings.get("headers") or []
     form = mapping_form(headers, batch.settings.get("mapping") or {})()
     if batch.status is BatchStatus.STAGED and form.validate_on_submit():
-        staging.remap(current_user, batch, {h: getattr(form, f"col_{i}").data or None
-                                            for i, h in enumerate(headers)})
-        db.session.commit()
-        flash(_("Columns applied: every row was read again."), "success")
+        mapping = {h: getattr(form, f"col_{i}").data or None for i, h in enumerate(headers)}
+        if _row_count(batch) > current_app.config["IMPORT_INLINE_ROWS"]:
+            batch.settings = {**batch.settings, "mapping": mapping}
+            batch.status = BatchStatus.STAGING
+            db.session.commit()
+            staging_job(batch.id, current_user.id)
+            flash(_("Columns applied: the rows are being read again."), "info")
+        else:
+            staging.remap(current_user, batch, mapping)
+            db.session.commit()
+            flash(_("Columns applied: every row was read again."), "success")
     return redirect(url_for("imports.show", batch_id=batch.id))
+
+
+def _row_count(batch: ImportBatch) -> int:
+    return db.session.scalar(select(func.count()).where(ImportRow.batch_id == batch.id)) or 0
 
 
 @bp.post("/<int:batch_id>/commit")
@@ -142,7 +185,7 @@ def commit(batch_id: int):  # type: ignore[no-untyped-def]
     form = CommitForm()
     if not form.validate_on_submit():
         return redirect(url_for("imports.show", batch_id=batch.id))
-    if len(batch.rows) > current_app.config["IMPORT_INLINE_ROWS"]:
+    if _row_count(batch) > current_app.config["IMPORT_INLINE_ROWS"]:
         return _queue(batch, ImportMode(form.mode.data))
     try:
         counts = services.commit_batch(current_user, batch, ImportMode(form.mode.data))
@@ -172,11 +215,34 @@ def _queue(batch: ImportBatch, mode: ImportMode):  # type: ignore[no-untyped-def
 @bp.get("/<int:batch_id>/progress")
 @login_required
 def progress(batch_id: int):  # type: ignore[no-untyped-def]
-    """The progress bar alone, polled by the page while the worker imports."""
+    """The progress bar alone, polled by the page while the worker reads or imports."""
     batch = get_batch_or_404(batch_id)
-    if batch.status is not BatchStatus.QUEUED:
+    if batch.status is BatchStatus.QUEUED:
+        done = jobs.progress(batch.id)
+    elif batch.status is BatchStatus.STAGING:
+        done = jobs.staging_progress(batch.id)
+    else:
         return "", 200, {"HX-Refresh": "true"}
-    return render_template("imports/_progress.html", batch=batch, done=jobs.progress(batch.id))
+    return render_template("imports/_progress.html", batch=batch, done=done)
+
+
+@bp.post("/<int:batch_id>/discard")
+@login_required
+def discard(batch_id: int):  # type: ignore[no-untyped-def]
+    """Throw a preview away (staged or unreadable): its rows and any kept file go."""
+    batch = get_batch_or_404(batch_id)
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("imports.show", batch_id=batch.id))
+    try:
+        upload = services.discard_batch(current_user, batch)
+    except services.ImportStateError:
+        db.session.rollback()
+        flash(_("Only a preview that was not imported can be discarded."), "warning")
+        return redirect(url_for("imports.show", batch_id=batch_id))
+    db.session.commit()
+    intake.discard_upload(upload)
+    flash(_("Preview discarded: nothing was imported."), "success")
+    return redirect(url_for("imports.index"))
 
 
 @bp.post("/<int:batch_id>/undo")
@@ -188,9 +254,9 @@ def undo(batch_id: int):  # type: ignore[no-untyped-def]
             services.undo_batch(current_user, batch)
         except services.UndoBlocked as exc:
             db.session.rollback()
-            flash(_("This import cannot be undone: %(n)d contact(s) changed since. Undo those "
-                    "changes first, or edit the contacts by hand.", n=len(exc.contact_ids)),
-                  "danger")
+            changed = db.session.scalars(select(Contact).where(
+                Contact.id.in_(exc.contact_ids)).order_by(Contact.name_key)).all()
+            return _show(batch, changed=list(changed))
         except services.ImportStateError:
             db.session.rollback()
             flash(_("This import is not in a state that can be undone."), "warning")
@@ -206,7 +272,7 @@ def undo(batch_id: int):  # type: ignore[no-untyped-def]
 def rejected(batch_id: int):  # type: ignore[no-untyped-def]
     batch = get_batch_or_404(batch_id)
     body = services.rejected_csv(batch, {k: str(v) for k, v in problem_labels().items()})
-    return Response(body, mimetype="text/csv; charset=utf-8", headers={
+    return Response(body, content_type="text/csv; charset=utf-8", headers={
         "Content-Disposition": f'attachment; filename="import-{batch.id}-rejets.csv"'})
 
 
