@@ -22,7 +22,14 @@ from typing import IO, Any
 import pypdf
 from defusedxml import DefusedXmlException, ElementTree
 
-from crm.imports.errors import TooMuchContent, UnreadableFile, UnsafeArchive, UnsupportedFile, check_size
+from crm.imports.errors import (
+    ImportRefused,
+    TooMuchContent,
+    UnreadableFile,
+    UnsafeArchive,
+    UnsupportedFile,
+    check_size,
+)
 from crm.imports.readers import MAX_BYTES
 from crm.imports.sniff import check_zip, decode
 
@@ -31,11 +38,12 @@ MAX_TEXT_CHARS = 2_000_000
 DOCX_MAX_MEMBERS = 200
 DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # images included; they are never read
 DOCX_MAX_PART = 16 * 1024 * 1024  # the main part, streamed
-DOCX_MAX_ELEMENTS = 1_000_000
+DOCX_MAX_ELEMENTS = 200_000
 MAX_PDF_PAGES = 200
 PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024  # one decoded stream
 PDF_MAX_DECODED = 16 * 1024 * 1024  # all content parsed: distinct page contents, forms per use
 PDF_MAX_OPERATIONS = 1_000_000
+PDF_MAX_PAGE_CHARS = 100_000  # pypdf builds a page's text by concatenation: quadratic in it
 PDF_MAX_FORMS = 100  # form XObjects drawn per page
 _PDF_LIMITS = {
     "zlib_maximum_output_length": PDF_MAX_STREAM_BYTES,
@@ -96,6 +104,8 @@ def docx_text(data: bytes) -> str:
     try:
         with archive.open(info) as stream:
             return _document_text(stream)
+    except ImportRefused:
+        raise
     except (ElementTree.ParseError, DefusedXmlException, OSError, ValueError) as exc:
         raise UnreadableFile("the Word document cannot be read") from exc
 
@@ -177,33 +187,43 @@ def _pdf_pages(reader: pypdf.PdfReader) -> Iterator[str]:
     forms = _form_sizes(reader, decoded)
     seen: set[object] = set()
 
+    page_chars = TextBudget(PDF_MAX_PAGE_CHARS, 0, "")
+
     def visit(operator: bytes, operands: list[Any], *_: Any) -> None:
         operations.step()
+        page_chars.text(0)
         if operator == b"Do" and operands:
             decoded.step(forms.get(str(operands[0]), 0))
 
+    def shown(text: str, *_: Any) -> None:
+        page_chars.text(len(text))
+
     for page in reader.pages:
-        key, sizes = _contents(page)
+        key, refs = _contents(page)
         if key in seen:
             continue
         seen.add(key)
-        decoded.step(sum(sizes))
-        text = page.extract_text(visitor_operand_before=visit) or ""
-        operations.step(0)  # a limit crossed inside a form (whose errors pypdf logs) counts here
+        decoded.step(sum(_decoded_size(r) for r in refs))
+        page_chars.chars = 0
+        text = page.extract_text(visitor_operand_before=visit, visitor_text=shown) or ""
+        # A limit crossed inside a form XObject (pypdf logs and skips what fails there) is
+        # caught here, once the page is done.
+        operations.step(0)
         decoded.step(0)
+        page_chars.text(0)
         decoded.text(len(text))
         yield text
 
 
-def _contents(page: Any) -> tuple[object, list[int]]:
-    """A key naming the page's content streams, and the decoded size of each (repeats count)."""
+def _contents(page: Any) -> tuple[object, list[Any]]:
+    """A key naming the page's content streams, and the streams (a repeated one repeats)."""
     if "/Contents" not in page:
         return None, []
     raw = page.raw_get("/Contents")
     refs = list(raw.get_object()) if isinstance(raw.get_object(), pypdf.generic.ArrayObject) else [raw]
     key = tuple((r.idnum, r.generation) if isinstance(r, pypdf.generic.IndirectObject) else id(r)
                 for r in refs)
-    return key, [_decoded_size(r) for r in refs]
+    return key, refs
 
 
 def _decoded_size(obj: Any) -> int:

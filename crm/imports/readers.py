@@ -25,13 +25,13 @@ MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000
 # What a table may hold once read: each kept cell costs ~100 bytes, each character 1 to 4.
 MAX_COLUMNS = 1_000
-MAX_CELLS = 1_000_000
+MAX_CELLS = 500_000
 MAX_CHARS = 20_000_000
 MAX_PROBLEMS = 1_000
 XLSX_MAX_MEMBERS = 200
 # openpyxl reads every part whole except the worksheets, which it streams: ~10 bytes of memory
 # per byte of shared strings, so each whole part is capped on its own, the total less tightly.
-XLSX_MAX_UNCOMPRESSED = 32 * 1024 * 1024
+XLSX_MAX_UNCOMPRESSED = 24 * 1024 * 1024
 XLSX_MAX_PART = 8 * 1024 * 1024
 XLSX_STREAMED_PARTS = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"})

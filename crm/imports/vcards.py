@@ -46,14 +46,19 @@ def read_vcards(data: bytes, *, encoding: str | None = None, max_bytes: int = MA
 def split_cards(text: str) -> Iterator[str]:
     """Each ``BEGIN:VCARD`` … ``END:VCARD`` run of lines, in one pass over the lines.
 
-    A ``BEGIN`` inside an open card stays in it; a card never closed is dropped.
+    A ``BEGIN`` inside an open card ends it unclosed (it is then reported as unreadable):
+    vCards do not nest, and a file of ``BEGIN`` lines must not become one deep card. A card
+    still open at the end of the file is dropped.
     """
     card: list[str] | None = None
     for line in text.replace("\r\n", "\n").split("\n"):
         marker = line.rstrip().upper()
-        if card is None:
-            if marker == "BEGIN:VCARD":
-                card = [line]
+        if marker == "BEGIN:VCARD":
+            if card is not None:
+                yield "\n".join(card)
+            card = [line]
+        elif card is None:
+            continue
         elif marker == "END:VCARD":
             card.append(line)
             yield "\n".join(card)

@@ -1,0 +1,271 @@
+"""Hostile inputs for every import reader: time must grow linearly, memory must stay bounded.
+
+Each timing test builds an input of size n and 8n and compares the best of three timings: a
+linear reader takes about 8 times as long, a quadratic one 64 times; more than 10 times fails.
+Each limit test feeds a small file that would expand past what a reader may hold and checks
+that it is refused quickly, with little memory traced, before it is expanded.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import time
+import tracemalloc
+from collections.abc import Callable
+
+import pytest
+
+from crm.imports import documents, readers
+from crm.imports.blocks import extract_blocks
+from crm.imports.documents import docx_text, pdf_text
+from crm.imports.errors import TooMuchContent, UnreadableFile, UnsafeArchive
+from crm.imports.people import find_emails, read_line
+from crm.imports.readers import read_csv, read_xlsx, unique_headers
+from crm.imports.sniff import sniff_delimiter
+from crm.imports.vcards import read_vcards, split_cards
+from tests.imports.adversarial import (
+    docx_bytes,
+    paragraph,
+    pdf_bytes,
+    text_content,
+    xlsx_bytes,
+    xlsx_row,
+)
+
+MAX_GROWTH = 10
+MiB = 1024 * 1024
+
+
+def timed(read: Callable[[object], object], data: object) -> float:
+    gc.collect()
+    gc.disable()  # a collection landing in one run only would blur the comparison
+    start = time.perf_counter()
+    try:
+        with contextlib.suppress(TooMuchContent):
+            read(data)
+        return time.perf_counter() - start
+    finally:
+        gc.enable()
+
+
+def assert_linear(read: Callable[[object], object], build: Callable[[int], object], n: int) -> None:
+    """Best of three timings at n and at 8n, taken in turns so that load on the machine
+    weighs on both alike; a linear reader takes about 8 times as long at 8n, a quadratic one
+    64 times. A busy machine can still spoil one round, so up to three rounds are tried."""
+    small_input, large_input = build(n), build(8 * n)
+    for _ in range(3):
+        small = large = float("inf")
+        for _ in range(3):
+            small = min(small, timed(read, small_input))
+            large = min(large, timed(read, large_input))
+        if large <= MAX_GROWTH * small:
+            return
+    raise AssertionError(f"{small:.4f}s at n={n}, {large:.4f}s at 8n")
+
+
+# What each reader receives, built at size n: the patterns that made them quadratic or worse.
+TEXT_CASES = {
+    "vcard_begin_lines": (lambda t: sum(1 for _ in split_cards(t)), lambda n: "BEGIN:VCARD\n" * n,
+                          100_000),
+    "vcard_long_property": (read_vcards,
+                            lambda n: b"BEGIN:VCARD\nVERSION:3.0\nN:" + b"a;" * n + b"\nEND:VCARD\n",
+                            20_000),
+    "vcard_many_cards": (read_vcards,
+                         lambda n: b"BEGIN:VCARD\nVERSION:3.0\nFN:A B\nN:B;A\nEND:VCARD\n" * n, 200),
+    "line_word_run": (read_line, lambda n: "a" * n, 200_000),
+    "line_at_signs": (read_line, lambda n: "a@" * n, 20_000),
+    "line_local_then_at": (read_line, lambda n: "a." * n + "@", 100_000),
+    "line_spaces": (read_line, lambda n: "x" + "\u2003" * n + "y", 200_000),
+    "line_dashes": (read_line, lambda n: " - " * n, 20_000),
+    "line_digits": (read_line, lambda n: "1 " * n, 5_000),
+    "line_emails_phones": (read_line, lambda n: "a@b.fr 06 80 55 69 66 " * n, 300),
+    "blocks_continued_lines": (extract_blocks, lambda n: "x -\n" * n, 10_000),
+    "blocks_dash_lines": (extract_blocks, lambda n: "-\n" * n, 20_000),
+    "blocks_repeated": (extract_blocks,
+                        lambda n: "CONTACTS PRESSE\nAline POIRIER - a@b.fr - 06 80 55 69 66\n" * n, 150),
+    "blocks_names_and_roles": (extract_blocks,
+                               lambda n: "CONTACTS PRESSE\n" + "Aline POIRIER\nChargée de presse\n" * n,
+                               600),
+    "blocks_blank_runs": (extract_blocks, lambda n: ("CONTACTS PRESSE\nAER BFC\n" + "\n" * 50) * n, 200),
+    "csv_header_same_name": (unique_headers, lambda n: ["Nom"] * n, 40_000),
+    "csv_header_numbered_names": (unique_headers, lambda n: ["Nom", "Nom (2)"] * n, 20_000),
+    "csv_sniff_quotes": (sniff_delimiter, lambda n: ';"a' * n, 600),
+    "csv_lines": (read_csv, lambda n: b"Nom;Email\n" + b"A;a@b.fr\n" * n, 5_000),
+    "csv_quoted_fields": (read_csv, lambda n: b"Nom;Email\n" + b'"a;""b";"c"\n' * n, 5_000),
+}
+
+
+@pytest.mark.parametrize("case", sorted(TEXT_CASES))
+def test_text_readers_are_linear(case):
+    read, build, n = TEXT_CASES[case]
+    assert_linear(read, build, n)
+
+
+def test_pdf_pages_are_linear():
+    assert_linear(pdf_text, lambda n: pdf_bytes([text_content(60, f"Page {i}") for i in range(n)],
+                                                [[i] for i in range(n)]), 8)
+
+
+def test_pdf_pages_sharing_one_content_stream_read_it_once():
+    content = [text_content(2_000)]
+    assert_linear(pdf_text, lambda n: pdf_bytes(content, [[0]] * n, compress=True), 25)
+    start = time.perf_counter()
+    text = pdf_text(pdf_bytes(content, [[0]] * 200, compress=True))
+    assert time.perf_counter() - start < 5
+    assert text.count("Aline POIRIER") == 2_000
+
+
+def test_docx_paragraphs_are_linear():
+    assert_linear(docx_text, lambda n: docx_bytes(paragraph("Aline POIRIER - a@b.fr") * n), 1_000)
+
+
+def test_xlsx_rows_are_linear():
+    assert_linear(read_xlsx, lambda n: xlsx_bytes(
+        "".join(xlsx_row(i, ["Nom", "a@b.fr", "06 80 55 69 66"]) for i in range(1, n + 1))), 300)
+
+
+def refused_quickly(read: Callable[[bytes], object], data: bytes, error: type[Exception],
+                    max_traced: int | None = 16 * MiB, max_seconds: float = 5) -> str:
+    """Read ``data``, expecting ``error`` within the time, having traced little memory
+    (``max_traced=None`` skips tracing, which slows a long read several times)."""
+    if max_traced is not None:
+        tracemalloc.start()
+    start = time.perf_counter()
+    try:
+        with pytest.raises(error) as caught:
+            read(data)
+        elapsed = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert elapsed < max_seconds
+    assert max_traced is None or peak < max_traced, f"{peak:,} bytes traced"
+    return str(caught.value)
+
+
+def test_xlsx_shared_strings_over_their_limit_are_refused_before_opening():
+    shared = "<si><t>ab</t></si>" * (readers.XLSX_MAX_PART // 18 + 1)
+    data = xlsx_bytes(xlsx_row(1, ["Nom"]), shared)
+    assert len(data) < 100_000
+    assert "sharedStrings" in refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
+
+
+def test_xlsx_shared_strings_under_another_name_get_the_same_limit():
+    shared = "<si><t>ab</t></si>" * (readers.XLSX_MAX_PART // 18 + 1)
+    data = xlsx_bytes(xlsx_row(1, ["Nom"]), shared, shared_name="xl/worksheets/strings.xml")
+    refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
+
+
+def test_xlsx_over_the_total_limit_is_refused_before_opening():
+    row = xlsx_row(1, ["Nom"])
+    data = xlsx_bytes(row * (readers.XLSX_MAX_UNCOMPRESSED // len(row) + 1))
+    refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
+
+
+def test_xlsx_cells_sharing_a_large_string_are_refused_by_the_characters_limit():
+    rows = xlsx_row(1, ["Nom"]) + "".join(
+        f'<row r="{i}"><c r="A{i}" t="s"><v>0</v></c></row>' for i in range(2, 30))
+    data = xlsx_bytes(rows, f"<si><t>{'a' * MiB}</t></si>")
+    assert len(data) < 100_000
+    assert "characters" in refused_quickly(read_xlsx, data, TooMuchContent, max_traced=64 * MiB)
+
+
+def test_xlsx_declared_dimensions_do_not_pad_the_rows():
+    data = xlsx_bytes(xlsx_row(1, ["Nom"]) + xlsx_row(2, ["POIRIER"]), dimension="A1:XFD1048576")
+    table = read_xlsx(data)
+    assert table.headers == ["Nom"]
+    assert table.rows == [{"Nom": "POIRIER"}]
+
+
+def test_xlsx_far_column_is_refused_by_the_columns_limit():
+    data = xlsx_bytes('<row r="1"><c r="XFD1" t="inlineStr"><is><t>Nom</t></is></c></row>')
+    assert "columns" in refused_quickly(read_xlsx, data, TooMuchContent, max_traced=4 * MiB)
+
+
+def test_csv_wide_header_and_too_many_cells_are_refused():
+    refused_quickly(read_csv, b";".join([b"h"] * (readers.MAX_COLUMNS + 1)), TooMuchContent)
+    row = b";".join([b"x"] * 1_000) + b"\n"
+    data = row * (readers.MAX_CELLS // 1_000 + 1)
+    assert "cells" in refused_quickly(read_csv, data, TooMuchContent, max_traced=64 * MiB)
+
+
+def test_csv_with_too_many_bad_rows_is_refused_not_listed():
+    data = b"Nom\n" + b"a;b\n" * (readers.MAX_PROBLEMS + 1)
+    with pytest.raises(UnreadableFile):
+        read_csv(data, delimiter=";")
+    table = read_csv(b"Nom\n" + b"a;b\n" * readers.MAX_PROBLEMS + b"POIRIER\n", delimiter=";")
+    assert len(table.problems) == readers.MAX_PROBLEMS
+    assert table.rows == [{"Nom": "POIRIER"}]
+
+
+def test_vcards_past_the_row_limit_are_reported_and_left():
+    data = b"BEGIN:VCARD\nVERSION:3.0\nFN:A B\nN:B;A\nEND:VCARD\n" * 5
+    table = read_vcards(data, max_rows=3)
+    assert len(table.rows) == 3
+    assert [p.row for p in table.problems] == [4]
+
+
+def test_docx_main_part_over_its_limit_is_refused_before_reading():
+    data = docx_bytes("<w:p/>" * (documents.DOCX_MAX_PART // 6 + 1))
+    assert "document.xml" in refused_quickly(docx_text, data, UnsafeArchive, max_traced=MiB)
+
+
+def test_docx_element_flood_is_refused_while_streaming():
+    data = docx_bytes("<w:p/>" * (documents.DOCX_MAX_ELEMENTS + 1))
+    assert len(data) < 100_000
+    assert "elements" in refused_quickly(docx_text, data, TooMuchContent, max_traced=None,
+                                         max_seconds=10)
+
+
+def test_docx_text_is_streamed_in_bounded_memory():
+    data = docx_bytes(paragraph("") * 5_000)
+    tracemalloc.start()
+    try:
+        assert docx_text(data) == "\n" * 4_999
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < MiB  # the 35,000 elements as a tree would take over 5 MiB
+
+
+def test_docx_text_keeps_paragraphs_then_cells_and_run_breaks():
+    cell = "<w:tc><w:p><w:r><w:t>Cell</w:t></w:r></w:p><w:p><w:r><w:t>two</w:t></w:r></w:p></w:tc>"
+    body = (paragraph("Aline POIRIER") + f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>"
+            + "<w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t></w:r></w:p>")
+    assert docx_text(docx_bytes(body)) == "Aline POIRIER\na\tb\nc\nCell\ntwo"
+
+
+def test_pdf_over_the_page_limit_is_refused():
+    data = pdf_bytes([b"BT ET"], [[0]] * (documents.MAX_PDF_PAGES + 1))
+    assert "pages" in refused_quickly(pdf_text, data, TooMuchContent)
+
+
+def test_pdf_stream_bomb_is_refused_before_it_is_expanded():
+    data = pdf_bytes([b" " * (64 * MiB)], [[0]], compress=True)
+    assert len(data) < 100_000
+    refused_quickly(pdf_text, data, TooMuchContent, max_traced=3 * documents.PDF_MAX_STREAM_BYTES)
+
+
+def test_pdf_content_repeated_in_a_page_is_refused_by_the_decoded_limit():
+    data = pdf_bytes([text_content(25_000)], [[0] * 20], compress=True)
+    assert "decoded bytes" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=64 * MiB)
+
+
+def test_pdf_form_drawn_many_times_is_refused_by_a_limit():
+    data = pdf_bytes([b"/Fm0 Do " * 1_000], [[0]], forms=(text_content(5_000),), compress=True)
+    refused_quickly(pdf_text, data, TooMuchContent, max_traced=64 * MiB)
+
+
+def test_pdf_page_with_too_much_text_is_refused():
+    data = pdf_bytes([text_content(documents.PDF_MAX_PAGE_CHARS // 30)], [[0]])
+    assert "characters" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=128 * MiB)
+
+
+def test_email_finder_gives_the_regular_expression_matches():
+    import re
+
+    pattern = re.compile(r"[\w.+'-]+@[\w-]+(?:\.[\w-]+)+")
+    for text in ["a@b.fr", "x a.b@c.d.fr, e@f.com", "a@b", "@b.fr", "a@b.c+d@e.fr", "a@@b.fr",
+                 "é.m@ex-a.fr.", "a@b.fr@c.fr", "a.@b..fr x@y.z"]:
+        assert [text[s:e] for s, e in find_emails(text)] == pattern.findall(text), text
