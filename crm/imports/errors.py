@@ -29,7 +29,8 @@ class TooMuchContent(FileTooLarge):
 
 def refusal_code(exc: ImportRefused) -> str:
     """A short code for a refusal, kept on a batch the worker could not read."""
-    codes = {FileTooLarge: "too_large", UnsafeArchive: "unsafe_archive",
+    codes = {TooMuchContent: "too_much_content", FileTooLarge: "too_large",
+             UnsafeArchive: "unsafe_archive",
              UnsupportedFile: "unsupported", EmptyFile: "empty", NotATable: "not_a_table"}
     return next((code for kind, code in codes.items() if isinstance(exc, kind)), "unreadable")
 

@@ -55,6 +55,8 @@ REFUSALS = {
     "not_a_table": _l("This file is not a table: its content is binary (an image, an archive…) "
                       "whatever its name says. Save your table as CSV or Excel (.xlsx)."),
     "too_large": _l("The file is too large."),
+    "too_much_content": _l("The file holds more than can be imported at once (pages, rows, cells "
+                           "or text): split it into smaller files."),
     "unsafe_archive": _l("The file looks like a compressed bomb (too many parts or too much data "
                          "once uncompressed): it was not opened."),
     "unsupported": _l("This kind of file cannot be imported, or its content does not match its "

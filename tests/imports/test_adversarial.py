@@ -32,6 +32,7 @@ from tests.imports.adversarial import (
     xlsx_bytes,
     xlsx_row,
 )
+from tests.imports.test_flow import batch_id, upload
 
 MAX_GROWTH = 10
 MiB = 1024 * 1024
@@ -269,3 +270,12 @@ def test_email_finder_gives_the_regular_expression_matches():
     for text in ["a@b.fr", "x a.b@c.d.fr, e@f.com", "a@b", "@b.fr", "a@b.c+d@e.fr", "a@@b.fr",
                  "é.m@ex-a.fr.", "a@b.fr@c.fr", "a.@b..fr x@y.z"]:
         assert [text[s:e] for s, e in find_emails(text)] == pattern.findall(text), text
+
+
+def test_a_content_limit_refusal_is_explained_on_the_batch_page(client, login_as):
+    login_as("officer")
+    response = upload(client, pdf_bytes([b"BT ET"], [[0]] * (documents.MAX_PDF_PAGES + 1)),
+                      "communique.pdf")
+    page = client.get(f"/imports/{batch_id(response)}")
+    assert "importé en une fois" in page.text
+    assert "découpez-le en plusieurs fichiers plus petits" in page.text
