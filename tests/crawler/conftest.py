@@ -1,0 +1,41 @@
+"""The crawled site: one app per database with the realistic state, built once per module."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import pytest
+from flask import Flask
+from sqlalchemy import delete
+
+from crm.extensions import db
+from tests.conftest import PASSWORD, Client, make_app
+from tests.crawler.crawl import Visit
+from tests.crawler.forms import Form
+from tests.crawler.state import State, build_state
+
+
+@dataclass
+class Site:
+    app: Flask
+    state: State
+    visits: dict[str, Visit] = field(default_factory=dict)  # account key -> what it saw
+    seconds: dict[str, float] = field(default_factory=dict)
+    # forms sent after every account's visit (they sign out or destroy): account -> forms
+    deferred: dict[str, list[Form]] = field(default_factory=dict)
+
+
+@pytest.fixture(scope="module")
+def site(database_url: str) -> Iterator[Site]:
+    app = make_app(database_url)
+    app.test_client_class = Client
+    with app.app_context():
+        state = build_state(PASSWORD)
+    yield Site(app, state)
+    with app.app_context():
+        db.session.rollback()
+        for table in reversed(db.metadata.sorted_tables):
+            db.session.execute(delete(table))
+        db.session.commit()
+        db.engine.dispose()

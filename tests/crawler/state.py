@@ -1,0 +1,224 @@
+"""A realistic state built once per database through the real services (never raw SQL).
+
+The demo (organisations, one account per role and body, outlets, the Assises release), both
+demo contact files imported by their bodies, a pasted release, a staged file left for review,
+a duplicate scan, a merge undone and a merge kept then edited, interactions of every kind,
+tasks open, done and cancelled, trashed records, an erased contact and a private contact
+per body: every page the crawler meets has something to show.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from sqlalchemy import select
+
+from crm.auth.models import Role, User
+from crm.contacts.models import Contact, Visibility
+from crm.contacts.services import (
+    ContactData,
+    contact_data,
+    create_contact,
+    soft_delete_contact,
+    update_contact,
+)
+from crm.dedupe.jobs import run_scan
+from crm.dedupe.merging import merge_contacts, undo_merge
+from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
+from crm.demo import press
+from crm.demo.services import DEMO_PEOPLE, demo_email, load_demo
+from crm.extensions import db
+from crm.imports.models import ImportMode, SourceKind
+from crm.imports.services import commit_batch
+from crm.imports.staging import stage_table, stage_text
+from crm.imports.uploads import read_upload
+from crm.interactions.models import Interaction, InteractionKind, InteractionVisibility, Medium
+from crm.interactions.services import InteractionData, log_interaction, soft_delete_interaction
+from crm.outlets.models import Outlet, OutletKind
+from crm.outlets.services import OutletData, create_outlet, soft_delete_outlet
+from crm.privacy.services import erase_contact
+from crm.tasks.models import Priority, TaskStatus
+from crm.tasks.services import TaskData, add_comment, create_task, set_status
+
+PASTED_RELEASE = """\
+COMMUNIQUÉ DE PRESSE — Besançon, le 3 novembre 2026
+
+La Préfecture de région présente le plan régional de prévention des inondations.
+
+CONTACTS PRESSE
+Préfecture de la région Bourgogne-Franche-Comté
+Service de la communication interministérielle
+Margaux VALLIN — 03 80 44 64 00 — margaux.vallin@bourgogne-franche-comte.gouv.fr
+Bastien ROCHE — bastien.roche@bourgogne-franche-comte.gouv.fr
+"""
+
+STAGED_FILE = """\
+Nom;Prénom;Média;Email;Téléphone;Rubrique
+MOREL;Élise;Le Bien Public;elise.morel@lebienpublic.fr;06 12 34 56 78;Économie
+;Sans nom;AFP;pas-une-adresse;12;Politique
+"""
+
+
+@dataclass(frozen=True)
+class Account:
+    email: str
+    role: Role
+    organisation: str
+
+    @property
+    def key(self) -> str:
+        return f"{self.role.value}-{press_slug(self.organisation)}"
+
+
+@dataclass
+class State:
+    """Accounts and the ids of the records worth visiting (used as crawl seeds)."""
+
+    accounts: list[Account]
+    password: str
+    # url -> the organisation that may see it (None: nobody, it was erased)
+    private_pages: dict[str, str | None] = field(default_factory=dict)
+    # texts of the imported files shown as they are (column headings), not interface text
+    file_texts: set[str] = field(default_factory=set)
+
+
+def press_slug(short_name: str) -> str:
+    return {"AER BFC": "aer", "Région BFC": "region", "Préfecture BFC": "prefecture"}[short_name]
+
+
+def _user(role: Role, organisation: str) -> User:
+    return db.session.scalars(select(User).where(User.email == demo_email(role, organisation))).one()
+
+
+def _import_file(actor: User, name: str) -> set[str]:
+    data = (press.DATA / name).read_bytes()
+    upload = read_upload(data, name, encoding=None, delimiter=None, max_bytes=10 * 1024 * 1024)
+    assert upload.table is not None
+    batch = stage_table(actor, upload.table, kind=upload.kind, filename=name,
+                        visibility=Visibility.SHARED, source=f"Fichier {name}")
+    db.session.flush()
+    commit_batch(actor, batch, ImportMode.SKIP)
+    return set(upload.table.headers)
+
+
+def _stage_only(actor: User) -> set[str]:
+    upload = read_upload(STAGED_FILE.encode("utf-8"), "a-relire.csv", encoding=None,
+                         delimiter=None, max_bytes=1024 * 1024)
+    assert upload.table is not None
+    stage_table(actor, upload.table, kind=SourceKind.CSV, filename="a-relire.csv",
+                visibility=Visibility.PRIVATE, source="Fichier à relire")
+    return set(upload.table.headers)
+
+
+def _merge_pairs(reviewer: User) -> None:
+    run = ScanRun(organisation_id=reviewer.organisation_id)
+    db.session.add(run)
+    db.session.commit()
+    run_scan(run.id, reviewer.id)
+    pairs = db.session.scalars(select(DuplicatePair).where(
+        DuplicatePair.status == PairStatus.OPEN).order_by(DuplicatePair.id)).all()
+    assert len(pairs) >= 2, "the demo files should leave duplicates to review"
+    # the first pair is merged then undone (open again), the second stays merged and is edited
+    undone = merge_contacts(reviewer, pairs[0].low, pairs[0].high, {"first_name": "merged"})
+    db.session.flush()
+    undo_merge(reviewer, undone)
+    kept = merge_contacts(reviewer, pairs[1].low, pairs[1].high, {})
+    db.session.flush()
+    edited = contact_data(kept.kept)
+    edited.job_title, edited.notes = "Cheffe d'édition", "Fusionnée puis modifiée."
+    update_contact(reviewer, kept.kept, edited, expected_version=kept.kept.version)
+
+
+def _interactions(author: User, contacts: list[Contact], outlet: Outlet) -> list[int]:
+    ids = []
+    when = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    for number, kind in enumerate(InteractionKind):
+        coverage = kind == InteractionKind.COVERAGE
+        data = InteractionData(
+            kind=kind, happened_at=when + dt.timedelta(days=number),
+            subject=f"Suivi {kind.value} — Assises 2026", contact_ids=[contacts[number % 3].id],
+            notes="Échange cordial ; rappeler jeudi.", outlet_id=outlet.id if number % 2 else None,
+            visibility=InteractionVisibility.SHARED if number % 2 else InteractionVisibility.ORG,
+            coverage_url="https://www.lebienpublic.fr/economie/assises-2026" if coverage else None,
+            coverage_title="Les Assises 2026 à Dijon" if coverage else None,
+            coverage_medium=Medium.WEB if coverage else None,
+            covered_item="Assises 2026" if coverage else None)
+        ids.append(log_interaction(author, data).id)
+    return ids
+
+
+def _tasks(creator: User, assignees: list[User], contact: Contact, interaction_id: int) -> None:
+    today = dt.datetime.now(dt.UTC).date()
+    for number, status in enumerate([TaskStatus.OPEN, TaskStatus.OPEN, TaskStatus.DONE,
+                                     TaskStatus.CANCELLED]):
+        task = create_task(creator, TaskData(
+            title=f"Relancer la rédaction ({number + 1})", assignee_id=assignees[number % 2].id,
+            due_on=today + dt.timedelta(days=number * 3 - 4), priority=list(Priority)[number % 3],
+            description="Envoyer le dossier de presse.", contact_id=contact.id,
+            interaction_id=interaction_id if number == 0 else None))
+        add_comment(creator, task, "Appel passé, en attente de réponse.")
+        set_status(creator, task, status)
+
+
+def _private_contact(organisation: str) -> Contact:
+    manager = _user(Role.MANAGER, organisation)
+    return create_contact(manager, ContactData(
+        last_name=f"PRIVÉ-{press_slug(organisation).upper()}", first_name="Anne",
+        source="Carnet d'adresses", visibility=Visibility.PRIVATE,
+        emails=[f"anne.{press_slug(organisation)}@example.org"]),
+        organisation_id=manager.organisation_id)
+
+
+def build_state(password: str) -> State:
+    """Build everything; the caller is inside an app context on an empty database."""
+    accounts, _ = load_demo(password)
+    press.load_outlets()
+    db.session.flush()
+    region_manager = _user(Role.MANAGER, "Région BFC")
+    press.import_release(region_manager)
+    headings = _import_file(_user(Role.OFFICER, "AER BFC"), "journalistes-aer-bfc.csv")
+    headings |= _import_file(region_manager, "presse-region-bfc.csv")
+    pasted = stage_text(_user(Role.OFFICER, "Préfecture BFC"), PASTED_RELEASE,
+                        filename="Texte collé", source="Communiqué de la Préfecture")
+    db.session.flush()
+    commit_batch(_user(Role.OFFICER, "Préfecture BFC"), pasted, ImportMode.FILL)
+    headings |= _stage_only(_user(Role.OFFICER, "AER BFC"))
+    db.session.commit()
+    _merge_pairs(region_manager)
+    db.session.commit()
+
+    # erased before the private contacts are created: SQLite gives a row id again only when
+    # it was the highest one
+    erased = create_contact(region_manager, ContactData(
+        last_name="EFFACÉ", first_name="Paul", source="Demande RGPD",
+        emails=["paul.efface@example.org"], phones=["+33612345678"]),
+        organisation_id=region_manager.organisation_id)
+    db.session.flush()
+    erased_url = f"/contacts/{erased.id}"
+    private = {org: _private_contact(org) for org in DEMO_PEOPLE}
+    shared = db.session.scalars(select(Contact).where(
+        Contact.visibility == Visibility.SHARED, Contact.deleted_at.is_(None))
+        .order_by(Contact.id)).all()
+    outlet = db.session.scalars(select(Outlet).order_by(Outlet.id)).first()
+    assert outlet is not None
+    for org in DEMO_PEOPLE:
+        officer, manager = _user(Role.OFFICER, org), _user(Role.MANAGER, org)
+        people = [private[org], *shared[:2]]
+        interactions = _interactions(officer, people, outlet)
+        other = _user(Role.OFFICER, "AER BFC" if org != "AER BFC" else "Région BFC")
+        _tasks(manager, [officer, other], people[1], interactions[0])
+        soft_delete_interaction(manager, db.session.get_one(Interaction, interactions[-1]))
+    # one contact and one outlet in the trash, one contact erased on request
+    owner = db.session.scalars(select(User).where(
+        User.organisation_id == shared[-1].organisation_id, User.role == Role.MANAGER)).first()
+    soft_delete_contact(owner, shared[-1])
+    trashed = create_outlet(None, OutletData(name="Radio Campus Besançon", kind=OutletKind.RADIO))
+    db.session.flush()
+    soft_delete_outlet(None, trashed)
+    erase_contact(region_manager, erased)
+    db.session.commit()
+    pages: dict[str, str | None] = {f"/contacts/{c.id}": org for org, c in private.items()}
+    pages[erased_url] = None
+    return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
+                 headings)

@@ -1,0 +1,137 @@
+"""Every journey works end to end: signed in as each role of each body, visit every page
+reachable from the dashboard and submit every form, on the realistic state (see state.py).
+
+A new route or form is covered without being listed here: the last test fails when a route
+was reached by no visit and no form, unless it is listed below with the reason.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from crm.auth.models import Role
+from crm.demo.services import DEMO_PEOPLE
+from tests.conftest import login
+from tests.crawler import checks
+from tests.crawler.conftest import Site
+from tests.crawler.crawl import DEFERRED, Visit, crawl, endpoint_of, submit, submit_all
+from tests.crawler.state import Account
+
+# GET routes no link leads to from a signed-in page: endpoint -> reason.
+UNREACHABLE = {
+    "static": "files, not pages",
+    "auth.login": "a signed-in user is sent to the dashboard",
+    "auth.forgot_password": "linked from the sign-in page only, which a signed-in user never sees",
+    "auth.reset_password": "reached from the e-mail only (a signed token)",
+}
+# POST routes with no form on any page: endpoint -> reason.
+NO_FORM: dict[str, str] = {}
+# The order accounts are visited in, and the deferred forms last of all, sign-outs at the end.
+ACCOUNTS = [(role, org) for role in (Role.OFFICER, Role.MANAGER, Role.ADMIN) for org in DEMO_PEOPLE]
+LAST = ("auth.logout", "auth.change_password")  # a new password: no sign-in after it
+
+
+def _account(site: Site, role: Role, org: str) -> Account:
+    return next(a for a in site.state.accounts if a.role == role and a.organisation == org)
+
+
+def _signed_in(site: Site, account: Account):
+    client = site.app.test_client()
+    response = login(client, account.email, site.state.password)
+    assert response.status_code == 302, f"{account.email} cannot sign in: {response.status_code}"
+    return client
+
+
+def visit_account(site: Site, account: Account) -> Visit:
+    started = time.perf_counter()
+    client = _signed_in(site, account)
+    visit = Visit(account.key)
+    seeds = {url: 404 for url, owner in site.state.private_pages.items()
+             if owner != account.organisation}  # another body's private contact, an erased one
+    crawl(site.app, client, visit, seeds, site.state.file_texts)
+    site.deferred[account.key] = submit_all(site.app, client, visit, site.state.password)
+    if (still := client.get("/auth/account")).status_code != 200:
+        visit.fail(f"signed out by a form that is not deferred ({still.status_code})")
+    site.visits[account.key] = visit
+    site.seconds[account.key] = time.perf_counter() - started
+    return visit
+
+
+@pytest.mark.parametrize(("role", "org"), ACCOUNTS, ids=[f"{r.value}-{o}" for r, o in ACCOUNTS])
+def test_every_page_and_form_as(site: Site, role: Role, org: str):
+    visit = visit_account(site, _account(site, role, org))
+    assert sum(visit.pages.values()) > 20 and visit.forms, "the visit saw almost nothing"
+    assert not visit.failures, "\n".join(visit.failures)
+
+
+def _same_form(client, form):
+    """``form`` as found again on its page now (a fresh CSRF token), or None if it is gone."""
+    from tests.crawler.forms import forms_of
+
+    response = client.get(form.page)
+    if response.status_code != 200:
+        return None
+    root, _ = checks.parse(response.get_data(as_text=True))
+    return next((f for f in forms_of(root, form.page) if f.action == form.action
+                 and f.method == form.method and f.names == form.names), None)
+
+
+def test_deferred_forms_then_every_route_reached(site: Site):
+    """The forms that end sessions or destroy records, last; then no route is left out."""
+    for role, org in ACCOUNTS:
+        if _account(site, role, org).key not in site.visits:
+            visit_account(site, _account(site, role, org))
+    failures, skipped = [], []
+    for role, org in ACCOUNTS:
+        account = _account(site, role, org)
+        client, visit = _signed_in(site, account), Visit(account.key)
+        forms = sorted(site.deferred[account.key],
+                       key=lambda f: LAST.index(e) + 1 if (e := endpoint_of(
+                           site.app, f.action.removeprefix("http://localhost"), f.method)) in LAST
+                       else 0)
+        for old in forms:
+            for variant in ("empty", "filled"):  # each from a fresh page, signed in again
+                if client.get("/auth/account").status_code != 200:
+                    client = _signed_in(site, account)
+                form = _same_form(client, old)
+                if form is None:
+                    skipped.append(f"[{account.key}] {old.method} {old.action}: page or form gone")
+                    break
+                submit(site.app, client, visit, form, site.state.password, (variant,))
+                if form.action.endswith("/deactivate"):  # give the account back
+                    again = _same_form(client, _activation(form))
+                    if again is not None:
+                        submit(site.app, client, visit, again, site.state.password, (variant,))
+        site.visits[f"{account.key}-deferred"] = visit
+        failures += visit.failures
+    pages = {e for v in site.visits.values() for e in v.pages}
+    posted = {e for v in site.visits.values() for e in v.forms}
+    print(report(site), *skipped, sep="\n")
+    rules = list(site.app.url_map.iter_rules())
+    never_seen = sorted({r.endpoint for r in rules if "GET" in (r.methods or ())} - pages
+                        - set(UNREACHABLE) - posted)
+    never_posted = sorted({r.endpoint for r in rules if "POST" in (r.methods or ())} - posted
+                          - set(NO_FORM) - set(UNREACHABLE))
+    if never_seen:
+        failures.append(f"pages no visit reached: {never_seen}")
+    if never_posted:
+        failures.append(f"POST routes no form was sent to: {never_posted}")
+    if unsent := sorted(set(DEFERRED) - posted):
+        failures.append(f"deferred forms never sent: {unsent}")
+    assert not failures, "\n".join(failures)
+
+
+def _activation(form):
+    from dataclasses import replace
+
+    return replace(form, action=form.action.removesuffix("/deactivate") + "/activate")
+
+
+def report(site: Site) -> str:
+    pages = sum(sum(v.pages.values()) for v in site.visits.values())
+    forms = sum(sum(v.forms.values()) for v in site.visits.values())
+    endpoints = {e for v in site.visits.values() for e in (*v.pages, *v.forms)}
+    return (f"crawler: {pages} pages and {forms} form submissions over {len(endpoints)} "
+            f"endpoints by {len(site.seconds)} accounts in {sum(site.seconds.values()):.1f} s")
