@@ -95,7 +95,7 @@ def test_officers_import_both_demo_files_and_paste_the_release(page: Page, journ
         page.get_by_label("Provenance des données").fill(f"Fichier presse {step}")
         page.get_by_role("button", name="Prévisualiser").click()
         expect(page.get_by_role("heading", level=1)).to_contain_text(name)
-        expect(page.locator("main table")).to_contain_text("ROUSSEL")
+        expect(page.locator("main table")).to_contain_text("Juliette")
         j.check(f"{step}-preview")
         page.get_by_role("button", name="Importer").click()
         expect(page.get_by_role("status").or_(page.get_by_role("alert")).first).to_be_visible()
