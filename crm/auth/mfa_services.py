@@ -180,6 +180,8 @@ def disable(user: User, code: str, ip: str, rules: throttle.ThrottleRules, recov
 def reset(actor: User | None, user: User) -> None:
     """An administrator (None: the command line) removes ``user``'s authenticator and ends
     their sessions: they enrol again at next sign-in."""
+    if actor is not None and actor.id == user.id:
+        raise MfaError("own_account")  # one's own goes through the account page, with a code
     if authenticator(user) is None:
         raise MfaError("not_enrolled")
     _remove(user)

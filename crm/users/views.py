@@ -117,8 +117,10 @@ def reset_mfa(user_id: int):  # type: ignore[no-untyped-def]
     user = get_user_or_404(user_id)
     try:
         mfa_services.reset(current_user, user)
-    except mfa_services.MfaError:
-        flash(_("This account has no two-step verification to reset."), "warning")
+    except mfa_services.MfaError as exc:
+        flash(_("Manage your own two-step verification from your account page.")
+              if exc.code == "own_account"
+              else _("This account has no two-step verification to reset."), "warning")
     else:
         db.session.commit()
         flash(_("Two-step verification reset for %(name)s: they will set it up again at their next "

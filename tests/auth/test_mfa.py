@@ -301,3 +301,15 @@ def test_each_code_attempt_is_committed_before_the_check(app, client, make_user,
         assert mfa_services.check_code(person, code_at(secret), "10.0.0.1", _rules(), key).ok
         db.session.commit()
     assert count(app, LoginFailure, LoginFailure.account == account) == 0
+
+
+def test_an_admin_does_not_reset_their_own_mfa_from_the_users_page(app, client, make_user, clock):
+    admin, secret, _codes = enrolled_user(client, make_user, "admin")
+    login(client, admin.email)
+    clock.shift(30)
+    post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    assert "Réinitialiser la validation" not in client.get(f"/admin/users/{admin.id}/edit").text
+    response = post(client, f"/admin/users/{admin.id}/mfa/reset")
+    assert response.status_code == 302
+    assert count(app, UserMfa, UserMfa.user_id == admin.id) == 1
+    assert "depuis la page de votre compte" in client.get(response.headers["Location"]).text
