@@ -4,14 +4,17 @@ configured base URL, and a development server that does not advertise its versio
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, current_app, g, request
+from flask_babel import lazy_gettext as _l
 from werkzeug.exceptions import SecurityError
 from werkzeug.routing import IntegerConverter
 from werkzeug.serving import WSGIRequestHandler
+from wtforms import Field, ValidationError
 
 # Every id column is a signed 64-bit integer (BIGINT on PostgreSQL, INTEGER on SQLite):
 # a larger number can name no row, and binding it fails in the database driver.
@@ -37,6 +40,21 @@ def parse_id(value: object) -> int | None:
         return None
     number = int(text)
     return number if 0 < number <= MAX_ID else None
+
+
+# Dates a form accepts: far enough from year 1 and 9999 that a time zone or a day more
+# never leaves Python's range.
+FIRST_DAY, LAST_DAY = dt.date(1900, 1, 1), dt.date(2999, 12, 31)
+
+
+def plausible_date(_form: object, field: Field) -> None:
+    """WTForms validator for a date or a date and time: a form error outside FIRST_DAY to
+    LAST_DAY, instead of an overflow when it is turned into an instant."""
+    value = field.data
+    day = value.date() if isinstance(value, dt.datetime) else value
+    if isinstance(day, dt.date) and not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(_l("Enter a date between %(first)s and %(last)s.",
+                                 first=FIRST_DAY.isoformat(), last=LAST_DAY.isoformat()))
 
 
 def coerce_id(value: object) -> int:

@@ -120,3 +120,14 @@ def test_import_preview_page_beyond_range(client, login_as):
     assert re.search(r"/imports/\d+$", preview), preview
     for page in ("99999999999999999999", "9223372036854775807", "-5", "abc"):
         assert client.get(f"{preview}?page={page}").status_code == 200, page
+
+
+def test_interaction_dates_out_of_range_are_form_errors(client, login_as, make_contact):
+    login_as("officer")
+    contact_id = make_contact()
+    for when in ("0001-01-01T00:00", "9999-12-31T23:59", "1899-12-31T12:00"):
+        response = client.post_form(f"/interactions/contact/{contact_id}", {
+            "kind": "call", "happened_at": when, "subject": "Appel", "notes": "",
+            "visibility": "org", "outlet_id": "", "contact_ids": [contact_id]})
+        assert response.status_code == 422, (when, response.status_code)
+        assert "Saisissez une date comprise entre le 1900-01-01 et le 2999-12-31." in response.text

@@ -28,6 +28,7 @@ from crm.database import utcnow
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData
+from crm.security import plausible_date
 
 
 def local_zone() -> ZoneInfo:
@@ -51,7 +52,8 @@ class CheckboxesField(SelectMultipleField):
 
 class InteractionForm(FlaskForm):
     kind = SelectField(_l("Kind"), default=InteractionKind.CALL.value)
-    happened_at = DateTimeLocalField(_l("Date and time"), validators=[DataRequired()],
+    happened_at = DateTimeLocalField(_l("Date and time"),
+                                     validators=[DataRequired(), plausible_date],
                                      default=local_now)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 3}, validators=[Length(max=5000)])
