@@ -17,8 +17,8 @@ from crm.contacts.models import Contact, Visibility
 from crm.contacts.services import (
     OwnerOnly,
     contact_data,
-    restore_contact,
-    soft_delete_contact,
+    delete_contact,
+    restore_deleted_contact,
     update_contact,
 )
 from crm.dedupe.merging import MergeRefused, merge_contacts, undo_merge
@@ -104,10 +104,12 @@ def test_the_service_enforces_the_owner_rules(app, bodies, make_contact):
                        expected_version=stored.version)
         assert stored.visibility is Visibility.SHARED and stored.is_opted_out
         with pytest.raises(OwnerOnly):
-            soft_delete_contact(as_user(users["Région BFC"].id), stored)
-        soft_delete_contact(as_user(users["AER BFC"].id), stored)
+            delete_contact(as_user(users["Région BFC"].id), stored)
+        delete_contact(as_user(users["AER BFC"].id), stored)
         with pytest.raises(OwnerOnly):
-            restore_contact(as_user(users["Région BFC"].id), stored)
+            restore_deleted_contact(as_user(users["Région BFC"].id), stored)
+        restore_deleted_contact(as_user(users["AER BFC"].id), stored)
+        assert stored.deleted_at is None
         db.session.rollback()
 
 

@@ -5,7 +5,8 @@ organisation; anything else is answered as if it did not exist (404).
 
 Rights over a shared contact: any body may edit it, but its visibility stays the owner's
 choice and another body can only add opt-outs (and the bounce flag), never clear them; only
-the owner body sends it to the trash or restores it (``OwnerOnly`` otherwise).
+the owner body sends it to the trash or restores it (``delete_contact``,
+``restore_deleted_contact``; ``OwnerOnly`` otherwise).
 """
 
 from __future__ import annotations
@@ -246,22 +247,32 @@ def _update(actor: User | None, contact: Contact, data: ContactData, *,
     return contact
 
 
-def soft_delete_contact(actor: User | None, contact: Contact, *, by_merge: bool = False) -> None:
-    """Send ``contact`` to the trash: the owner body only (``OwnerOnly``), unless it is the
-    merged side of a merge (``by_merge``), which either body involved may undo."""
-    if not by_merge and not is_owner(actor, contact):
+def delete_contact(actor: User | None, contact: Contact) -> None:
+    """A user sends ``contact`` to the trash: the owner body only (``OwnerOnly``)."""
+    if not is_owner(actor, contact):
         raise OwnerOnly("only the owner body deletes a contact")
+    soft_delete_contact(actor, contact)
+
+
+def restore_deleted_contact(actor: User | None, contact: Contact) -> None:
+    """A user takes ``contact`` out of the trash: the owner body only (``OwnerOnly``)."""
+    if not is_owner(actor, contact):
+        raise OwnerOnly("only the owner body restores a contact")
+    restore_contact(actor, contact)
+
+
+def soft_delete_contact(actor: User | None, contact: Contact) -> None:
+    """Move ``contact`` to the trash, as part of an operation with its own rights and undo
+    (a merge, the undo of an import); a user's deletion is ``delete_contact``."""
     contact.deleted_at = utcnow()
     contact.deleted_by_id = actor.id if actor else None
     db.session.flush()
     record(actor, "contact.deleted", contact)
 
 
-def restore_contact(actor: User | None, contact: Contact, *, by_merge: bool = False) -> None:
-    """Take ``contact`` out of the trash: the owner body only (``OwnerOnly``), unless the
-    undo of a merge puts it back (``by_merge``)."""
-    if not by_merge and not is_owner(actor, contact):
-        raise OwnerOnly("only the owner body restores a contact")
+def restore_contact(actor: User | None, contact: Contact) -> None:
+    """Take ``contact`` out of the trash, as the undo of a merge does; a user's restoring is
+    ``restore_deleted_contact``."""
     contact.deleted_at = None
     contact.deleted_by_id = None
     db.session.flush()

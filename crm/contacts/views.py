@@ -166,7 +166,7 @@ def delete(contact_id: int):  # type: ignore[no-untyped-def]
     form = ConfirmForm()
     if not form.validate_on_submit():
         return render_template("contacts/delete.html", contact=contact, form=form)
-    services.soft_delete_contact(current_user, contact)
+    services.delete_contact(current_user, contact)
     db.session.commit()
     # the template is autoescaped: the Markup wraps safe HTML holding the undo button
     undo = Markup(render_template("contacts/_deleted_flash.html", contact=contact))  # noqa: S704
@@ -178,7 +178,7 @@ def delete(contact_id: int):  # type: ignore[no-untyped-def]
 @login_required
 def restore(contact_id: int):  # type: ignore[no-untyped-def]
     contact = _get_owned_or_403(contact_id, deleted=True)
-    services.restore_contact(current_user, contact)
+    services.restore_deleted_contact(current_user, contact)
     db.session.commit()
     flash(_("Contact %(name)s restored.", name=contact.full_name), "success")
     return redirect(url_for("contacts.show", contact_id=contact.id))

@@ -95,7 +95,7 @@ def merge_contacts(actor: User, kept: Contact, merged: Contact,
     update_contact(actor, kept, merged_data(before, other, chosen), expected_version=kept.version)
     repointed = [*_repoint(merged.id, kept.id), *_set_pair(kept.id, merged.id,
                                                            PairStatus.MERGED, actor)]
-    soft_delete_contact(actor, merged, by_merge=True)
+    soft_delete_contact(actor, merged)
     db.session.flush()
     merge = ContactMerge(kept_id=kept.id, merged_id=merged.id, kept_before=snapshot(before),
                          kept_version=kept.version, provenance=provenance, repointed=repointed,
@@ -163,7 +163,7 @@ def undo_merge(actor: User, merge: ContactMerge) -> None:
                                      if move["column"] in move["key"] else {})}
             db.session.execute(update(table).where(*_where(table, key))
                                .values({move["column"]: merge.merged_id}))
-    restore_contact(actor, merge.merged, by_merge=True)
+    restore_contact(actor, merge.merged)
     put_back_contact(actor, merge.kept, from_snapshot(merge.kept_before),
                      expected_version=merge.kept.version)
     merge.undone_at = utcnow()
