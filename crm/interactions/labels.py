@@ -14,7 +14,7 @@ KIND = {
     InteractionKind.OTHER: _l("Other"),
 }
 VISIBILITY = {InteractionVisibility.ORG: _l("My organisation only"),
-              InteractionVisibility.SHARED: _l("Shared with all bodies")}
+              InteractionVisibility.SHARED: _l("Visible to all bodies")}
 MEDIUM = {Medium.PRINT: _l("Print"), Medium.WEB: _l("Web"), Medium.RADIO: _l("Radio"),
           Medium.TV: _l("Television")}
 LABELS = {"interaction_kind_labels": KIND, "interaction_visibility_labels": VISIBILITY,
