@@ -91,7 +91,7 @@ def protect_files(instance: Path, database_uri: str, *, jobs_sqlite: bool) -> No
     files the mode of the database file. Files left readable by an older version are
     tightened."""
     instance.mkdir(mode=0o700, parents=True, exist_ok=True)
-    instance.chmod(0o700)
+    _owner_only(instance, 0o700)
     files = [instance / "jobs.db"] if jobs_sqlite else []
     if database_uri.startswith("sqlite:///") and database_uri != "sqlite:///:memory:":
         files.append(Path(database_uri.removeprefix("sqlite:///").split("?")[0]))
@@ -100,8 +100,16 @@ def protect_files(instance: Path, database_uri: str, *, jobs_sqlite: bool) -> No
         with contextlib.suppress(FileExistsError):  # the mode applies to a new file only
             os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
         for file in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
-            if file.exists() and file.stat().st_mode & 0o077:
-                file.chmod(0o600)
+            if file.exists():
+                _owner_only(file, 0o600)
+
+
+def _owner_only(path: Path, mode: int) -> None:
+    """Take group and other permissions away from a file or folder of ours that has some
+    (one owned by another account, e.g. a read-only deployment, is left to its owner)."""
+    status = path.stat()
+    if status.st_mode & 0o077 and status.st_uid == os.getuid():
+        path.chmod(mode)
 
 
 def _check_key(name: str, value: object) -> None:
