@@ -55,7 +55,8 @@ def retry_after(account: str, ip: str, rules: ThrottleRules) -> int:
 def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
     """Record an attempt of ``account`` from ``ip`` and commit it, unless it must wait:
     returns the seconds to wait (nothing recorded) or 0 (go ahead: the attempt already
-    counts as a failure until ``clear_now`` forgets the account's attempts)."""
+    counts as a failure until ``clear_now`` forgets the account's attempts). Like
+    ``clear_now`` it uses a connection of its own: call it before the session writes."""
     with db.engine.connect() as conn:
         transaction = conn.begin()
         try:
@@ -79,7 +80,8 @@ def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
 
 
 def clear_now(account: str) -> None:
-    """Forget the attempts of ``account`` at once, in a transaction of its own."""
+    """Forget the attempts of ``account`` at once, in a transaction of its own (on SQLite,
+    call it before the caller's session writes: the session would hold the write lock)."""
     with db.engine.begin() as conn:
         conn.execute(delete(LoginFailure).where(LoginFailure.account == account))
 
