@@ -28,7 +28,15 @@ bp = Blueprint("interactions", __name__)
 @bp.app_context_processor
 def _labels() -> dict[str, object]:
     return {**labels.LABELS, "can_change_interaction": services.can_change,
-            "visible_of": lambda contacts: services.visible_of(current_user, contacts)}
+            "visible_of": lambda contacts: services.visible_of(current_user, contacts),
+            "visible_contact": _visible_contact}
+
+
+def _visible_contact(contact_id: object) -> Contact | None:
+    """The contact a timeline event names (a merge), when the reader may open it."""
+    if not isinstance(contact_id, int):
+        return None
+    return db.session.scalar(visible_contacts(current_user).where(Contact.id == contact_id))
 
 
 @bp.context_processor

@@ -45,4 +45,9 @@ def test_contact_page_after_an_edit_a_merge_and_an_undone_merge(app, client, log
     assert page.status_code == 200, page.text
     assert "Fusion annulée" in page.text
     assert "Un autre contact fusionné dans celui-ci" in page.text
-    assert client.get(f"/contacts/{other_id}").status_code == 200
+    # the merge undone names the other contact, alive again: a link to it
+    assert f"L'autre contact : <a href=\"/contacts/{other_id}\">" in page.text
+    other = client.get(f"/contacts/{other_id}")
+    assert other.status_code == 200
+    assert "Contact fusionné dans un autre" in other.text
+    assert f'<a href="/contacts/{kept_id}">' in other.text
