@@ -12,12 +12,12 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import Select, insert, or_, select, update
+from sqlalchemy import ColumnElement, Select, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
-from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
-from crm.contacts.services import in_scope, visible_contacts
+from crm.contacts.models import Contact, ContactEmail, ContactPhone, Visibility, contact_outlet
+from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.dedupe.engine import (
     CERTAIN,
@@ -173,25 +173,31 @@ def mark_not_same(user: User, pair: DuplicatePair) -> None:
     record(user, "duplicate.not_same", pair, contacts=[pair.low_id, pair.high_id])
 
 
+def _sees(user: User, contact: type[Contact]) -> ColumnElement[bool]:
+    return or_(contact.visibility == Visibility.SHARED,
+               contact.organisation_id == user.organisation_id)
+
+
+_KEPT, _MERGED = aliased(Contact), aliased(Contact)
+
+
 def visible_merges(user: User) -> Select[tuple[ContactMerge]]:
     """Merges whose two contacts ``user`` may see, alive or in the trash: another body's
     private contact, merged or kept, hides the whole merge (newest first)."""
-    seen = select(Contact.id).where(in_scope(user))
     return (select(ContactMerge)
-            .where(ContactMerge.kept_id.in_(seen), ContactMerge.merged_id.in_(seen))
+            .join(_KEPT, _KEPT.id == ContactMerge.kept_id)
+            .join(_MERGED, _MERGED.id == ContactMerge.merged_id)
+            .where(_sees(user, _KEPT), _sees(user, _MERGED))
             .order_by(ContactMerge.id.desc()))
 
 
 def undoable_merges(user: User) -> Select[tuple[int]]:
     """Ids of the visible merges that ``user``'s body is involved in: it owns one of the
     two contacts, or one of its users made the merge. Only those bodies undo it."""
-    kept, merged = aliased(Contact), aliased(Contact)
     org = user.organisation_id
     return (visible_merges(user).with_only_columns(ContactMerge.id)
-            .join(kept, kept.id == ContactMerge.kept_id)
-            .join(merged, merged.id == ContactMerge.merged_id)
             .outerjoin(User, User.id == ContactMerge.created_by_id)
-            .where(or_(kept.organisation_id == org, merged.organisation_id == org,
+            .where(or_(_KEPT.organisation_id == org, _MERGED.organisation_id == org,
                        User.organisation_id == org)))
 
 

@@ -279,17 +279,15 @@ def rejected(batch_id: int):  # type: ignore[no-untyped-def]
 @bp.get("/blocks/")
 @login_required
 def blocks():  # type: ignore[no-untyped-def]
-    found = db.session.scalars(block_store.visible_blocks(current_user)).all()
-    titles = {b.id: block_store.block_title(current_user, b,
-                                            block_store.shown_sections(current_user, b))
-              for b in found}
-    return render_template("imports/blocks.html", blocks=found, titles=titles)
+    found = list(db.session.scalars(block_store.visible_blocks(current_user)))
+    return render_template("imports/blocks.html", blocks=found,
+                           titles=block_store.block_titles(current_user, found))
 
 
 @bp.get("/blocks/<int:block_id>")
 @login_required
 def block(block_id: int):  # type: ignore[no-untyped-def]
     found = block_store.get_block_or_404(current_user, block_id)
-    shown = block_store.shown_sections(current_user, found)
-    return render_template("imports/block.html", block=found, sections=shown,
-                           title=block_store.block_title(current_user, found, shown))
+    return render_template("imports/block.html", block=found,
+                           sections=block_store.shown_sections(current_user, found),
+                           title=block_store.block_titles(current_user, [found])[found.id])
