@@ -47,7 +47,10 @@ def test_everyday_pages_show_no_raw_value(client, records):
              f"/contacts/{records['contact']}/edit", "/outlets/",
              f"/outlets/{records['outlet']}", f"/interactions/{records['interaction']}",
              "/tasks/", "/tasks/team", f"/tasks/{records['task']}", "/duplicates/",
-             "/duplicates/merges", "/admin/audit/", "/admin/users/", "/imports/"]
+             "/duplicates/merges", "/admin/audit/", "/admin/users/", "/imports/",
+             "/imports/blocks/", "/contacts/trash", "/outlets/trash", "/admin/organisations/",
+             "/auth/account", f"/interactions/{records['interaction']}/edit",
+             f"/tasks/{records['task']}/edit"]
     for url in pages:
         response = client.get(url)
         assert response.status_code == 200, url
