@@ -1,7 +1,9 @@
 """Pure helpers for multi-factor sign-in: TOTP codes, QR codes and recovery codes.
 
 Nothing here touches the database or the request: the service module stores what these
-functions compute.
+functions compute. TOTP secrets are stored sealed (AES-256-GCM) and recovery codes as
+HMAC-SHA256 digests, both with keys derived from the application's secret key: changing
+that key means every user sets up two-step verification again.
 """
 
 from __future__ import annotations
@@ -13,9 +15,11 @@ import hmac
 import io
 import re
 import secrets
+from dataclasses import dataclass
 
 import pyotp
 import segno
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 ISSUER = "Relais"
 PERIOD = 30  # seconds per TOTP time step (RFC 6238 default, what every authenticator app uses)
@@ -101,7 +105,33 @@ def hash_recovery_code(key: bytes, code: str) -> str:
     return hmac.new(key, normalise_code(code).encode(), hashlib.sha256).hexdigest()
 
 
-def recovery_key(secret_key: str | bytes) -> bytes:
-    """The key of the recovery-code HMAC, derived from the application's secret key."""
+@dataclass(frozen=True)
+class Keys:
+    """Keys derived from the application's secret key: one per purpose."""
+
+    recovery: bytes  # HMAC of the recovery codes
+    sealing: bytes  # AES-256-GCM of the TOTP secrets
+
+
+def keys_from(secret_key: str | bytes) -> Keys:
     raw = secret_key.encode() if isinstance(secret_key, str) else secret_key
-    return hmac.new(raw, b"relais-mfa-recovery-codes", hashlib.sha256).digest()
+    return Keys(recovery=hmac.new(raw, b"relais-mfa-recovery-codes", hashlib.sha256).digest(),
+                sealing=hmac.new(raw, b"relais-mfa-totp-secrets", hashlib.sha256).digest())
+
+
+def seal_secret(key: bytes, secret: str, user_id: int) -> str:
+    """The TOTP secret encrypted (AES-256-GCM, bound to the user): 64 base64 characters."""
+    nonce = secrets.token_bytes(12)
+    sealed = AESGCM(key).encrypt(nonce, base64.b32decode(secret), _bound_to(user_id))
+    return base64.urlsafe_b64encode(nonce + sealed).decode("ascii")
+
+
+def open_secret(key: bytes, sealed: str, user_id: int) -> str:
+    """The TOTP secret back from ``seal_secret``; raises ``InvalidTag`` for another key or user."""
+    raw = base64.urlsafe_b64decode(sealed)
+    plain = AESGCM(key).decrypt(raw[:12], raw[12:], _bound_to(user_id))
+    return base64.b32encode(plain).decode("ascii")
+
+
+def _bound_to(user_id: int) -> bytes:
+    return f"relais-totp-secret:{user_id}".encode()

@@ -12,6 +12,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, func, select, update
 
 from crm.audit.services import record
@@ -50,19 +51,38 @@ def is_enrolled(user: User) -> bool:
     return row is not None and row.confirmed_at is not None
 
 
-def start_enrolment(user: User) -> UserMfa:
-    """A new pending secret for ``user`` (replacing an unconfirmed one)."""
+def start_enrolment(user: User, keys: mfa.Keys) -> UserMfa:
+    """A new pending secret for ``user`` (replacing an unconfirmed one), stored sealed."""
     row = authenticator(user)
     if row is not None and row.confirmed_at is not None:
         raise MfaError("already_enrolled")
+    sealed = mfa.seal_secret(keys.sealing, mfa.new_secret(), user.id)
     if row is None:
-        row = UserMfa(user_id=user.id, totp_secret=mfa.new_secret())
+        row = UserMfa(user_id=user.id, totp_secret=sealed)
         db.session.add(row)
     else:
-        row.totp_secret = mfa.new_secret()
+        row.totp_secret = sealed
         row.created_at = utcnow()
     db.session.flush()
     return row
+
+
+def pending_secret(user: User, keys: mfa.Keys) -> str | None:
+    """The secret of an enrolment not confirmed yet, to show once for the app; else None."""
+    row = pending_enrolment(user)
+    if row is None:
+        return None
+    try:
+        return _secret(row, keys)
+    except MfaError:
+        return None  # sealed under an older key: the user starts again
+
+
+def _secret(row: UserMfa, keys: mfa.Keys) -> str:
+    try:
+        return mfa.open_secret(keys.sealing, row.totp_secret, row.user_id)
+    except (InvalidTag, ValueError) as exc:
+        raise MfaError("unreadable") from exc
 
 
 def pending_enrolment(user: User) -> UserMfa | None:
@@ -71,7 +91,7 @@ def pending_enrolment(user: User) -> UserMfa | None:
 
 
 def confirm_enrolment(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
-                      recovery_key: bytes) -> tuple[CodeCheck, list[str]]:
+                      keys: mfa.Keys) -> tuple[CodeCheck, list[str]]:
     """Activate the pending authenticator with a first good code; returns the recovery codes."""
     row = pending_enrolment(user)
     if row is None:
@@ -80,20 +100,20 @@ def confirm_enrolment(user: User, code: str, ip: str, rules: throttle.ThrottleRu
     if wait:
         return CodeCheck(retry_after=wait), []
     now = utcnow()
-    step = mfa.matching_step(row.totp_secret, code, now, None)
+    step = mfa.matching_step(_secret(row, keys), code, now, None)
     if step is None:
         _failed(user, stage="enrolment")
         return CodeCheck(), []
     throttle.clear_now(_account(user))
     row.confirmed_at = now
     row.last_used_step = step
-    codes = _replace_recovery_codes(user, recovery_key)
+    codes = _replace_recovery_codes(user, keys)
     record(user, "auth.mfa_enrolled", user)
     return CodeCheck(ok=True), codes
 
 
 def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
-               recovery_key: bytes, *, allow_recovery: bool = True) -> CodeCheck:
+               keys: mfa.Keys, *, allow_recovery: bool = True) -> CodeCheck:
     """Accept a fresh TOTP code or (if allowed) an unused recovery code, under the throttle.
 
     The attempt is recorded (and committed) before the code is checked, so parallel guesses
@@ -107,7 +127,7 @@ def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
         record(user, "auth.mfa_throttled", user, retry_after=wait)
         return CodeCheck(retry_after=wait)
     now = utcnow()
-    step = mfa.matching_step(row.totp_secret, code, now, row.last_used_step)
+    step = mfa.matching_step(_secret(row, keys), code, now, row.last_used_step)
     if step is not None:
         throttle.clear_now(_account(user))
         # Conditional update: two requests racing with the same code cannot both win.
@@ -121,7 +141,7 @@ def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
         if won:
             return CodeCheck(ok=True)
     elif allow_recovery and mfa.looks_like_recovery_code(code):
-        digest = mfa.hash_recovery_code(recovery_key, code)
+        digest = mfa.hash_recovery_code(keys.recovery, code)
         if _unused_recovery_code(user, digest):
             throttle.clear_now(_account(user))
             used = db.session.execute(
@@ -155,22 +175,22 @@ def remaining_recovery_codes(user: User) -> int:
 
 
 def regenerate_recovery_codes(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
-                              recovery_key: bytes) -> tuple[CodeCheck, list[str]]:
+                              keys: mfa.Keys) -> tuple[CodeCheck, list[str]]:
     """New recovery codes (the old ones stop working), on a current TOTP code."""
-    check = check_code(user, code, ip, rules, recovery_key, allow_recovery=False)
+    check = check_code(user, code, ip, rules, keys, allow_recovery=False)
     if not check.ok:
         return check, []
-    codes = _replace_recovery_codes(user, recovery_key)
+    codes = _replace_recovery_codes(user, keys)
     record(user, "auth.mfa_recovery_codes_renewed", user)
     return check, codes
 
 
-def disable(user: User, code: str, ip: str, rules: throttle.ThrottleRules, recovery_key: bytes,
+def disable(user: User, code: str, ip: str, rules: throttle.ThrottleRules, keys: mfa.Keys,
             required_roles: Iterable[str]) -> CodeCheck:
     """The user turns MFA off, with a current code, if their role does not require it."""
     if is_required(user, required_roles):
         raise MfaError("required")
-    check = check_code(user, code, ip, rules, recovery_key)
+    check = check_code(user, code, ip, rules, keys)
     if check.ok:
         _remove(user)
         record(user, "auth.mfa_disabled", user)
@@ -194,10 +214,10 @@ def _remove(user: User) -> None:
     db.session.execute(delete(UserMfa).where(UserMfa.user_id == user.id))
 
 
-def _replace_recovery_codes(user: User, recovery_key: bytes) -> list[str]:
+def _replace_recovery_codes(user: User, keys: mfa.Keys) -> list[str]:
     db.session.execute(delete(MfaRecoveryCode).where(MfaRecoveryCode.user_id == user.id))
     codes = mfa.new_recovery_codes()
-    db.session.add_all(MfaRecoveryCode(user_id=user.id, code_hash=mfa.hash_recovery_code(recovery_key, c))
+    db.session.add_all(MfaRecoveryCode(user_id=user.id, code_hash=mfa.hash_recovery_code(keys.recovery, c))
                        for c in codes)
     db.session.flush()
     return codes

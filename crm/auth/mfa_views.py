@@ -52,8 +52,8 @@ def _rules() -> ThrottleRules:
     )
 
 
-def _key() -> bytes:
-    return mfa.recovery_key(current_app.secret_key or "")
+def _keys() -> mfa.Keys:
+    return mfa.keys_from(current_app.secret_key or "")
 
 
 def _required_roles() -> list[str]:
@@ -103,6 +103,21 @@ def _refused(check: CodeCheck) -> int:
     return 401
 
 
+@bp.errorhandler(MfaError)
+def refused(exc: MfaError) -> Response:
+    """A refused operation: say why when it is the user's business, then back to a safe page."""
+    db.session.rollback()
+    if exc.code == "required":
+        flash(_("Your role requires two-step verification: it cannot be turned off."), "danger")
+    elif exc.code == "unreadable":  # sealed under a secret key that has since changed
+        flash(_("Your two-step verification can no longer be read: ask an administrator to "
+                "reset it."), "danger")
+    if current_user.is_authenticated:
+        return redirect(url_for("mfa.manage"))
+    session.pop(PENDING_KEY, None)
+    return redirect(url_for("auth.login"))
+
+
 @bp.before_app_request
 def require_enrolment() -> Response | None:
     if request.endpoint in ENROLMENT_ENDPOINTS or not current_user.is_authenticated:
@@ -124,7 +139,7 @@ def verify():  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.login"))
     form, status = MfaCodeForm(), 200
     if form.validate_on_submit():
-        check = mfa_services.check_code(user, form.code.data, _ip(), _rules(), _key())
+        check = mfa_services.check_code(user, form.code.data, _ip(), _rules(), _keys())
         if check.ok:
             next_url = session[PENDING_KEY]["next"]
             _open_session(user)
@@ -154,10 +169,7 @@ def manage():  # type: ignore[no-untyped-def]
 @login_required
 def start():  # type: ignore[no-untyped-def]
     # The CSRF token is checked for every POST by CSRFProtect.
-    try:
-        mfa_services.start_enrolment(current_user)
-    except MfaError:
-        return redirect(url_for("mfa.manage"))
+    mfa_services.start_enrolment(current_user, _keys())
     db.session.commit()
     return redirect(url_for("mfa.setup"))
 
@@ -165,21 +177,21 @@ def start():  # type: ignore[no-untyped-def]
 @bp.route("/setup", methods=["GET", "POST"])
 @login_required
 def setup():  # type: ignore[no-untyped-def]
-    row = mfa_services.pending_enrolment(current_user)
-    if row is None:
+    secret = mfa_services.pending_secret(current_user, _keys())
+    if secret is None:
         return redirect(url_for("mfa.manage"))
     form, status = MfaCodeForm(), 200
     if form.validate_on_submit():
         check, codes = mfa_services.confirm_enrolment(current_user, form.code.data, _ip(),
-                                                      _rules(), _key())
+                                                      _rules(), _keys())
         db.session.commit()
         if check.ok:
             flash(_("Two-step verification is on."), "success")
             return render_template("auth/mfa_codes.html", codes=codes)
         status = _refused(check)
-    uri = mfa.provisioning_uri(row.totp_secret, current_user.email)
+    uri = mfa.provisioning_uri(secret, current_user.email)
     return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri),
-                           secret=mfa.grouped(row.totp_secret)), status
+                           secret=mfa.grouped(secret)), status
 
 
 @bp.post("/recovery-codes")
@@ -188,7 +200,7 @@ def regenerate():  # type: ignore[no-untyped-def]
     form = MfaCodeForm(prefix="renew")
     if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
         check, codes = mfa_services.regenerate_recovery_codes(
-            current_user, form.code.data, _ip(), _rules(), _key())
+            current_user, form.code.data, _ip(), _rules(), _keys())
         db.session.commit()
         if check.ok:
             flash(_("New recovery codes: the previous ones no longer work."), "success")
@@ -202,12 +214,8 @@ def regenerate():  # type: ignore[no-untyped-def]
 def disable():  # type: ignore[no-untyped-def]
     form = MfaCodeForm(prefix="off")
     if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
-        try:
-            check = mfa_services.disable(current_user, form.code.data, _ip(), _rules(), _key(),
-                                         _required_roles())
-        except MfaError:
-            flash(_("Your role requires two-step verification: it cannot be turned off."), "danger")
-            return redirect(url_for("mfa.manage"))
+        check = mfa_services.disable(current_user, form.code.data, _ip(), _rules(), _keys(),
+                                     _required_roles())
         db.session.commit()
         if check.ok:
             flash(_("Two-step verification is off."), "success")

@@ -92,7 +92,10 @@ def test_enrolment_shows_a_qr_code_then_never_the_secret_again(app, client, make
     assert count(app, UserMfa, UserMfa.user_id == user.id, UserMfa.confirmed_at.is_not(None)) == 1
     with app.app_context():
         hashes = set(db.session.scalars(select(MfaRecoveryCode.code_hash)))
+        stored = db.session.get_one(UserMfa, user.id).totp_secret
     assert len(hashes) == 10 and not hashes & set(codes)  # stored hashed
+    assert secret not in stored  # and the TOTP secret sealed
+    assert mfa.open_secret(mfa.keys_from(app.secret_key).sealing, stored, user.id) == secret
     assert client.get("/auth/mfa/setup").status_code == 302  # the key is not shown again
     manage = client.get("/auth/mfa/")
     assert secret not in manage.text.replace(" ", "") and codes[0] not in manage.text
@@ -250,14 +253,14 @@ def test_an_admin_reset_makes_the_user_enrol_again(app, client, make_user, requi
     sign_out(client)
     admin = make_user("admin")
     with app.app_context():  # the admin is enrolled too, as the role requires
-        db.session.add(UserMfa(user_id=admin.id, totp_secret=mfa.new_secret(), confirmed_at=START))
+        admin_secret = mfa.new_secret()
+        db.session.add(UserMfa(user_id=admin.id, confirmed_at=START, totp_secret=mfa.seal_secret(
+            mfa.keys_from(app.secret_key).sealing, admin_secret, admin.id)))
         db.session.commit()
     other = app.test_client()
     login(other, manager.email)  # a second browser, half signed in: the reset ends it too
-    with app.app_context():
-        secret = db.session.get(UserMfa, admin.id).totp_secret
     login(client, admin.email)
-    post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    post(client, "/auth/mfa/verify", {"code": code_at(admin_secret)}, page="/auth/mfa/verify")
     edit = client.get(f"/admin/users/{manager.id}/edit")
     assert "Réinitialiser la validation en deux étapes" in edit.text
     response = post(client, f"/admin/users/{manager.id}/mfa/reset", page=f"/admin/users/{manager.id}/edit")
@@ -292,7 +295,7 @@ def test_each_code_attempt_is_committed_before_the_check(app, client, make_user,
     account = f"mfa:{user.id}"
     with app.test_request_context():
         person = db.session.get_one(User, user.id)
-        key = mfa.recovery_key(app.secret_key)
+        key = mfa.keys_from(app.secret_key)
         wrong = "000000" if code_at(secret, 30) != "000000" else "111111"
         assert not mfa_services.check_code(person, wrong, "10.0.0.1", _rules(), key).ok
         db.session.rollback()
@@ -313,3 +316,17 @@ def test_an_admin_does_not_reset_their_own_mfa_from_the_users_page(app, client, 
     assert response.status_code == 302
     assert count(app, UserMfa, UserMfa.user_id == admin.id) == 1
     assert "depuis la page de votre compte" in client.get(response.headers["Location"]).text
+
+
+def test_a_secret_sealed_under_another_key_sends_back_to_the_login(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    with app.app_context():  # as after a change of SECRET_KEY
+        row = db.session.get_one(UserMfa, user.id)
+        row.totp_secret = mfa.seal_secret(mfa.keys_from("another key").sealing, secret, user.id)
+        db.session.commit()
+    login(client, user.email)
+    clock.shift(30)
+    response = post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    assert response.headers["Location"] == "/auth/login"
+    assert "ne peut plus être lue" in client.get("/auth/login").text
+    assert client.get("/").status_code == 302

@@ -6,6 +6,8 @@ import base64
 import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
+import pytest
+from cryptography.exceptions import InvalidTag
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -104,11 +106,24 @@ def test_recovery_codes_are_ten_distinct_readable_codes():
 
 
 def test_recovery_code_hashes_are_keyed_and_ignore_case_and_separators():
-    key = mfa.recovery_key("secret one")
+    key = mfa.keys_from("secret one").recovery
     digest = mfa.hash_recovery_code(key, "abcde-fghjk")
     assert mfa.hash_recovery_code(key, " ABCDE FGHJK ") == digest
-    assert mfa.hash_recovery_code(mfa.recovery_key("secret two"), "abcde-fghjk") != digest
+    assert mfa.hash_recovery_code(mfa.keys_from("secret two").recovery, "abcde-fghjk") != digest
     assert "abcde" not in digest and len(digest) == 64
+
+
+def test_secrets_are_sealed_for_one_user_under_one_key():
+    keys = mfa.keys_from("the application key")
+    assert keys.sealing != keys.recovery and len(keys.sealing) == 32
+    secret = mfa.new_secret()
+    sealed = mfa.seal_secret(keys.sealing, secret, 7)
+    assert len(sealed) == 64 and secret not in sealed
+    assert sealed != mfa.seal_secret(keys.sealing, secret, 7)  # a fresh nonce each time
+    assert mfa.open_secret(keys.sealing, sealed, 7) == secret
+    for key, user_id in ((keys.sealing, 8), (mfa.keys_from("another key").sealing, 7)):
+        with pytest.raises(InvalidTag):
+            mfa.open_secret(key, sealed, user_id)
 
 
 def test_a_half_sign_in_expires():
