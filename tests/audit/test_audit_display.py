@@ -66,3 +66,19 @@ def test_audit_log_names_and_links_records(app, client, make_user, login_as, mak
     assert f'href="/contacts/{hidden_id}"' not in page.text
     assert "SECRET" not in page.text
     assert f"Contact n° {hidden_id}" in text
+
+
+def test_every_recorded_action_has_a_label():
+    """Each action the code records (``record(actor, "kind.verb", ...)``) has a French label."""
+    from pathlib import Path
+
+    from crm.audit.labels import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2] / "crm"
+    recorded: set[str] = set()
+    for path in root.rglob("*.py"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            if re.search(r"\brecord\(", line):  # the action, or both actions of a condition
+                recorded |= set(re.findall(r'"([a-z_]+\.[a-z_]+)"', line))
+    assert len(recorded) > 30
+    assert sorted(recorded - set(ACTION_LABELS)) == []
