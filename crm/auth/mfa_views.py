@@ -86,10 +86,10 @@ def sign_in(user: User, next_url: str) -> Response:
 
 def _pending_user() -> User | None:
     pending = session.get(PENDING_KEY)
-    if not isinstance(pending, dict) or mfa_services.pending_expired(
-            float(pending.get("at", 0)), utcnow(), PENDING_MINUTES):
+    if not isinstance(pending, dict) or not isinstance(pending.get("user_id"), int) or \
+            mfa_services.pending_expired(float(pending.get("at", 0)), utcnow(), PENDING_MINUTES):
         return None
-    user = db.session.get(User, pending.get("user_id"))
+    user = db.session.get(User, pending["user_id"])
     if user is None or not user.is_enabled or not mfa_services.is_enrolled(user):
         return None
     return user
