@@ -24,7 +24,7 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": CHROMIUM,
         "args": ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking", "--disable-component-update",
-                 "--no-first-run", "--disable-sync", "--lang=fr-FR"],
+                 "--no-first-run", "--disable-sync"],
     }
 
 

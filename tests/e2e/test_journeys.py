@@ -209,3 +209,21 @@ def import_through_the_app(app, email: str, name: str) -> None:
         content_type="multipart/form-data")
     assert response.status_code == 302, response.text
     client.post_form(f"{response.headers['Location']}/commit", {"mode": "skip"})
+
+
+def test_every_page_of_the_menu_passes_the_checks(page: Page, journey, make_user, make_contact,
+                                                   make_outlet):
+    admin = make_user("admin", "Région BFC", full_name="Denis Admin")
+    outlet = make_outlet("Le Bien Public")
+    make_contact("ROUSSEL", "Juliette", outlet_ids=[outlet], phones=["+33611223344"])
+    j = journey("menu")
+    sign_in(page, j.base, admin.email, PASSWORD)
+    hrefs = page.eval_on_selector_all("nav a.nav-link, nav a.dropdown-item",
+                                      "links => links.map(a => a.href)")
+    extra = ["/contacts/new", "/contacts/trash", "/outlets/new", "/tasks/new", "/tasks/team",
+             "/duplicates/merges", "/imports/blocks/", "/admin/organisations/new"]
+    assert len(hrefs) >= 9
+    for href in [*hrefs, *(f"{j.base}{path}" for path in extra)]:
+        response = page.goto(href)
+        assert response is not None and response.status == 200, href
+        j.check(href.removeprefix(j.base).strip("/").replace("/", "-") or "home")
