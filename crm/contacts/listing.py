@@ -37,6 +37,7 @@ COUNT_CAP = 10_000
 class OutletRef(NamedTuple):
     id: int
     name: str
+    deleted: bool = False  # in the trash: shown, not linked (its page answers 404)
 
 
 @dataclass
@@ -75,11 +76,12 @@ def _attach_details(rows: list[ContactRow]) -> None:
     if not by_id:
         return
     ids = list(by_id)
-    outlets = select(contact_outlet.c.contact_id, Outlet.id, Outlet.name).join(
+    outlets = select(contact_outlet.c.contact_id, Outlet.id, Outlet.name,
+                     Outlet.deleted_at.is_not(None)).join(
         Outlet, Outlet.id == contact_outlet.c.outlet_id).where(
         contact_outlet.c.contact_id.in_(ids)).order_by(Outlet.name_key)
-    for contact_id, outlet_id, name in db.session.execute(outlets):
-        by_id[contact_id].outlets.append(OutletRef(outlet_id, name))
+    for contact_id, outlet_id, name, deleted in db.session.execute(outlets):
+        by_id[contact_id].outlets.append(OutletRef(outlet_id, name, deleted))
     for contact_id, email in db.session.execute(select(
             ContactEmail.contact_id, ContactEmail.email).where(
             ContactEmail.contact_id.in_(ids), ContactEmail.is_primary)):
