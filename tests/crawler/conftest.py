@@ -9,11 +9,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import delete
 
+from crm.auth.models import Role
+from crm.demo.services import demo_email
 from crm.extensions import db
 from tests.conftest import PASSWORD, Client, make_app
 from tests.crawler.crawl import Visit
 from tests.crawler.forms import Form
-from tests.crawler.state import State, build_state
+from tests.crawler.state import State, build_state, turn_on_mfa
 
 
 @dataclass
@@ -32,6 +34,8 @@ def site(database_url: str) -> Iterator[Site]:
     app.test_client_class = Client
     with app.app_context():
         state = build_state(PASSWORD)
+    mfa_user = demo_email(Role.MANAGER, "Préfecture BFC")  # as production asks of managers
+    state.recovery_codes[mfa_user] = turn_on_mfa(app.test_client(), mfa_user, PASSWORD)
     yield Site(app, state)
     with app.app_context():
         db.session.rollback()

@@ -43,7 +43,10 @@ class Visit:
     account: str
     pages: Counter[str] = field(default_factory=Counter)  # endpoint -> URLs visited
     forms: Counter[str] = field(default_factory=Counter)  # endpoint -> submissions
+    data_texts: set[str] = field(default_factory=set)  # record texts that look like msgids
     found: dict[tuple[str, str, tuple[str, ...]], Form] = field(default_factory=dict)
+    to_send: deque[Form] = field(default_factory=deque)
+    checked: Counter[str] = field(default_factory=Counter)  # endpoint -> pages checked
     failures: list[str] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
@@ -96,41 +99,53 @@ def check_page(visit: Visit, path: str, html: str, *, data: set[str]) -> None:
         visit.fail(f"GET {path}: untranslated in French {english[:5]}")
 
 
-def crawl(app: Flask, client, visit: Visit, seeds: dict[str, int], data: set[str]) -> None:
-    """Breadth-first from the dashboard; ``seeds`` are extra URLs with their expected status,
-    ``data`` texts of the records that may look like English interface texts."""
+def form_key(app: Flask, form: Form) -> tuple[str, str, tuple[str, ...]]:
+    """Forms with the same method, endpoint and field names are sent once per account."""
+    action = normalised(form.page, form.action) or form.action
+    return form.method, endpoint_of(app, action, form.method) or action, form.names
+
+
+def read_page(app: Flask, visit: Visit, path: str, response: TestResponse):  # type: ignore[no-untyped-def]
+    """Count a page, check its HTML (the first few of each endpoint), keep its forms; returns
+    its tree (lxml, fast) or None when it is not an HTML page."""
+    endpoint = endpoint_of(app, path) or "(no route)"
+    visit.pages[endpoint] += 1
+    if response.status_code != 200 or response.mimetype != "text/html":
+        return None
+    html = response.get_data(as_text=True)
+    if visit.checked[endpoint] < HTML_CHECKS_PER_ENDPOINT:
+        visit.checked[endpoint] += 1
+        check_page(visit, path, html, data=visit.data_texts)
+    root = lxml.html.fromstring(html)
+    for form in forms_of(root, path):
+        if (key := form_key(app, form)) not in visit.found:
+            visit.found[key] = form
+            visit.to_send.append(form)
+    return root
+
+
+def crawl(app: Flask, client, visit: Visit, seeds: dict[str, int]) -> None:
+    """Breadth-first from the dashboard; ``seeds`` are extra URLs with their expected status."""
     queue, seen = deque([("/", "")] + [(seed, "") for seed in seeds]), {"/", *seeds}
     queued = Counter(endpoint_of(app, path) for path in seen)
     paths = Counter(urlsplit(path).path for path in seen)
-    checked: Counter[str] = Counter()
     while queue:
         path, referrer = queue.popleft()
         endpoint = endpoint_of(app, path) or "(no route)"
         response = request(visit, client, "GET", path)
         if response is None:
             continue
-        visit.pages[endpoint] += 1
         status = response.status_code
         if path in seeds:
             if status != seeds[path]:
                 visit.fail(f"GET {path} -> {status}, expected {seeds[path]}")
         elif status >= 500 or (status >= 400 and (endpoint, status) not in ALLOWED_4XX):
             visit.fail(f"GET {path} ({endpoint}, linked from {referrer}) -> {status}")
-        links: list[str] = []
-        if 300 <= status < 400:
-            links.append(response.headers["Location"])
-        elif status == 200 and response.mimetype == "text/html":
-            html = response.get_data(as_text=True)
-            root = lxml.html.fromstring(html)  # fast, for the links and forms
-            if checked[endpoint] < HTML_CHECKS_PER_ENDPOINT:
-                checked[endpoint] += 1
-                check_page(visit, path, html, data=data)
+        root = read_page(app, visit, path, response)
+        links = [response.headers["Location"]] if 300 <= status < 400 else []
+        if root is not None:
             links += [el.get("href") or "" for el in root.iter("a")]
             links += [el.get("hx-get") or "" for el in root.iter() if el.get("hx-get")]
-            for form in forms_of(root, path):
-                action = normalised(path, form.action) or form.action
-                key = (form.method, endpoint_of(app, action, form.method) or action, form.names)
-                visit.found.setdefault(key, form)
         for href in links:
             target = normalised(path, href)
             if target is None or target in seen:
@@ -147,7 +162,8 @@ def crawl(app: Flask, client, visit: Visit, seeds: dict[str, int], data: set[str
 
 def submit(app: Flask, client, visit: Visit, form: Form, password: str,
            variants: tuple[str, ...] = ("empty", "filled")) -> None:
-    """Send ``form`` empty, then filled in; no 5xx, no 400 unless it carried no CSRF token."""
+    """Send ``form`` empty, then filled in; no 5xx, no 400 unless it carried no CSRF token.
+    The page it leads to is read like a visited one: its new forms are sent in turn."""
     path = normalised(form.page, form.action) or form.action
     endpoint = endpoint_of(app, path, form.method) or path
     for label in variants:
@@ -165,15 +181,19 @@ def submit(app: Flask, client, visit: Visit, form: Form, password: str,
             visit.fail(f"{form.method} {path} ({endpoint}, {label}, from {form.page}) -> {status}")
         if 300 <= status < 400 and (after := normalised(path, response.headers["Location"])):
             followed = request(visit, client, "GET", after)
-            if followed is not None and (followed.status_code >= 500 or followed.status_code == 400):
-                visit.fail(f"GET {after} after {form.method} {path} -> {followed.status_code}")
+            if followed is not None:
+                if followed.status_code >= 500 or followed.status_code == 400:
+                    visit.fail(f"GET {after} after {form.method} {path} -> {followed.status_code}")
+                read_page(app, visit, after, followed)
 
 
 def submit_all(app: Flask, client, visit: Visit, password: str) -> list[Form]:
-    """Submit every kind of form found, except the deferred ones, which are returned."""
+    """Submit every kind of form found, and those the answers show, except the deferred
+    ones, which are returned."""
     deferred = []
-    for (_, endpoint, _), form in visit.found.items():
-        if endpoint in DEFERRED:
+    while visit.to_send:
+        form = visit.to_send.popleft()
+        if form_key(app, form)[1] in DEFERRED:
             deferred.append(form)
         else:
             submit(app, client, visit, form, password)

@@ -10,8 +10,10 @@ per body: every page the crawler meets has something to show.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
+import pyotp
 from sqlalchemy import select
 
 from crm.auth.models import Role, User
@@ -30,7 +32,7 @@ from crm.demo import press
 from crm.demo.services import DEMO_PEOPLE, demo_email, load_demo
 from crm.extensions import db
 from crm.imports.models import ImportMode, SourceKind
-from crm.imports.services import commit_batch
+from crm.imports.services import commit_batch, queue_batch
 from crm.imports.staging import stage_table, stage_text
 from crm.imports.uploads import read_upload
 from crm.interactions.models import Interaction, InteractionKind, InteractionVisibility, Medium
@@ -40,6 +42,7 @@ from crm.outlets.services import OutletData, create_outlet, soft_delete_outlet
 from crm.privacy.services import erase_contact
 from crm.tasks.models import Priority, TaskStatus
 from crm.tasks.services import TaskData, add_comment, create_task, set_status
+from tests.conftest import Client, login
 
 PASTED_RELEASE = """\
 COMMUNIQUÉ DE PRESSE — Besançon, le 3 novembre 2026
@@ -81,6 +84,8 @@ class State:
     private_pages: dict[str, str | None] = field(default_factory=dict)
     # texts of the imported files shown as they are (column headings), not interface text
     file_texts: set[str] = field(default_factory=set)
+    # the recovery codes of the accounts that turned on two-step verification: email -> codes
+    recovery_codes: dict[str, list[str]] = field(default_factory=dict)
 
 
 def press_slug(short_name: str) -> str:
@@ -102,12 +107,16 @@ def _import_file(actor: User, name: str) -> set[str]:
     return set(upload.table.headers)
 
 
-def _stage_only(actor: User) -> set[str]:
+def _stage_only(actor: User, *, queued: bool = False) -> set[str]:
+    """A file left staged for review, or confirmed for the worker (which never runs here)."""
     upload = read_upload(STAGED_FILE.encode("utf-8"), "a-relire.csv", encoding=None,
                          delimiter=None, max_bytes=1024 * 1024)
     assert upload.table is not None
-    stage_table(actor, upload.table, kind=SourceKind.CSV, filename="a-relire.csv",
-                visibility=Visibility.PRIVATE, source="Fichier à relire")
+    batch = stage_table(actor, upload.table, kind=SourceKind.CSV, filename="a-relire.csv",
+                        visibility=Visibility.PRIVATE, source="Fichier à relire")
+    if queued:
+        db.session.flush()
+        queue_batch(batch, ImportMode.FILL)
     return set(upload.table.headers)
 
 
@@ -184,6 +193,7 @@ def build_state(password: str) -> State:
     db.session.flush()
     commit_batch(_user(Role.OFFICER, "Préfecture BFC"), pasted, ImportMode.FILL)
     headings |= _stage_only(_user(Role.OFFICER, "AER BFC"))
+    headings |= _stage_only(_user(Role.MANAGER, "Préfecture BFC"), queued=True)
     db.session.commit()
     _merge_pairs(region_manager)
     db.session.commit()
@@ -222,3 +232,19 @@ def build_state(password: str) -> State:
     pages[erased_url] = None
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
                  headings)
+
+
+def turn_on_mfa(client: Client, email: str, password: str) -> list[str]:
+    """Turn on two-step verification as a person does: start, type the key shown into an
+    authenticator app (pyotp here), confirm with its code; returns the recovery codes."""
+    assert login(client, email, password).status_code == 302
+    assert client.post_form("/auth/mfa/start").status_code == 302
+    page = client.get("/auth/mfa/setup").text
+    key = re.search(r'id="mfa-secret"[^>]*>([^<]+)<', page)
+    assert key, "the setup page shows no key to type"
+    code = pyotp.TOTP(key.group(1).replace(" ", "")).now()
+    shown = client.post_form("/auth/mfa/setup", {"code": code}).text
+    codes = re.findall(r"<li>([^<]+)</li>", shown.partition('id="recovery-codes"')[2])
+    assert codes, "no recovery codes after the setup"
+    client.post_form("/auth/logout")
+    return codes
