@@ -60,4 +60,4 @@ messages: $(VENV)/.installed
 	$(BIN)/pybabel update -i crm/messages.pot -d crm/translations --no-fuzzy-matching --width 100
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache
+	rm -rf $(VENV) instance .pytest_cache tests/e2e/node_modules

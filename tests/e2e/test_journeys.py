@@ -14,7 +14,7 @@ from crm.demo.press import DATA as DEMO
 from crm.demo.press import load_outlets
 from crm.extensions import db
 from tests.conftest import PASSWORD, login
-from tests.e2e.journey import open_menu, sign_in, sign_out
+from tests.e2e.journey import NARROW, open_menu, sign_in, sign_out
 
 pytestmark = [pytest.mark.e2e,
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
@@ -135,6 +135,12 @@ def test_duplicates_scan_review_merge_undo_and_edit(page: Page, journey, app, ma
     row = page.locator("main table tbody tr").filter(has_text="PERRIN")
     row.get_by_role("link", name="Examiner").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Même personne ?")
+    left, right = (page.locator("main tbody tr").filter(has_text="PERRIN").locator(".pair-side")
+                   .nth(side).bounding_box() for side in (0, 1))
+    if j.width < NARROW:  # on a phone the right side comes under the left one
+        assert right["y"] >= left["y"] + left["height"] and right["x"] == left["x"]
+    else:
+        assert right["y"] == left["y"] and right["x"] >= left["x"] + left["width"]
     j.check("review")
     page.get_by_role("button", name="Fusionner").click()
     expect(page.get_by_role("status").filter(has_text="Contacts fusionnés")).to_be_visible()
