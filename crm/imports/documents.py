@@ -36,7 +36,7 @@ from crm.imports.sniff import check_zip, decode
 PDF_MAGIC = b"%PDF-"
 MAX_TEXT_CHARS = 2_000_000
 DOCX_MAX_MEMBERS = 200
-DOCX_MAX_UNCOMPRESSED = 64 * 1024 * 1024  # images included; they are never read
+DOCX_MAX_UNCOMPRESSED = 24 * 1024 * 1024  # images included (never read), as for XLSX
 DOCX_MAX_PART = 16 * 1024 * 1024  # the main part, streamed
 DOCX_MAX_ELEMENTS = 200_000
 MAX_PDF_PAGES = 200

@@ -11,12 +11,21 @@ number (1 for the first card) and skipped.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from io import StringIO
 from typing import Any
 
 import vobject
 
 from crm.imports.errors import UnsupportedFile, check_size
-from crm.imports.readers import MAX_BYTES, MAX_ROWS, RowProblem, Table, add_problem, clean_value
+from crm.imports.readers import (
+    MAX_BYTES,
+    MAX_ROWS,
+    Budget,
+    RowProblem,
+    Table,
+    add_problem,
+    clean_value,
+)
 from crm.imports.sniff import decode
 
 HEADERS = ["first_name", "last_name", "civility", "full_name", "email", "phone", "mobile",
@@ -29,15 +38,19 @@ def read_vcards(data: bytes, *, encoding: str | None = None, max_bytes: int = MA
     check_size(data, max_bytes)
     text, used = decode(data, encoding)
     table = Table(headers=list(HEADERS), encoding=used)
+    budget = Budget()
     number = 0
     for number, card in enumerate(split_cards(text), start=1):
         if len(table.rows) >= max_rows:
             add_problem(table.problems, RowProblem(number, f"more than {max_rows} cards"))
             break
         try:
-            table.rows.append(card_row(vobject.readOne(card)))
+            row = card_row(vobject.readOne(card))
         except Exception as exc:  # vobject raises many types on a damaged card
             add_problem(table.problems, RowProblem(number, f"unreadable vCard: {exc}"))
+            continue
+        budget.take(list(row.values()))
+        table.rows.append(row)
     if not number:
         raise UnsupportedFile("the file holds no vCard")
     return table
@@ -51,17 +64,17 @@ def split_cards(text: str) -> Iterator[str]:
     still open at the end of the file is dropped.
     """
     card: list[str] | None = None
-    for line in text.replace("\r\n", "\n").split("\n"):
+    for line in StringIO(text.replace("\r\n", "\n"), newline="\n"):  # lazily, "\n" kept
         marker = line.rstrip().upper()
         if marker == "BEGIN:VCARD":
             if card is not None:
-                yield "\n".join(card)
+                yield "".join(card)
             card = [line]
         elif card is None:
             continue
         elif marker == "END:VCARD":
             card.append(line)
-            yield "\n".join(card)
+            yield "".join(card)
             card = None
         else:
             card.append(line)
