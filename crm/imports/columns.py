@@ -9,8 +9,6 @@ guess in the preview.
 
 from __future__ import annotations
 
-import re
-
 from crm.contacts.normalise import fold
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -45,12 +43,11 @@ FIELDS: dict[str, tuple[str, ...]] = {
 }
 _SYNONYMS = {synonym: name for name, synonyms in FIELDS.items() for synonym in synonyms}
 _BY_LENGTH = sorted(_SYNONYMS, key=len, reverse=True)
-_TRAILING_NUMBER = re.compile(r"\s*\d+$")
 
 
 def guess_field(header: str) -> str | None:
     """The canonical field a header names, or None."""
-    key = _TRAILING_NUMBER.sub("", fold(header))
+    key = without_trailing_number(fold(header))
     if key in _SYNONYMS:
         return _SYNONYMS[key]
     if key in FIELDS or key.replace(" ", "_") in FIELDS:
@@ -60,6 +57,18 @@ def guess_field(header: str) -> str | None:
         if f" {synonym} " in padded:
             return _SYNONYMS[synonym]
     return None
+
+
+def without_trailing_number(key: str) -> str:
+    """``key`` less its final digits and the spaces before them ("e mail 2" → "e mail").
+
+    A scan from the end: the expression ``\\s*\\d+$`` it replaces retried every position of a
+    long run of digits, quadratic in the run.
+    """
+    end = len(key)
+    while end and key[end - 1].isdecimal():
+        end -= 1
+    return key if end == len(key) else key[:end].rstrip()
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str | None]:

@@ -18,10 +18,12 @@ import pytest
 
 from crm.imports import documents, readers, vcards
 from crm.imports.blocks import extract_blocks
+from crm.imports.columns import guess_field
 from crm.imports.documents import docx_text, pdf_text
 from crm.imports.errors import TooMuchContent, UnreadableFile, UnsafeArchive
 from crm.imports.people import find_emails, read_line
 from crm.imports.readers import read_csv, read_xlsx, unique_headers
+from crm.imports.records import build_record
 from crm.imports.sniff import sniff_delimiter
 from crm.imports.vcards import read_vcards, split_cards
 from tests.imports.adversarial import (
@@ -100,6 +102,14 @@ TEXT_CASES = {
     # A wider header is refused (MAX_COLUMNS), so n stays under the limit at 8n.
     "csv_header_same_name_read": (read_csv, lambda n: b";".join([b"Nom"] * n) + b"\nA\n" * 400, 125),
     "csv_sniff_quotes": (lambda t: [sniff_delimiter(t) for _ in range(50)], lambda n: ';"a' * n, 600),
+    "column_header_digit_run": (guess_field, lambda n: "1" * n + "x", 20_000),
+    "record_space_runs": (lambda v: build_record({"Courriel": v, "Tél.": v, "Rubriques": v},
+                                                 {"Courriel": "email", "Tél.": "phone",
+                                                  "Rubriques": "beat"}),
+                          lambda n: "a" + " " * n + "b;", 20_000),
+    "record_many_parts": (lambda v: build_record({"Courriel": v, "Rubriques": v},
+                                                 {"Courriel": "email", "Rubriques": "beat"}),
+                          lambda n: "a@b.fr , " * n, 500),
     "csv_lines": (read_csv, lambda n: b"Nom;Email\n" + b"A;a@b.fr\n" * n, 5_000),
     "csv_quoted_fields": (read_csv, lambda n: b"Nom;Email\n" + b'"a;""b";"c"\n' * n, 5_000),
 }
