@@ -42,6 +42,7 @@ def test_officer_finds_a_contact_logs_a_call_and_a_colleague_closes_the_task(
     rows = page.locator("main table tbody tr")
     expect(rows).to_have_count(1)
     expect(rows.first).to_contain_text("GIRAUD Thomas")
+    expect(page.locator("main details")).not_to_have_attribute("open", "")  # no filter in use
     j.check("search-accents")
     search = page.get_by_role("searchbox", name="Rechercher")
     search.fill("06 21 32 43 54")
