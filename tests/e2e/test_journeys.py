@@ -192,6 +192,8 @@ def test_admin_creates_an_account(page: Page, journey, make_user):
     sign_in(page, j.base, admin.email, PASSWORD)
     open_menu(page)
     page.get_by_role("button", name="Administration").click()
+    expect(page.get_by_role("link", name="Utilisateurs")).to_be_visible()
+    j.check("menu-open")  # the links of the opened menu are checked too
     page.get_by_role("link", name="Utilisateurs").click()
     j.check("users")
     page.get_by_role("link", name="Nouveau compte").click()
