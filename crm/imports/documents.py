@@ -65,7 +65,10 @@ def read_text(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> str:
     check_size(data, max_bytes)
     suffix = PurePath(filename).suffix.casefold()
     if suffix in {".txt", ".text", ""}:
-        return decode(data)[0]
+        text = decode(data)[0]
+        if len(text) > MAX_TEXT_CHARS:
+            raise TooMuchContent(f"{len(text):,} characters of text, at most {MAX_TEXT_CHARS:,}")
+        return text
     if suffix == ".docx":
         return docx_text(data)
     if suffix == ".pdf":

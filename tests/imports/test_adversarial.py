@@ -19,7 +19,7 @@ import pytest
 from crm.imports import documents, readers, vcards
 from crm.imports.blocks import extract_blocks
 from crm.imports.columns import guess_field
-from crm.imports.documents import docx_text, pdf_text
+from crm.imports.documents import docx_text, pdf_text, read_text
 from crm.imports.errors import TooMuchContent, UnreadableFile, UnsafeArchive
 from crm.imports.people import find_emails, read_line
 from crm.imports.readers import read_csv, read_xlsx, unique_headers
@@ -253,6 +253,13 @@ def test_docx_text_keeps_paragraphs_then_cells_and_run_breaks():
     body = (paragraph("Aline POIRIER") + f"<w:tbl><w:tr>{cell}</w:tr></w:tbl>"
             + "<w:p><w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:br/><w:t>c</w:t></w:r></w:p>")
     assert docx_text(docx_bytes(body)) == "Aline POIRIER\na\tb\nc\nCell\ntwo"
+
+
+def test_text_file_over_the_characters_limit_is_refused():
+    data = b"a" * (documents.MAX_TEXT_CHARS + 1)
+    assert "characters" in refused_quickly(lambda d: read_text(d, "communique.txt"), data,
+                                           TooMuchContent, max_traced=None)
+    assert len(read_text(data[1:], "communique.txt")) == documents.MAX_TEXT_CHARS
 
 
 def test_pdf_over_the_page_limit_is_refused():
