@@ -17,6 +17,13 @@ from tests.crawler.crawl import Visit
 from tests.crawler.forms import Form
 from tests.crawler.state import State, build_state, turn_on_mfa
 
+REPORT: list[str] = []  # the figures of each run, printed at the end of the session
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    for line in REPORT:
+        terminalreporter.write_line(line)
+
 
 @dataclass
 class Site:

@@ -17,10 +17,10 @@ from tests.crawler import checks
 from tests.crawler.forms import Form, empty_data, filled_data, forms_of
 
 ORIGIN = "http://localhost"
-PER_ENDPOINT = 15  # distinct URLs per endpoint and account (query strings included)
-PER_PATH = 3  # of which with the same path and another query string
+PER_ENDPOINT = 8  # distinct URLs per endpoint and account (query strings included)
+PER_PATH = 2  # of which with the same path and another query string
 LAST_PAGE = 2  # page numbers beyond this one are read as this one
-HTML_CHECKS_PER_ENDPOINT = 3  # html5lib is slow: full page checks on the first few URLs only
+HTML_CHECKS_PER_ENDPOINT = 2  # html5lib is slow: full page checks on the first few URLs only
 
 # Deliberate 4xx answers to a link the crawler follows: (endpoint, status) -> reason.
 ALLOWED_4XX: dict[tuple[str, int], str] = {}

@@ -110,9 +110,8 @@ def empty_data(form: Form) -> dict[str, object]:
     for item in form.fields:
         if item.kind == "hidden":
             data.setdefault(item.name, []).append(item.value)
-        elif item.kind in ("select", "textarea") or item.kind not in NOT_SENT | {"checkbox", "radio",
-                                                                                  "select-multiple"}:
-            data.setdefault(item.name, []).append("")
+        elif item.kind not in NOT_SENT | {"checkbox", "radio", "select-multiple"}:
+            data.setdefault(item.name, []).append("")  # text fields, selects, text areas
     if form.button:
         data.setdefault(form.button[0], []).append(form.button[1])
     return {name: values if len(values) > 1 else values[0] for name, values in data.items()}

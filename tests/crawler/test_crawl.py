@@ -8,15 +8,17 @@ was reached by no visit and no form, unless it is listed below with the reason.
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 
+import lxml.html
 import pytest
 
 from crm.auth.models import Role
 from crm.demo.services import DEMO_PEOPLE
 from tests.conftest import login
-from tests.crawler import checks
-from tests.crawler.conftest import Site
-from tests.crawler.crawl import DEFERRED, Visit, crawl, endpoint_of, read_page, submit, submit_all
+from tests.crawler.conftest import REPORT, Site
+from tests.crawler.crawl import DEFERRED, Visit, crawl, form_key, read_page, submit, submit_all
+from tests.crawler.forms import Form, forms_of
 from tests.crawler.state import Account
 
 # GET routes no link leads to from a signed-in page: endpoint -> reason.
@@ -77,14 +79,12 @@ def test_every_page_and_form_as(site: Site, role: Role, org: str):
     assert not visit.failures, "\n".join(visit.failures)
 
 
-def _same_form(client, form):
+def _same_form(client, form: Form) -> Form | None:
     """``form`` as found again on its page now (a fresh CSRF token), or None if it is gone."""
-    from tests.crawler.forms import forms_of
-
     response = client.get(form.page)
     if response.status_code != 200:
         return None
-    root, _ = checks.parse(response.get_data(as_text=True))
+    root = lxml.html.fromstring(response.get_data(as_text=True))
     return next((f for f in forms_of(root, form.page) if f.action == form.action
                  and f.method == form.method and f.names == form.names), None)
 
@@ -95,14 +95,13 @@ def test_deferred_forms_then_every_route_reached(site: Site):
         if _account(site, role, org).key not in site.visits:
             visit_account(site, _account(site, role, org))
     failures, skipped = [], []
+    started = time.perf_counter()
     for role, org in ACCOUNTS:
         account = _account(site, role, org)
         visit = Visit(account.key, data_texts=site.state.file_texts)
         client = _signed_in(site, account, visit)
-        forms = sorted(site.deferred[account.key],
-                       key=lambda f: LAST.index(e) + 1 if (e := endpoint_of(
-                           site.app, f.action.removeprefix("http://localhost"), f.method)) in LAST
-                       else 0)
+        forms = sorted(site.deferred[account.key], key=lambda f: LAST.index(e) + 1 if (
+            e := form_key(site.app, f)[1]) in LAST else 0)
         for old in forms:
             for variant in ("empty", "filled"):  # each from a fresh page, signed in again
                 if client.get("/auth/account").status_code != 200:
@@ -118,12 +117,14 @@ def test_deferred_forms_then_every_route_reached(site: Site):
                         submit(site.app, client, visit, again, site.state.password, (variant,))
         site.visits[f"{account.key}-deferred"] = visit
         failures += visit.failures
+    site.seconds["deferred forms"] = time.perf_counter() - started
     pages = {e for v in site.visits.values() for e in v.pages}
     posted = {e for v in site.visits.values() for e in v.forms}
-    print(report(site), *skipped, sep="\n")
+    REPORT.append(report(site))
+    REPORT.extend(skipped)
     rules = list(site.app.url_map.iter_rules())
     never_seen = sorted({r.endpoint for r in rules if "GET" in (r.methods or ())} - pages
-                        - set(UNREACHABLE) - posted)
+                        - set(UNREACHABLE))
     never_posted = sorted({r.endpoint for r in rules if "POST" in (r.methods or ())} - posted
                           - set(NO_FORM) - set(UNREACHABLE))
     if never_seen:
@@ -135,9 +136,7 @@ def test_deferred_forms_then_every_route_reached(site: Site):
     assert not failures, "\n".join(failures)
 
 
-def _activation(form):
-    from dataclasses import replace
-
+def _activation(form: Form) -> Form:
     return replace(form, action=form.action.removesuffix("/deactivate") + "/activate")
 
 
@@ -145,5 +144,7 @@ def report(site: Site) -> str:
     pages = sum(sum(v.pages.values()) for v in site.visits.values())
     forms = sum(sum(v.forms.values()) for v in site.visits.values())
     endpoints = {e for v in site.visits.values() for e in (*v.pages, *v.forms)}
-    return (f"crawler: {pages} pages and {forms} form submissions over {len(endpoints)} "
-            f"endpoints by {len(site.seconds)} accounts in {sum(site.seconds.values()):.1f} s")
+    database = site.app.config["SQLALCHEMY_DATABASE_URI"].partition(":")[0]
+    return (f"crawler on {database}: {pages} pages and {forms} form submissions over "
+            f"{len(endpoints)} endpoints, {len(ACCOUNTS)} accounts, in "
+            f"{sum(site.seconds.values()):.1f} s")
