@@ -8,6 +8,7 @@ records never show, through blocks or merges either.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -285,3 +286,25 @@ def test_blocks_hide_another_bodys_private_people_and_file_name(app, bodies, mak
     page = owner.get(f"/imports/blocks/{mixed}").text
     assert "SECRETPERSON" in page and "communique-confidentiel-aer" in page
     assert owner.get(f"/imports/blocks/{hidden}").status_code == 200
+
+
+def test_an_import_undo_trashes_the_contacts_it_made_for_other_bodies(app, bodies):
+    """The joint release makes press officers of the three bodies; only the owner deletes a
+    contact by hand, but the undo of the import that made them removes them all."""
+    release = Path(__file__).parent / "data" / "communique-assises-2026.txt"
+    _users, clients = bodies
+    aer = clients["AER BFC"]
+    staged = aer.post_form("/imports/new", {"text": release.read_text(encoding="utf-8"),
+                                            "source": "Communiqué Assises 2026",
+                                            "visibility": "shared"})
+    number = int(staged.headers["Location"].rsplit("/", 1)[1])
+    aer.post_form(f"/imports/{number}/commit", {"mode": "skip"})
+    with app.app_context():
+        owners = {c.organisation.short_name for c in db.session.scalars(select(Contact))}
+        block = db.session.scalar(select(ContactBlock.id))
+    assert owners == {"AER BFC", "Région BFC", "Préfecture BFC"}
+    assert "HUBIDOS" in clients["Région BFC"].get(f"/imports/blocks/{block}").text
+    undone = aer.post_form(f"/imports/{number}/undo", follow_redirects=True)
+    assert "Import annulé" in undone.text
+    with app.app_context():
+        assert db.session.scalars(select(Contact).where(Contact.deleted_at.is_(None))).all() == []
