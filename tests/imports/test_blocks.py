@@ -175,3 +175,11 @@ def test_never_crashes_on_block_like_text(parts):
     for found in extract_blocks("".join(parts)):
         assert found.count >= 1
         assert all(s.people for s in found.block.sections)
+
+
+def test_continued_lines_join_and_a_heading_found_once_joined_stops_the_joining():
+    text = "Contacts -\npresse\nAline POIRIER -\napoirier@aer-bfc.com -\n06 80 55 69 66\n"
+    found = extract_blocks(text)
+    person = found[0].block.sections[0].people[0]
+    assert (person.last_name, person.email, person.phone_e164) == (
+        "POIRIER", "apoirier@aer-bfc.com", "+33680556966")

@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from crm.imports.errors import FileTooLarge, UnsafeArchive, UnsupportedFile
-from crm.imports.readers import read_csv, read_xlsx
+from crm.imports.readers import read_csv, read_xlsx, unique_headers
 from crm.imports.sniff import decode, sniff_delimiter
 
 FRENCH = [
@@ -151,3 +151,13 @@ def test_not_a_zip_is_refused():
 def test_csv_reader_never_crashes_on_arbitrary_bytes(data):
     table = read_csv(data)
     assert all(len(row) == len(table.headers) for row in table.rows)
+
+
+def test_repeated_headers_are_numbered_past_names_already_taken():
+    assert unique_headers(["Nom", "Nom (2)", "Nom", "", "Nom", " "]) == [
+        "Nom", "Nom (2)", "Nom (3)", "column 4", "Nom (4)", "column 6"]
+
+
+def test_delimiter_is_the_one_splitting_rows_consistently():
+    assert sniff_delimiter("Nom;Note\nA;1,5\nB;2,5\n") == ";"
+    assert sniff_delimiter('Nom,Média\n"POIRIER, Aline","L\'Est; Républicain"\n') == ","

@@ -140,3 +140,30 @@ def test_column_mapping_from_french_and_english_headers():
         "civility", "last_name", "first_name", "outlet", "phone", "mobile", "email", "email",
         "role", "beat", "role", "first_name", "last_name", "mobile", "postcode", "outlet",
         "mobile", "note", None]
+
+
+def test_docx_text_matches_word_paragraphs_runs_and_cells_once():
+    document = docx.Document()
+    line = document.add_paragraph("Aline POIRIER – ")
+    line.add_run("apoirier@aer-bfc.com").bold = True
+    line.add_run("\tTél. 06 80 55 69 66")
+    document.add_paragraph("Ligne 1\nLigne 2")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text = "CONTACTS PRESSE"
+    table.cell(0, 0).merge(table.cell(0, 1))
+    table.cell(1, 0).text = "Jean MARTIN"
+    table.cell(1, 1).text = "jm@x.fr"
+    out = BytesIO()
+    document.save(out)
+    assert read_text(out.getvalue(), "release.docx") == (
+        "Aline POIRIER – apoirier@aer-bfc.com\tTél. 06 80 55 69 66\nLigne 1\nLigne 2\n"
+        "CONTACTS PRESSE\nJean MARTIN\njm@x.fr")
+
+
+def test_begin_inside_an_open_card_ends_it_unreadable():
+    data = (V30.replace("END:VCARD\n", "") + V40).encode("utf-8")
+    table = read_vcards(data)
+    assert [r["last_name"] for r in table.rows] == ["Hubidos"]
+    assert [p.row for p in table.problems] == [1]
+    with pytest.raises(UnsupportedFile):
+        read_vcards(b"BEGIN:VCARD\nVERSION:3.0\n")  # never closed: no card at all
