@@ -11,10 +11,12 @@ from __future__ import annotations
 
 import csv
 import warnings
+import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from io import BytesIO, StringIO
+from xml.parsers import expat
 
 import openpyxl
 
@@ -179,14 +181,48 @@ def _csv_records(text: str, delimiter: str,
         yield reader.line_num, list(row)
 
 
+def count_cells(archive: zipfile.ZipFile, path: str, max_cells: int) -> None:
+    """Refuse a worksheet of more than ``max_cells`` cells, counted by expat before openpyxl.
+
+    openpyxl parses, then skips without yielding, a row whose number repeats an earlier one, so
+    the cells of such rows would escape the budget of ``build_table``; expat counts each ``c``
+    element for a fraction of openpyxl's cost. A DTD (never in OOXML) is refused.
+    """
+    try:
+        info = archive.getinfo(path.lstrip("/"))
+    except KeyError:
+        return  # openpyxl found no such part either
+    cells = 0
+
+    def start(name: str, _attributes: object) -> None:
+        nonlocal cells
+        if name.rpartition(" ")[2] == "c":
+            cells += 1
+            if cells > max_cells:
+                raise TooMuchContent(f"more than {max_cells:,} cells")
+
+    def no_dtd(*_: object) -> None:
+        raise UnreadableFile("a worksheet with a DTD")
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.StartDoctypeDeclHandler = no_dtd
+    parser.EntityDeclHandler = no_dtd
+    try:
+        with archive.open(info) as stream:
+            parser.ParseFile(stream)
+    except (expat.ExpatError, zipfile.BadZipFile, OSError) as exc:
+        raise UnreadableFile("the worksheet cannot be read") from exc
+
+
 def read_xlsx(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS,
               max_members: int = XLSX_MAX_MEMBERS,
               max_uncompressed: int = XLSX_MAX_UNCOMPRESSED,
               max_part: int = XLSX_MAX_PART) -> Table:
     """Rows of the first worksheet; the zip is checked before openpyxl opens it."""
     check_size(data, max_bytes)
-    check_zip(data, max_members=max_members, max_uncompressed=max_uncompressed,
-              max_part=max_part, streamed=XLSX_STREAMED_PARTS)
+    archive = check_zip(data, max_members=max_members, max_uncompressed=max_uncompressed,
+                        max_part=max_part, streamed=XLSX_STREAMED_PARTS)
     try:
         with warnings.catch_warnings():
             # Files from other tools lack openpyxl's default style; harmless when reading.
@@ -196,6 +232,7 @@ def read_xlsx(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
         raise UnreadableFile("the workbook cannot be opened") from exc
     try:
         sheet = workbook.worksheets[0]
+        count_cells(archive, getattr(sheet, "_worksheet_path", ""), MAX_CELLS)
         # The declared dimensions would pad every row to them (A1:XFD1048576 in a few bytes).
         sheet.reset_dimensions()
         rows = sheet.iter_rows(values_only=True, max_row=max_rows + 50)

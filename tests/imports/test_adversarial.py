@@ -190,6 +190,14 @@ def test_xlsx_cells_sharing_a_large_string_are_refused_by_the_characters_limit()
     assert "characters" in refused_quickly(read_xlsx, data, TooMuchContent, max_traced=64 * MiB)
 
 
+def test_xlsx_cells_of_rows_openpyxl_skips_are_counted():
+    # openpyxl parses a row numbered like an earlier one, then drops it without yielding it.
+    hidden = '<row r="1"><c r="A1"><v>1</v></c></row>' * (readers.MAX_CELLS + 1)
+    data = xlsx_bytes(xlsx_row(1, ["Nom"]) + hidden)
+    assert len(data) < 200_000
+    assert "cells" in refused_quickly(read_xlsx, data, TooMuchContent, max_traced=None)
+
+
 def test_xlsx_declared_dimensions_do_not_pad_the_rows():
     data = xlsx_bytes(xlsx_row(1, ["Nom"]) + xlsx_row(2, ["POIRIER"]), dimension="A1:XFD1048576")
     table = read_xlsx(data)
