@@ -24,10 +24,10 @@ from crm.auth.models import User
 from crm.contacts.models import Contact, Visibility
 from crm.contacts.services import ContactData, create_contact
 from crm.dedupe.merging import CHOOSABLE, merge_contacts, undo_merge
-from crm.dedupe.models import DuplicatePair
+from crm.dedupe.models import DuplicatePair, PairStatus
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection
-from crm.interactions.models import InteractionKind, InteractionVisibility
+from crm.interactions.models import InteractionKind, InteractionVisibility, interaction_contact
 from crm.interactions.services import InteractionData, log_interaction
 from crm.orgs.models import Organisation
 from crm.outlets.models import OutletKind
@@ -166,3 +166,27 @@ def test_merge_then_undo_is_an_exact_round_trip(app, officers, drawn):
             assert snapshot() == before
         finally:
             db.session.rollback()
+
+
+def test_a_merge_recorded_before_the_fix_is_undone_too(app, officers):
+    """Merges stored with the key taken before the move (and no pair state) still undo."""
+    with app.app_context():
+        user = db.session.get_one(User, officers[0])
+        kept, merged = (create_contact(user, ContactData(last_name="POIRIER", source="test"),
+                                       organisation_id=user.organisation_id) for _ in range(2))
+        db.session.flush()
+        call = log_interaction(user, InteractionData(
+            kind=InteractionKind.CALL, subject="Appel", contact_ids=[merged.id],
+            happened_at=dt.datetime(2026, 11, 20, 9, 30, tzinfo=dt.UTC)))
+        db.session.add(DuplicatePair(low_id=kept.id, high_id=merged.id, score=12.5, evidence=[]))
+        merge = merge_contacts(user, kept, merged, {})
+        merge.repointed = [{"table": "interaction_contact", "column": "contact_id",
+                            "key": {"interaction_id": call.id, "contact_id": merged.id}}]
+        db.session.commit()
+        undo_merge(user, merge)
+        db.session.commit()
+        linked = db.session.scalars(select(interaction_contact.c.contact_id).where(
+            interaction_contact.c.interaction_id == call.id)).all()
+        pair = db.session.scalar(select(DuplicatePair))
+        assert linked == [merged.id]
+        assert pair.status is PairStatus.OPEN
