@@ -55,7 +55,8 @@ def _binary(head: bytes) -> bool:
 
 def folder() -> Path:
     """The private folder of kept uploads (created 0700)."""
-    path = Path(current_app.instance_path) / "uploads"
+    configured = current_app.config.get("IMPORT_UPLOAD_FOLDER")
+    path = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

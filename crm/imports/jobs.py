@@ -6,7 +6,7 @@ large batch, in one transaction (all or nothing)."""
 from __future__ import annotations
 
 from flask import current_app
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from crm.auth.models import User
 from crm.extensions import db
@@ -22,6 +22,10 @@ from crm.jobs import clear_progress, read_progress, report_progress, task
 def progress(batch_id: int) -> tuple[int, int] | None:
     """(rows done, rows in all) of a running import, if the worker reported any."""
     return read_progress("import", batch_id)  # type: ignore[return-value]
+
+
+class Discarded(Exception):
+    """The batch was deleted while the worker staged it."""
 
 
 def staging_progress(batch_id: int) -> tuple[int, int] | None:
@@ -41,6 +45,8 @@ def run_staging(batch_id: int, user_id: int) -> None:
 
         def chunk_done(done: int, total: int) -> None:
             db.session.commit()  # a short transaction per chunk: others may write between
+            if db.session.scalar(select(ImportBatch.id).where(ImportBatch.id == batch_id)) is None:
+                raise Discarded
             report_progress("staging", batch_id, (done, total))
 
         if name:
@@ -49,6 +55,8 @@ def run_staging(batch_id: int, user_id: int) -> None:
             staging.remap(actor, batch, batch.settings["mapping"], after_chunk=chunk_done)
             batch.status = BatchStatus.STAGED
         db.session.commit()
+    except Discarded:
+        db.session.rollback()  # the user threw the preview away meanwhile: nothing to keep
     except Exception:
         db.session.rollback()
         _fail(batch_id, "error")

@@ -32,10 +32,12 @@ def match_many(actor: User, rows: Sequence[dict[str, Any]]) -> list[Match]:
                      {e for v in rows for e in v.get("emails") or ()})
     phones = _lookup(ContactPhone.e164, ContactPhone.contact_id, scope,
                      {p for v in rows for p in v.get("phones") or ()})
-    keys = {_key(v) for v in rows} - {""}
+    row_keys = [_key(v) for v in rows]
+    keys = set(row_keys) - {""}
     names = _lookup(Contact.name_key, Contact.id, scope, keys)
     outlets = _outlet_names({cid for key in keys for cid in names.get(key, ())})
-    return [_best(v, emails, phones, names, outlets) for v in rows]
+    return [_best(v, key, emails, phones, names, outlets) for v, key in zip(rows, row_keys,
+                                                                          strict=True)]
 
 
 def suppressed_many(rows: Sequence[dict[str, Any]]) -> list[bool]:
@@ -80,14 +82,15 @@ def _outlet_names(contact_ids: set[int]) -> dict[int, set[str]]:
     return names
 
 
-def _best(values: dict[str, Any], emails: dict[str, set[int]], phones: dict[str, set[int]],
-          names: dict[str, set[int]], outlets: dict[int, set[str]]) -> Match:
+def _best(values: dict[str, Any], key: str, emails: dict[str, set[int]],
+          phones: dict[str, set[int]], names: dict[str, set[int]],
+          outlets: dict[int, set[str]]) -> Match:
     found: dict[int, list[str]] = {}
     for label, index, wanted in (("email", emails, values.get("emails") or ()),
                                  ("phone", phones, values.get("phones") or ())):
         for cid in sorted({c for value in wanted for c in index.get(value, ())}):
             found.setdefault(cid, []).append(label)
-    key, outlet = _key(values), values.get("outlet")
+    outlet = values.get("outlet")
     for cid in sorted(names.get(key, ())) if key else ():
         if not outlet:
             found.setdefault(cid, []).append("name")

@@ -99,14 +99,17 @@ def _merged(current: ContactData, incoming: ContactData, mode: ImportMode) -> Co
     return ContactData(**merged)
 
 
+DISCARDABLE = (BatchStatus.STAGING, BatchStatus.STAGED, BatchStatus.FAILED)
+
+
 def discard_batch(actor: User, batch: ImportBatch) -> str | None:
-    """Delete a preview that was not imported (staged or unreadable) with its rows, or raise
-    ``ImportStateError``; returns the kept upload the caller removes after committing."""
+    """Delete a batch that was not imported (being read, staged or unreadable) with its rows,
+    or raise ``ImportStateError``; returns the kept upload the caller removes after
+    committing. A staging job finds its batch gone and stops."""
     upload = batch.settings.get("upload")
     record(actor, "import.discarded", batch)
     result = db.session.execute(delete(ImportBatch).where(
-        ImportBatch.id == batch.id,
-        ImportBatch.status.in_([BatchStatus.STAGED, BatchStatus.FAILED])))  # rows: ON DELETE CASCADE
+        ImportBatch.id == batch.id, ImportBatch.status.in_(DISCARDABLE)))  # rows: ON DELETE CASCADE
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ImportStateError(batch.status.value)
     return upload

@@ -1,0 +1,189 @@
+"""A file is staged by the worker, in short transactions, off the request path: the upload
+is kept in a private file until then, the page shows the progress, and other people keep
+signing in and working meanwhile."""
+
+from __future__ import annotations
+
+import io
+import re
+import stat
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from crm.audit.services import record
+from crm.auth.models import User
+from crm.contacts.models import Contact, Visibility
+from crm.extensions import db
+from crm.imports import intake, staging
+from crm.imports.jobs import run_staging
+from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowDecision
+from crm.interactions.models import Interaction
+from tests.conftest import login
+from tests.imports.test_flow import batch_id, count, run_pending_jobs
+
+
+@pytest.fixture(autouse=True)
+def uploads(app, tmp_path) -> Path:
+    app.config["IMPORT_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    return tmp_path / "uploads"
+
+
+def send(client, data: bytes, name: str):
+    return client.post_form("/imports/new", {
+        "file": (io.BytesIO(data), name), "source": "Fichier presse AER 2026",
+        "visibility": "shared", "encoding": "", "delimiter": ""},
+        content_type="multipart/form-data")
+
+
+def press_file(rows: int) -> bytes:
+    lines = ["Civilité;Prénom;Nom;Média;Courriel;Portable;Fonction"]
+    lines += [f"M.;Jean{i};DUPONT{i};Le Bien Public;jean.dupont{i}@example.fr;"
+              f"06 12 {i % 100:02d} {i // 100 % 100:02d} {i // 10000 % 100:02d};Journaliste"
+              for i in range(rows)]
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def test_the_upload_waits_in_a_private_file_and_the_worker_stages_it(app, client, login_as,
+                                                                      uploads):
+    login_as("officer")
+    response = send(client, press_file(3), "presse.csv")
+    assert response.status_code == 302
+    number = batch_id(response)
+    kept = list(uploads.glob("*"))
+    assert len(kept) == 1 and stat.S_IMODE(kept[0].stat().st_mode) == 0o600
+    assert stat.S_IMODE(uploads.stat().st_mode) == 0o700
+    page = client.get(f"/imports/{number}").text
+    assert "En cours de lecture" in page and 'hx-trigger="every 2s"' in page
+    assert "rechargez-la" in page  # without JavaScript, a reload shows the progress
+    fragment = client.get(f"/imports/{number}/progress")
+    assert "HX-Refresh" not in fragment.headers and "<progress" in fragment.text
+    assert count(app, ImportRow) == 0
+    assert run_pending_jobs() == ["staging_job"]
+    assert not kept[0].exists()
+    assert count(app, ImportRow) == 3
+    assert client.get(f"/imports/{number}/progress").headers["HX-Refresh"] == "true"
+    assert "DUPONT2" in client.get(f"/imports/{number}").text
+
+
+def test_rows_are_written_and_committed_chunk_by_chunk(app, client, login_as, make_contact,
+                                                       monkeypatch):
+    known = make_contact("DUPONT3", "Jean3", emails=["jean.dupont3@example.fr"])
+    login_as("officer")
+    monkeypatch.setattr(staging, "CHUNK", 2)
+    number = batch_id(send(client, press_file(5) + press_file(1).split(b"\r\n", 1)[1], "p.csv"))
+    reported: list[tuple[int, int]] = []
+    commits: list[int] = []
+    monkeypatch.setattr("crm.imports.jobs.report_progress",
+                        lambda kind, ident, value: reported.append(value))
+    with app.app_context():
+        user_id = db.session.get_one(ImportBatch, number).created_by_id
+        listener = lambda session: commits.append(1)  # noqa: E731
+        event.listen(Session, "after_commit", listener)
+        try:
+            run_staging(number, user_id)
+        finally:
+            event.remove(Session, "after_commit", listener)
+        rows = db.session.scalars(select(ImportRow).where(ImportRow.batch_id == number)
+                                  .order_by(ImportRow.number)).all()
+    assert reported == [(2, 6), (4, 6), (6, 6)]
+    assert len(commits) >= 3
+    assert [r.number for r in rows] == [2, 3, 4, 5, 6, 7]  # file lines, header = line 1
+    assert rows[3].decision is RowDecision.EXISTING and rows[3].match_contact_id == known
+    assert rows[5].decision is RowDecision.REPEATED and rows[5].evidence == ["row:2"]
+
+
+def test_new_columns_on_a_large_batch_are_applied_by_the_worker(app, client, login_as):
+    login_as("officer")
+    number = batch_id(send(client, b"Qui;Adresse\nAline POIRIER;apoirier@aer-bfc.com\n"
+                                   b"Paul MARTIN;pmartin@aer-bfc.com\n", "l.csv"))
+    run_pending_jobs()
+    assert "Nom manquant" in client.get(f"/imports/{number}").text
+    app.config["IMPORT_INLINE_ROWS"] = 1
+    client.post_form(f"/imports/{number}/mapping", {"col_0": "full_name", "col_1": "email"})
+    with app.app_context():
+        assert db.session.get_one(ImportBatch, number).status is BatchStatus.STAGING
+    assert run_pending_jobs() == ["staging_job"]
+    page = client.get(f"/imports/{number}").text
+    assert "Nom manquant" not in page and "POIRIER" in page and "MARTIN" in page
+
+
+def test_the_audit_guard_does_not_walk_the_session_on_each_flush(app, monkeypatch):
+    walked: list[int] = []
+    original = Session.dirty
+
+    def counting(self):  # type: ignore[no-untyped-def]
+        walked.append(1)
+        return original.fget(self)
+
+    monkeypatch.setattr(Session, "dirty", property(counting))
+    with app.app_context():
+        for number in range(50):
+            record(None, "test.event", n=number)
+            db.session.flush()
+        db.session.rollback()
+    assert walked == []
+
+
+def _hidden_fields(html: str, action: str) -> dict[str, str]:
+    start = html.index(f'action="{action}"')
+    form = html[start:html.index("</form>", start)]
+    return dict(re.findall(r'name="([^"]+)" type="hidden" value="([^"]*)"', form) +
+                re.findall(r'type="hidden" name="([^"]+)" value="([^"]*)"', form))
+
+
+def test_others_sign_in_and_log_while_a_large_file_is_staged(app, client, login_as,
+                                                             make_user, make_contact):
+    """The worker stages a large file in a thread (file SQLite database in the SQLite run);
+    meanwhile another officer signs in and logs an interaction, and both succeed."""
+    importer = login_as("officer")
+    with app.app_context():  # as the upload page does (the test client would spool the body)
+        user = db.session.get_one(User, importer.id)
+        name = intake.keep_upload(io.BytesIO(press_file(12_000)), "gros.csv", 10 * 2**20)
+        number = staging.file_batch(user, filename="gros.csv", upload=name, source="test",
+                                    visibility=Visibility.SHARED).id
+        db.session.commit()
+        user_id = user.id
+    contact_id = make_contact("HERMIER", "Cécile")
+    colleague = make_user("officer", "AER BFC")
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        try:
+            with app.app_context():
+                run_staging(number, user_id)
+        except BaseException as exc:  # reported by the main thread
+            failures.append(exc)
+
+    thread = threading.Thread(target=worker)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 60
+        while count(app, ImportRow, ImportRow.batch_id == number) == 0:
+            assert time.monotonic() < deadline and thread.is_alive(), "staging never started"
+            time.sleep(0.05)
+        other = app.test_client()
+        started = time.monotonic()
+        assert login(other, colleague.email).status_code == 302
+        page = other.get(f"/contacts/{contact_id}").text
+        action = f"/interactions/contact/{contact_id}"
+        logged = other.post(action, data={
+            **_hidden_fields(page, action), "kind": "call", "happened_at": "2026-11-26T10:15",
+            "subject": "Appel pendant l'import", "notes": "", "visibility": "org",
+            "outlet_id": "", "contact_ids": [contact_id]})
+        answered = time.monotonic() - started
+        assert logged.status_code in (200, 302), logged.text
+        with app.app_context():
+            still_staging = db.session.get_one(ImportBatch, number).status is BatchStatus.STAGING
+    finally:
+        thread.join(timeout=300)
+    assert not failures, failures
+    assert still_staging, "the file was staged before the colleague was done: not concurrent"
+    assert answered < 10
+    assert count(app, Interaction) == 1
+    assert count(app, ImportRow, ImportRow.batch_id == number) == 12_000
+    assert count(app, Contact) == 1
