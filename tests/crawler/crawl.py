@@ -189,12 +189,20 @@ def submit(app: Flask, client, visit: Visit, form: Form, password: str,
 
 def submit_all(app: Flask, client, visit: Visit, password: str) -> list[Form]:
     """Submit every kind of form found, and those the answers show, except the deferred
-    ones, which are returned."""
-    deferred = []
-    while visit.to_send:
-        form = visit.to_send.popleft()
-        if form_key(app, form)[1] in DEFERRED:
-            deferred.append(form)
+    ones, which are returned. Forms to fill in go first, buttons (delete, merge...) last:
+    a record deleted first would leave its edit form nothing to change."""
+    deferred: list[Form] = []
+    buttons: deque[Form] = deque()
+    while visit.to_send or buttons:
+        if visit.to_send:
+            form = visit.to_send.popleft()
+            if form_key(app, form)[1] in DEFERRED:
+                deferred.append(form)
+                continue
+            if form.is_button:
+                buttons.append(form)
+                continue
         else:
-            submit(app, client, visit, form, password)
+            form = buttons.popleft()
+        submit(app, client, visit, form, password)
     return deferred

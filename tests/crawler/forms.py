@@ -41,6 +41,11 @@ class Form:
     def has_csrf(self) -> bool:
         return any(f.name == "csrf_token" and f.value for f in self.fields)
 
+    @property
+    def is_button(self) -> bool:
+        """Nothing to type or choose: an action (delete, restore, merge, status...)."""
+        return all(f.kind == "hidden" for f in self.fields)
+
 
 def _option_value(option: Element) -> str:
     value = option.get("value")
@@ -95,6 +100,7 @@ def typed(item: Field, password: str) -> str:
         return by_type[item.kind]
     for part, value in (("email", "claire.martin@example.org"), ("phone", "03 80 12 34 56"),
                         ("url", "https://www.example.org/article"),
+                        ("website", "https://www.example.org/"),
                         ("link", "https://www.example.org/profil"), ("date", TODAY.isoformat()),
                         ("code", "123456"), ("q", "martin")):
         if part == name or (len(part) > 1 and part in name):
@@ -121,6 +127,7 @@ def filled_data(form: Form, password: str) -> dict[str, object]:
     """The defaults, every empty field filled in, boxes ticked, first real option chosen."""
     data: dict[str, list[object]] = {}
     radios: set[str] = set()
+    uploads = any(item.kind == "file" for item in form.fields)  # a file, not a pasted text too
     for item in form.fields:
         values = data.setdefault(item.name, [])
         if item.kind == "hidden":
@@ -134,10 +141,14 @@ def filled_data(form: Form, password: str) -> dict[str, object]:
         elif item.kind in ("select", "select-multiple"):
             chosen = [v for v, selected in item.options if selected] or \
                 [v for v, _ in item.options if v][:1]
+            if not chosen and item.kind == "select" and item.options:
+                chosen = [item.options[0][0]]  # what a browser sends: the first option
             values.extend(chosen)
         elif item.kind == "file":
             name = DEMO_FILES[0]
             values.append((io.BytesIO((DATA / name).read_bytes()), name))
+        elif item.kind == "textarea" and uploads:
+            values.append(item.value)
         elif item.kind not in NOT_SENT:
             values.append(item.value if item.value.strip() else typed(item, password))
     if form.button:
