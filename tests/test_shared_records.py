@@ -11,11 +11,15 @@ import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from crm.auth.models import User
 from crm.contacts.models import Contact, Visibility
+from crm.contacts.rights import another_body_may_write
 from crm.contacts.services import (
+    ContactData,
     OwnerOnly,
     contact_data,
     delete_contact,
@@ -308,3 +312,22 @@ def test_an_import_undo_trashes_the_contacts_it_made_for_other_bodies(app, bodie
     assert "Import annulé" in undone.text
     with app.app_context():
         assert db.session.scalars(select(Contact).where(Contact.deleted_at.is_(None))).all() == []
+
+
+flags = st.fixed_dictionaries({
+    "visibility": st.sampled_from(list(Visibility)), "is_opted_out": st.booleans(),
+    "is_email_bounced": st.booleans(),
+    "opt_out_organisation_ids": st.lists(st.integers(1, 3), unique=True),
+    "job_title": st.sampled_from([None, "Pigiste"])})
+
+
+@given(before=flags, wanted=flags)
+def test_another_body_only_adds_opt_outs_and_never_sets_the_visibility(before, wanted):
+    stored, sent = (ContactData(last_name="POIRIER", source="test", **v) for v in (before, wanted))
+    written = another_body_may_write(stored, sent)
+    assert written.visibility is stored.visibility
+    assert set(written.opt_out_organisation_ids) == {*before["opt_out_organisation_ids"],
+                                                     *wanted["opt_out_organisation_ids"]}
+    assert written.is_opted_out == (before["is_opted_out"] or wanted["is_opted_out"])
+    assert written.is_email_bounced >= before["is_email_bounced"]
+    assert written.job_title == sent.job_title  # the rest is the editor's

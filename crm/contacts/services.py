@@ -12,7 +12,7 @@ the owner body sends it to the trash or restores it (``delete_contact``,
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 
 from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -41,12 +41,14 @@ from crm.contacts.normalise import (
     search_text,
     sort_key,
 )
+from crm.contacts.rights import OwnerOnly, another_body_may_write, is_owner
 from crm.database import utcnow
 from crm.extensions import db
 from crm.outlets.models import Outlet
 from crm.outlets.services import ConflictError
 
-__all__ = ["ConflictError", "ContactData", "OwnerOnly", "create_contact", "update_contact"]
+__all__ = ["ConflictError", "ContactData", "OwnerOnly", "create_contact", "is_owner",
+           "update_contact"]
 
 
 @dataclass
@@ -72,26 +74,6 @@ class ContactData:
     is_opted_out: bool = False
     is_email_bounced: bool = False
     opt_out_organisation_ids: list[int] = field(default_factory=list)
-
-
-class OwnerOnly(PermissionError):
-    """Only the body that owns the contact may do this."""
-
-
-def is_owner(user: User | None, contact: Contact) -> bool:
-    """Whether ``user`` acts for the owner body (``None``, the system, always does)."""
-    return user is None or user.organisation_id == contact.organisation_id
-
-
-def another_body_may_write(before: ContactData, data: ContactData) -> ContactData:
-    """What an edit by another body than the owner writes (pure): the visibility stays the
-    owner's, and opt-outs and the bounce flag can be added but never cleared."""
-    return replace(
-        data, visibility=before.visibility,
-        is_opted_out=before.is_opted_out or data.is_opted_out,
-        is_email_bounced=before.is_email_bounced or data.is_email_bounced,
-        opt_out_organisation_ids=sorted({*before.opt_out_organisation_ids,
-                                         *data.opt_out_organisation_ids}))
 
 
 def contact_data(contact: Contact) -> ContactData:
