@@ -35,6 +35,8 @@ XLSX_MAX_MEMBERS = 200
 # per byte of shared strings, so each whole part is capped on its own, the total less tightly.
 XLSX_MAX_UNCOMPRESSED = 24 * 1024 * 1024
 XLSX_MAX_PART = 8 * 1024 * 1024
+# openpyxl reads this name whole and builds objects for each cell format (~700 bytes, 15 µs).
+XLSX_MEMBER_LIMITS = {"xl/styles.xml": 2 * 1024 * 1024}
 XLSX_STREAMED_PARTS = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"})
 _DEFUSED_PREFIXES = ("'+", "'=", "'-", "'@")
@@ -222,7 +224,8 @@ def read_xlsx(data: bytes, *, max_bytes: int = MAX_BYTES, max_rows: int = MAX_RO
     """Rows of the first worksheet; the zip is checked before openpyxl opens it."""
     check_size(data, max_bytes)
     archive = check_zip(data, max_members=max_members, max_uncompressed=max_uncompressed,
-                        max_part=max_part, streamed=XLSX_STREAMED_PARTS)
+                        max_part=max_part, streamed=XLSX_STREAMED_PARTS,
+                        member_limits=XLSX_MEMBER_LIMITS)
     try:
         with warnings.catch_warnings():
             # Files from other tools lack openpyxl's default style; harmless when reading.

@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import zipfile
 from collections import Counter
+from collections.abc import Mapping
 from io import BytesIO, StringIO
 
 from charset_normalizer import from_bytes
@@ -86,13 +87,15 @@ def _consistency(sample: str, delimiter: str) -> tuple[int, int]:
 
 
 def check_zip(data: bytes, *, max_members: int, max_uncompressed: int, max_part: int | None = None,
-              streamed: frozenset[str] = frozenset()) -> zipfile.ZipFile:
+              streamed: frozenset[str] = frozenset(),
+              member_limits: Mapping[str, int] | None = None) -> zipfile.ZipFile:
     """Refuse what is not a zip, or a zip bomb, before any library opens it (ASVS 5.2.3).
 
     The sizes are those the archive declares; ``zipfile`` stops a member at its declared size
     (a lying member fails its CRC check), so the readers never hold more. ``max_part`` caps
     each member a library reads whole, that is every member except those whose content type
-    (in ``[Content_Types].xml``) is in ``streamed``. Returns the opened archive.
+    (in ``[Content_Types].xml``) is in ``streamed``; ``member_limits`` gives some members,
+    by name, a tighter limit of their own. Returns the opened archive.
     """
     if not data.startswith(ZIP_MAGIC):
         raise UnsupportedFile("the file is not a zip-based Office document")
@@ -109,9 +112,10 @@ def check_zip(data: bytes, *, max_members: int, max_uncompressed: int, max_part:
     if max_part is not None:
         types = content_types(archive, max_part) if streamed else {}
         for member in members:
-            if member.file_size > max_part and types.get(member.filename.casefold()) not in streamed:
+            limit = (member_limits or {}).get(member.filename, max_part)
+            if member.file_size > limit and types.get(member.filename.casefold()) not in streamed:
                 raise UnsafeArchive(f"{member.filename} expands to {member.file_size:,} bytes, "
-                                    f"at most {max_part:,}")
+                                    f"at most {limit:,}")
     return archive
 
 

@@ -25,9 +25,12 @@ def zip_bytes(parts: dict[str, str | bytes]) -> bytes:
 
 
 def xlsx_bytes(rows: str, shared: str = "", *, dimension: str = "A1",
-               shared_name: str = "xl/sharedStrings.xml") -> bytes:
-    """A workbook of one sheet whose ``<sheetData>`` is ``rows``, with shared strings ``shared``."""
-    return zip_bytes({
+               shared_name: str = "xl/sharedStrings.xml", styles: str | None = None) -> bytes:
+    """A workbook of one sheet whose ``<sheetData>`` is ``rows``, with shared strings ``shared``
+    (and the stylesheet ``styles``: the ``<cellXfs>`` content)."""
+    extra = {} if styles is None else {
+        "xl/styles.xml": f'<styleSheet xmlns="{SHEET_NS}"><cellXfs>{styles}</cellXfs></styleSheet>'}
+    return zip_bytes(extra | {
         "[Content_Types].xml": (
             f'<Types xmlns="{TYPES_NS}">'
             + RELS_DEFAULT +

@@ -176,6 +176,13 @@ def test_xlsx_shared_strings_under_another_name_get_the_same_limit():
     refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
 
 
+def test_xlsx_stylesheet_over_its_own_limit_is_refused_before_opening():
+    styles = '<xf numFmtId="0"/>' * (readers.XLSX_MEMBER_LIMITS["xl/styles.xml"] // 18 + 1)
+    data = xlsx_bytes(xlsx_row(1, ["Nom"]), styles=styles)
+    assert "styles.xml" in refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
+    assert read_xlsx(xlsx_bytes(xlsx_row(1, ["Nom"]), styles=styles[:18_000])).headers == ["Nom"]
+
+
 def test_xlsx_over_the_total_limit_is_refused_before_opening():
     row = xlsx_row(1, ["Nom"])
     data = xlsx_bytes(row * (readers.XLSX_MAX_UNCOMPRESSED // len(row) + 1))
