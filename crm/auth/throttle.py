@@ -44,14 +44,6 @@ def delay_after(failures: int, free: int, max_delay: dt.timedelta) -> dt.timedel
     return min(dt.timedelta(seconds=seconds), max_delay)
 
 
-def retry_after(account: str, ip: str, rules: ThrottleRules) -> int:
-    """Seconds to wait before ``account`` may try again from ``ip`` (0: go ahead).
-
-    A look only: an attempt that goes on must be recorded in the same step (``attempt``),
-    or parallel attempts all pass this check before any of them is recorded."""
-    return _retry_after(db.session.connection(), account, ip, rules, exclude=None)
-
-
 def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
     """Record an attempt of ``account`` from ``ip`` and commit it, unless it must wait:
     returns the seconds to wait (nothing recorded) or 0 (go ahead: the attempt already
@@ -87,8 +79,8 @@ def clear_now(account: str) -> None:
 
 
 def _retry_after(conn: Connection, account: str, ip: str, rules: ThrottleRules, *,
-                 exclude: int | None, now: dt.datetime | None = None) -> int:
-    now = now or utcnow()
+                 exclude: int, now: dt.datetime) -> int:
+    """The wait owed by the attempts other than ``exclude`` (the one being made)."""
     since = now - rules.window
     same_kind = (LoginFailure.account.startswith(RESET_PREFIX, autoescape=True)
                  if account.startswith(RESET_PREFIX)
@@ -103,27 +95,19 @@ def _retry_after(conn: Connection, account: str, ip: str, rules: ThrottleRules, 
 
 
 def _wait(conn: Connection, criterion, free: int, since: dt.datetime,  # type: ignore[no-untyped-def]
-          now: dt.datetime, rules: ThrottleRules, exclude: int | None) -> int:
-    stmt = (select(func.count(LoginFailure.id), func.max(LoginFailure.created_at))
-            .where(criterion, LoginFailure.created_at >= since))
-    if exclude is not None:
-        stmt = stmt.where(LoginFailure.id != exclude)
-    count, last = conn.execute(stmt).one()
+          now: dt.datetime, rules: ThrottleRules, exclude: int) -> int:
+    count, last = conn.execute(
+        select(func.count(LoginFailure.id), func.max(LoginFailure.created_at))
+        .where(criterion, LoginFailure.created_at >= since, LoginFailure.id != exclude)
+    ).one()
     if not count:
         return 0
-    if last.tzinfo is None:  # aggregates bypass the column type on SQLite
-        last = last.replace(tzinfo=dt.UTC) if isinstance(last, dt.datetime) else (
-            dt.datetime.fromisoformat(last).replace(tzinfo=dt.UTC))
+    if isinstance(last, str):  # SQLite may hand an aggregate back as text
+        last = dt.datetime.fromisoformat(last)
+    if last.tzinfo is None:  # SQLite stores UTC without an offset
+        last = last.replace(tzinfo=dt.UTC)
     remaining = last + delay_after(count, free, rules.max_delay) - now
     return max(0, math.ceil(remaining.total_seconds()))
-
-
-def record_failure(account: str, ip: str) -> None:
-    db.session.add(LoginFailure(account=account, ip=ip))
-
-
-def clear_account(account: str) -> None:
-    db.session.execute(delete(LoginFailure).where(LoginFailure.account == account))
 
 
 def purge_expired(window: dt.timedelta) -> int:
