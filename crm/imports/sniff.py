@@ -14,6 +14,7 @@ import zipfile
 from collections import Counter
 from collections.abc import Mapping
 from io import BytesIO, StringIO
+from pathlib import PurePosixPath
 
 from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException, ElementTree
@@ -94,8 +95,9 @@ def check_zip(data: bytes, *, max_members: int, max_uncompressed: int, max_part:
     The sizes are those the archive declares; ``zipfile`` stops a member at its declared size
     (a lying member fails its CRC check), so the readers never hold more. ``max_part`` caps
     each member a library reads whole, that is every member except those whose content type
-    (in ``[Content_Types].xml``) is in ``streamed``; ``member_limits`` gives some members,
-    by name, a tighter limit of their own. Returns the opened archive.
+    (in ``[Content_Types].xml``) is in ``streamed``; ``member_limits`` gives some members a
+    tighter limit of their own, by name, else by content type, else by extension (``.rels``).
+    Returns the opened archive.
     """
     if not data.startswith(ZIP_MAGIC):
         raise UnsupportedFile("the file is not a zip-based Office document")
@@ -110,10 +112,14 @@ def check_zip(data: bytes, *, max_members: int, max_uncompressed: int, max_part:
     if total > max_uncompressed:
         raise UnsafeArchive(f"the archive expands to {total:,} bytes, at most {max_uncompressed:,}")
     if max_part is not None:
-        types = content_types(archive, max_part) if streamed else {}
+        limits = member_limits or {}
+        types = content_types(archive, limits.get(CONTENT_TYPES, max_part)) \
+            if streamed or limits else {}
         for member in members:
-            limit = (member_limits or {}).get(member.filename, max_part)
-            if member.file_size > limit and types.get(member.filename.casefold()) not in streamed:
+            kind = types.get(member.filename.casefold())
+            suffix = PurePosixPath(member.filename).suffix
+            limit = limits.get(member.filename, limits.get(kind or "", limits.get(suffix, max_part)))
+            if member.file_size > limit and kind not in streamed:
                 raise UnsafeArchive(f"{member.filename} expands to {member.file_size:,} bytes, "
                                     f"at most {limit:,}")
     return archive

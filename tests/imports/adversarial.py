@@ -24,6 +24,11 @@ def zip_bytes(parts: dict[str, str | bytes]) -> bytes:
     return out.getvalue()
 
 
+def zip_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
 def xlsx_bytes(rows: str, shared: str = "", *, dimension: str = "A1",
                shared_name: str = "xl/sharedStrings.xml", styles: str | None = None) -> bytes:
     """A workbook of one sheet whose ``<sheetData>`` is ``rows``, with shared strings ``shared``

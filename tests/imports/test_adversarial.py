@@ -27,12 +27,15 @@ from crm.imports.records import build_record
 from crm.imports.sniff import sniff_delimiter
 from crm.imports.vcards import read_vcards, split_cards
 from tests.imports.adversarial import (
+    SHEET_NS,
     docx_bytes,
     paragraph,
     pdf_bytes,
     text_content,
     xlsx_bytes,
     xlsx_row,
+    zip_bytes,
+    zip_parts,
 )
 from tests.imports.test_flow import batch_id, upload
 
@@ -181,6 +184,13 @@ def test_xlsx_stylesheet_over_its_own_limit_is_refused_before_opening():
     data = xlsx_bytes(xlsx_row(1, ["Nom"]), styles=styles)
     assert "styles.xml" in refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
     assert read_xlsx(xlsx_bytes(xlsx_row(1, ["Nom"]), styles=styles[:18_000])).headers == ["Nom"]
+
+
+def test_xlsx_workbook_part_over_its_own_limit_is_refused_before_opening():
+    names = "".join(f'<definedName name="N{i}">S!$A$1</definedName>' for i in range(60_000))
+    data = zip_bytes({**zip_parts(xlsx_bytes(xlsx_row(1, ["Nom"]))),
+                      "xl/workbook.xml": f'<workbook xmlns="{SHEET_NS}">{names}</workbook>'})
+    assert "workbook.xml" in refused_quickly(read_xlsx, data, UnsafeArchive, max_traced=MiB)
 
 
 def test_xlsx_over_the_total_limit_is_refused_before_opening():
