@@ -12,6 +12,7 @@ from sqlalchemy import delete
 from crm.auth.models import Role
 from crm.demo.services import demo_email
 from crm.extensions import db
+from crm.jobs import huey
 from tests.conftest import PASSWORD, Client, make_app
 from tests.crawler.crawl import Visit
 from tests.crawler.forms import Form
@@ -36,14 +37,15 @@ class Site:
 
 
 @pytest.fixture(scope="module")
-def site(database_url: str) -> Iterator[Site]:
-    app = make_app(database_url)
+def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    app = make_app(database_url, IMPORT_UPLOAD_FOLDER=str(tmp_path_factory.mktemp("uploads")))
     app.test_client_class = Client
     with app.app_context():
         state = build_state(PASSWORD)
     mfa_user = demo_email(Role.MANAGER, "Préfecture BFC")  # as production asks of managers
     state.recovery_codes[mfa_user] = turn_on_mfa(app.test_client(), mfa_user, PASSWORD)
     yield Site(app, state)
+    huey.flush()  # the scans and imports the forms queued: no later test runs them
     with app.app_context():
         db.session.rollback()
         for table in reversed(db.metadata.sorted_tables):
