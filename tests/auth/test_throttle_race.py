@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from crm.auth.models import LoginFailure
 from crm.extensions import db
+from tests.conftest import make_app
 
 
 class Verifications:
@@ -45,10 +46,16 @@ class Verifications:
 
 
 @pytest.fixture
-def roomy_app(app):  # type: ignore[no-untyped-def]
-    """The test app with more password-check slots than threads: only the throttle limits."""
-    app.config.update(PASSWORD_HASH_SLOTS=64, PASSWORD_HASH_WAIT_SECONDS=5)
-    return app
+def roomy_app(app, database_url):  # type: ignore[no-untyped-def]
+    """The test app's database served with more password-check slots and connections than
+    threads: only the throttle limits (a pool of 15 connections alone would let no more
+    than 15 requests in at once)."""
+    roomy = make_app(database_url, PASSWORD_HASH_SLOTS=64, PASSWORD_HASH_WAIT_SECONDS=5,
+                     SQLALCHEMY_ENGINE_OPTIONS={"pool_size": 50, "max_overflow": 10})
+    roomy.test_client_class = type(app.test_client())
+    yield roomy
+    with roomy.app_context():
+        db.engine.dispose()
 
 
 def burst(app, attempts: list[tuple[str, str]]) -> list[int]:  # type: ignore[no-untyped-def]
