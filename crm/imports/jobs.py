@@ -1,7 +1,8 @@
 """The worker's part of imports, with progress kept in the job store
 (``crm.jobs.report_progress``): reading and staging an uploaded file (or re-reading a large
 batch through new columns) in short transactions, one per chunk of rows; and committing a
-large batch, in one transaction (all or nothing)."""
+large batch, one transaction per chunk of rows too (an interrupted import goes on where it
+stopped when confirmed again)."""
 
 from __future__ import annotations
 
@@ -98,10 +99,13 @@ def run_import(batch_id: int, user_id: int) -> None:
     mode = ImportMode(batch.mode or ImportMode.SKIP)
     try:
         commit_batch(db.session.get_one(User, user_id), batch, mode, queued=True,
-                     progress=lambda done, total: report_progress("import", batch_id, (done, total)))
+                     progress=lambda done, total: report_progress("import", batch_id, (done, total)),
+                     after_chunk=db.session.commit)
         db.session.commit()
     except Exception:
-        db.session.rollback()  # nothing half-imported: the batch is staged again
+        # The chunks already committed stay applied (their rows have an outcome, and undo
+        # sees them); the batch is staged again, and a new confirmation goes on from there.
+        db.session.rollback()
         db.session.get_one(ImportBatch, batch_id).status = BatchStatus.STAGED
         db.session.commit()
         raise

@@ -1,4 +1,5 @@
-"""Commit a staged batch in one transaction, report on it, and undo it.
+"""Commit a staged batch (in one transaction inline, chunk by chunk in the worker), report
+on it, and undo it.
 
 Re-imports never clear a privacy state: the opt-outs, the bounce flag and the legal basis
 of an existing contact are kept whatever the file says, in every mode. Undo removes the
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete, update
+from sqlalchemy import delete, func, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -43,6 +44,7 @@ from crm.imports.models import (
 from crm.imports.staging import outlet_index
 from crm.privacy.services import is_suppressed
 
+CHUNK = 200
 IDENTITY = ("civility", "first_name", "last_name", "job_title", "area", "notes")
 LISTS = ("emails", "phones", "beats", "social_links", "outlet_ids")
 
@@ -108,8 +110,10 @@ def discard_batch(actor: User, batch: ImportBatch) -> str | None:
     committing. A staging job finds its batch gone and stops."""
     upload = batch.settings.get("upload")
     record(actor, "import.discarded", batch)
-    result = db.session.execute(delete(ImportBatch).where(
-        ImportBatch.id == batch.id, ImportBatch.status.in_(DISCARDABLE)))  # rows: ON DELETE CASCADE
+    applied = select(ImportRow.id).where(ImportRow.batch_id == batch.id,
+                                         ImportRow.outcome.is_not(None))
+    result = db.session.execute(delete(ImportBatch).where(  # rows: ON DELETE CASCADE
+        ImportBatch.id == batch.id, ImportBatch.status.in_(DISCARDABLE), ~applied.exists()))
     if result.rowcount != 1:  # type: ignore[attr-defined]
         raise ImportStateError(batch.status.value)
     return upload
@@ -123,23 +127,43 @@ def queue_batch(batch: ImportBatch, mode: ImportMode) -> None:
 
 def commit_batch(actor: User, batch: ImportBatch, mode: ImportMode, *,
                  queued: bool = False,
-                 progress: Callable[[int, int], None] | None = None) -> dict[str, int]:
-    """Apply the staged (or ``queued``) rows; flushes, the caller commits once.
+                 progress: Callable[[int, int], None] | None = None,
+                 after_chunk: Callable[[], None] | None = None) -> dict[str, int]:
+    """Apply the staged (or ``queued``) rows, ``CHUNK`` rows read at a time. Inline, it only
+    flushes and the caller commits once; the worker passes ``after_chunk`` (a commit), so
+    that a large batch never holds the database's write lock for long, and the batch stays
+    queued until its last row. A row that already has an outcome was applied by an
+    interrupted run and is not applied again.
 
     ``progress(done, total)`` is called every 100 rows. Returns the counts.
     """
-    _claim(batch, BatchStatus.QUEUED if queued else BatchStatus.STAGED, BatchStatus.COMMITTED)
-    outlets = outlet_index()
+    if not queued:
+        _claim(batch, BatchStatus.STAGED, BatchStatus.COMMITTED)
+    batch_id, outlets = batch.id, outlet_index()
+    total = db.session.scalar(select(func.count()).where(ImportRow.batch_id == batch_id)) or 0
     contacts: dict[int, int] = {}  # row number → contact id, for the blocks
-    for done, row in enumerate(batch.rows, start=1):
-        row.outcome = _apply_row(actor, batch, row, mode, outlets)
-        if row.contact_id:
-            contacts[row.number] = row.contact_id
-        if progress is not None and (done % 100 == 0 or done == len(batch.rows)):
-            progress(done, len(batch.rows))
+    done = last = 0
+    while rows := db.session.scalars(select(ImportRow).where(
+            ImportRow.batch_id == batch_id, ImportRow.number > last).order_by(
+            ImportRow.number).limit(CHUNK)).all():
+        for row in rows:
+            if row.outcome is None:
+                row.outcome = _apply_row(actor, batch, row, mode, outlets)
+            if row.contact_id:
+                contacts[row.number] = row.contact_id
+            done += 1
+            if progress is not None and (done % 100 == 0 or done == total):
+                progress(done, total)
+        last = rows[-1].number
+        if after_chunk is not None:
+            after_chunk()
+    if queued:
+        _claim(batch, BatchStatus.QUEUED, BatchStatus.COMMITTED)
     if batch.source_kind is SourceKind.TEXT:
         store_blocks(actor, batch, contacts)
-    counts = {o.value: sum(r.outcome is o for r in batch.rows) for o in RowOutcome}
+    found = dict(db.session.execute(select(ImportRow.outcome, func.count()).where(
+        ImportRow.batch_id == batch_id).group_by(ImportRow.outcome)).all())
+    counts = {o.value: found.get(o, 0) for o in RowOutcome}
     batch.mode, batch.committed_at, batch.report = mode, utcnow(), counts
     record(actor, "import.committed", batch, mode=mode.value, **counts)
     return counts

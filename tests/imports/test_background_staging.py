@@ -24,7 +24,7 @@ from crm.imports.jobs import run_staging
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowDecision
 from crm.interactions.models import Interaction
 from tests.conftest import login
-from tests.imports.test_flow import batch_id, count, run_pending_jobs
+from tests.imports.test_flow import batch_id, count, run_pending_jobs, upload
 
 
 @pytest.fixture(autouse=True)
@@ -187,3 +187,45 @@ def test_others_sign_in_and_log_while_a_large_file_is_staged(app, client, login_
     assert count(app, Interaction) == 1
     assert count(app, ImportRow, ImportRow.batch_id == number) == 12_000
     assert count(app, Contact) == 1
+
+
+def test_a_large_import_commits_by_chunks_and_goes_on_after_an_interruption(app, client,
+                                                                            login_as,
+                                                                            monkeypatch):
+    from crm.imports import services
+    from crm.imports.jobs import run_import
+    from crm.jobs import huey
+
+    login_as("officer")
+    number = batch_id(upload(client, press_file(7), "p.csv"))
+    app.config["IMPORT_INLINE_ROWS"] = 1
+    monkeypatch.setattr(services, "CHUNK", 2)
+    commits: list[int] = []
+    applied = services._apply_row
+
+    def fails_on_the_fifth_row(*args):  # type: ignore[no-untyped-def]
+        if len(commits) == 4:
+            raise RuntimeError("the disk is full")
+        commits.append(1)
+        return applied(*args)
+
+    client.post_form(f"/imports/{number}/commit", {"mode": "skip"})
+    huey.flush()
+    with app.app_context():
+        user_id = db.session.get_one(ImportBatch, number).created_by_id
+    monkeypatch.setattr(services, "_apply_row", fails_on_the_fifth_row)
+    with app.app_context(), pytest.raises(RuntimeError):
+        run_import(number, user_id)
+    assert count(app, Contact) == 4  # two chunks of two rows were committed
+    with app.app_context():
+        assert db.session.get_one(ImportBatch, number).status is BatchStatus.STAGED
+    refused = client.post_form(f"/imports/{number}/discard", follow_redirects=True)
+    assert "Seule une prévisualisation qui n&#39;a pas été importée" in refused.text
+    assert count(app, ImportBatch) == 1  # rows already applied: the batch cannot go
+    monkeypatch.setattr(services, "_apply_row", applied)
+    client.post_form(f"/imports/{number}/commit", {"mode": "skip"})
+    assert run_pending_jobs("import_job") == ["import_job"]
+    assert count(app, Contact) == 7
+    with app.app_context():
+        batch = db.session.get_one(ImportBatch, number)
+        assert batch.status is BatchStatus.COMMITTED and batch.report["created"] == 7
