@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 import threading
+from pathlib import Path
 
 import pytest
 from werkzeug.serving import make_server
 
+from crm.jobs import huey
 from tests.conftest import IN_CI
+from tests.e2e.journey import AXE, Journey
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -40,8 +43,6 @@ def live_server(app):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    from tests.e2e.journey import AXE
-
     if not AXE.exists():
         reason = "axe-core is not installed (make axe)"
         if IN_CI:
@@ -62,10 +63,6 @@ def width(request: pytest.FixtureRequest, page) -> int:
 
 @pytest.fixture
 def journey(page, live_server, width, axe_source, pytestconfig):
-    from pathlib import Path
-
-    from tests.e2e.journey import Journey
-
     page.set_default_timeout(10_000)  # every page answers in well under a second
     screenshots = Path(pytestconfig.getoption("--output")) / "screenshots"
 
@@ -78,8 +75,6 @@ def journey(page, live_server, width, axe_source, pytestconfig):
 @pytest.fixture
 def jobs_inline():
     """Background jobs run as soon as they are queued, in the request that queues them."""
-    from crm.jobs import huey
-
     huey.immediate = True
     yield
     huey.immediate = False
