@@ -41,7 +41,8 @@ DOCX_MAX_PART = 16 * 1024 * 1024  # the main part, streamed
 DOCX_MAX_ELEMENTS = 200_000
 MAX_PDF_PAGES = 200
 PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024  # one decoded stream
-PDF_MAX_DECODED = 16 * 1024 * 1024  # all content parsed: distinct page contents, forms per use
+PDF_MAX_DECODED = 8 * 1024 * 1024  # all parsed: distinct page contents, forms and fonts per use
+PDF_FONT_COST = 1024  # what a font costs pypdf each time a page or form uses it, besides its map
 PDF_MAX_OPERATIONS = 1_000_000
 PDF_MAX_PAGE_CHARS = 100_000  # pypdf builds a page's text by concatenation: quadratic in it
 PDF_MAX_FORMS = 100  # form XObjects drawn per page
@@ -187,7 +188,8 @@ def _pdf_pages(reader: pypdf.PdfReader) -> Iterator[str]:
         raise TooMuchContent(f"{len(reader.pages)} pages, at most {MAX_PDF_PAGES}")
     decoded = TextBudget(MAX_TEXT_CHARS, PDF_MAX_DECODED, "decoded bytes")
     operations = TextBudget(MAX_TEXT_CHARS, PDF_MAX_OPERATIONS, "drawing operations")
-    forms = _form_sizes(reader, decoded)
+    font_costs: dict[int, int] = {}
+    forms = _form_sizes(reader, decoded, font_costs)
     seen: set[object] = set()
 
     page_chars = TextBudget(PDF_MAX_PAGE_CHARS, 0, "")
@@ -206,7 +208,8 @@ def _pdf_pages(reader: pypdf.PdfReader) -> Iterator[str]:
         if key in seen:
             continue
         seen.add(key)
-        decoded.step(sum(_decoded_size(r) for r in refs))
+        decoded.step(sum(_decoded_size(r) for r in refs)
+                     + _font_costs(page.get("/Resources"), font_costs))
         page_chars.chars = 0
         text = page.extract_text(visitor_operand_before=visit, visitor_text=shown) or ""
         # A limit crossed inside a form XObject (pypdf logs and skips what fails there) is
@@ -234,10 +237,30 @@ def _decoded_size(obj: Any) -> int:
     return len(stream.get_data()) if isinstance(stream, pypdf.generic.StreamObject) else 0
 
 
-def _form_sizes(reader: pypdf.PdfReader, decoded: TextBudget) -> dict[str, int]:
-    """Largest decoded size of the form XObjects known under each name, anywhere in the file.
+def _font_costs(resources: Any, costs: dict[int, int]) -> int:
+    """What the fonts of ``resources`` cost to set up: pypdf builds each font, and parses its
+    ``/ToUnicode`` map, anew for every page or form it extracts text from."""
+    resources = resources.get_object() if resources is not None else None
+    fonts = resources.get("/Font") if isinstance(resources, pypdf.generic.DictionaryObject) else None
+    fonts = fonts.get_object() if fonts is not None else None
+    if not isinstance(fonts, pypdf.generic.DictionaryObject):
+        return 0
+    total = 0
+    for ref in fonts.values():
+        font = ref.get_object()
+        if id(font) not in costs:
+            cmap = font.get("/ToUnicode") if isinstance(font, pypdf.generic.DictionaryObject) else None
+            costs[id(font)] = PDF_FONT_COST + (_decoded_size(cmap) if cmap is not None else 0)
+        total += costs[id(font)]
+    return total
 
-    A ``Do`` is charged that size: an upper bound of what pypdf parses for it, whichever
+
+def _form_sizes(reader: pypdf.PdfReader, decoded: TextBudget,
+                font_costs: dict[int, int]) -> dict[str, int]:
+    """Largest cost (decoded size and fonts) of the form XObjects known under each name,
+    anywhere in the file.
+
+    A ``Do`` is charged that cost: an upper bound of what pypdf parses for it, whichever
     resources the name resolves in.
     """
     sizes: dict[str, int] = {}
@@ -258,7 +281,7 @@ def _form_sizes(reader: pypdf.PdfReader, decoded: TextBudget) -> dict[str, int]:
                     or id(form) in seen:
                 continue
             seen.add(id(form))
-            size = len(form.get_data())
+            size = len(form.get_data()) + _font_costs(form.get("/Resources"), font_costs)
             decoded.step(size)
             sizes[str(name)] = max(sizes.get(str(name), 0), size)
             pending.append(form.get("/Resources"))

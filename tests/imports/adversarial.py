@@ -99,20 +99,22 @@ def paragraph(text: str) -> str:
 
 
 def pdf_bytes(contents: list[bytes], pages: list[list[int]], *, forms: tuple[bytes, ...] = (),
-              compress: bool = False) -> bytes:
+              compress: bool = False, to_unicode: bytes | None = None) -> bytes:
     """A PDF whose page i draws the content streams ``pages[i]`` (indexes into ``contents``).
 
-    Every page's resources hold Helvetica as /F1 and each of ``forms`` as /Fm0, /Fm1…
+    Every page's resources hold Helvetica as /F1 (with the ``/ToUnicode`` map ``to_unicode``)
+    and each of ``forms`` as /Fm0, /Fm1…
     """
     first_content = 5
     first_form = first_content + len(contents)
     first_page = first_form + len(forms)
     page_refs = " ".join(f"{first_page + i} 0 R" for i in range(len(pages)))
     xobjects = " ".join(f"/Fm{i} {first_form + i} 0 R" for i in range(len(forms)))
+    cmap = "" if to_unicode is None else f"/ToUnicode {first_page + len(pages)} 0 R "
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{page_refs}] /Count {len(pages)} >>".encode(),
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+        f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica {cmap}>>".encode(),
         f"<< /Font << /F1 3 0 R >> /XObject << {xobjects} >> >>".encode(),
     ]
     for data in contents:
@@ -124,6 +126,8 @@ def pdf_bytes(contents: list[bytes], pages: list[list[int]], *, forms: tuple[byt
         refs = " ".join(f"{first_content + i} 0 R" for i in drawn)
         objects.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents [{refs}] "
                        f"/Resources 4 0 R >>".encode())
+    if to_unicode is not None:
+        objects.append(_stream(to_unicode, b"", compress))
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))
@@ -139,6 +143,15 @@ def _stream(data: bytes, extra: bytes, compress: bool) -> bytes:
     if compress:
         data, extra = zlib.compress(data, 9), extra + b"/Filter /FlateDecode "
     return b"<< " + extra + f"/Length {len(data)} >>\nstream\n".encode() + data + b"\nendstream"
+
+
+def to_unicode_map(entries: int) -> bytes:
+    """A ``/ToUnicode`` CMap of ``entries`` one-byte mappings."""
+    body = b"".join(b"1 beginbfchar <%02X> <%04X> endbfchar\n" % (i % 256, 65 + i % 26)
+                    for i in range(entries))
+    return (b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap /CMapName /X def\n"
+            b"1 begincodespacerange <00> <FF> endcodespacerange\n" + body
+            + b"endcmap CMapName currentdict /CMap defineresource pop end end")
 
 
 def text_content(lines: int, text: str = "Aline POIRIER - apoirier@aer-bfc.com") -> bytes:

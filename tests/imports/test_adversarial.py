@@ -32,6 +32,7 @@ from tests.imports.adversarial import (
     paragraph,
     pdf_bytes,
     text_content,
+    to_unicode_map,
     xlsx_bytes,
     xlsx_row,
     zip_bytes,
@@ -306,6 +307,16 @@ def test_pdf_content_repeated_in_a_page_is_refused_by_the_decoded_limit():
 def test_pdf_form_drawn_many_times_is_refused_by_a_limit():
     data = pdf_bytes([b"/Fm0 Do " * 1_000], [[0]], forms=(text_content(5_000),), compress=True)
     refused_quickly(pdf_text, data, TooMuchContent, max_traced=64 * MiB)
+
+
+def test_pdf_font_map_parsed_again_for_each_page_counts_each_time():
+    cmap = to_unicode_map(20_000)  # ~0.8 MB, parsed anew by pypdf for every page that uses it
+    pages = [text_content(1, f"Page {i}") for i in range(40)]
+    data = pdf_bytes(pages, [[i] for i in range(40)], compress=True, to_unicode=cmap)
+    # Refused once the maps parsed reach PDF_MAX_DECODED: about ten pages' worth of work.
+    assert "decoded bytes" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=None,
+                                              max_seconds=15)
+    assert pdf_text(pdf_bytes(pages[:2], [[0], [1]], compress=True, to_unicode=cmap))
 
 
 def test_pdf_page_with_too_much_text_is_refused():
