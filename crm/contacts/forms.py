@@ -110,6 +110,13 @@ class ContactForm(FlaskForm):
                                                  for o in organisations]
         return self
 
+    def keep_trashed_outlets(self, outlets: list) -> ContactForm:  # type: ignore[type-arg]
+        """The contact's outlets in the trash stay choices: an edit keeps their link (it
+        serves again if the outlet is restored) instead of dropping it unseen."""
+        self.outlet_ids.choices = [*self.outlet_ids.choices, *(
+            SelectChoice(o.id, f"{o.name} ({_l('deleted')})") for o in outlets if o.is_deleted)]
+        return self
+
     def to_data(self) -> ContactData:
         sent = self.information_sent_at.data
         return ContactData(

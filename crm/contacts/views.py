@@ -108,6 +108,7 @@ def new():  # type: ignore[no-untyped-def]
 def edit(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
     form = _form(data=form_values(services.contact_data(contact), contact.version))
+    form.keep_trashed_outlets(contact.outlets)
     if not services.is_owner(current_user, contact):
         _lock_owner_fields(form, contact)
     if form.validate_on_submit():
