@@ -12,7 +12,8 @@ ALLOWED_CRM = {"crm.contacts.normalise", "crm.imports", "crm.dedupe"}
 MODULES = sorted([*(ROOT / "imports").glob("*.py"), *(ROOT / "dedupe").glob("*.py")])
 # The application layer of each package (models, pages, jobs, database services).
 APP_LAYER = {"models.py", "forms.py", "views.py", "jobs.py", "services.py", "labels.py",
-             "staging.py", "block_store.py", "merging.py", "uploads.py"}
+             "staging.py", "block_store.py", "merging.py", "uploads.py", "intake.py",
+             "matching.py"}
 PURE = [path for path in MODULES if path.name not in APP_LAYER]
 
 
