@@ -38,6 +38,7 @@ MAX_TEXT_CHARS = 2_000_000
 DOCX_MAX_MEMBERS = 200
 DOCX_MAX_UNCOMPRESSED = 24 * 1024 * 1024  # images included (never read), as for XLSX
 DOCX_MAX_PART = 16 * 1024 * 1024  # the main part, streamed
+DOCX_MAX_RELATIONSHIPS = 1024 * 1024  # the package relationships, read whole to find it
 DOCX_MAX_ELEMENTS = 200_000
 MAX_PDF_PAGES = 200
 PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024  # one decoded stream
@@ -120,8 +121,9 @@ def _main_part(archive: Any) -> str:
         info = archive.getinfo("_rels/.rels")
     except KeyError:
         return "word/document.xml"
-    if info.file_size > DOCX_MAX_PART:
-        raise UnsafeArchive(f"_rels/.rels expands to {info.file_size:,} bytes")
+    if info.file_size > DOCX_MAX_RELATIONSHIPS:
+        raise UnsafeArchive(f"_rels/.rels expands to {info.file_size:,} bytes, "
+                            f"at most {DOCX_MAX_RELATIONSHIPS:,}")
     try:
         root = ElementTree.fromstring(archive.read(info))
     except (ElementTree.ParseError, DefusedXmlException) as exc:

@@ -27,6 +27,8 @@ from crm.imports.records import build_record
 from crm.imports.sniff import sniff_delimiter
 from crm.imports.vcards import read_vcards, split_cards
 from tests.imports.adversarial import (
+    PACKAGE_RELS,
+    REL_NS,
     SHEET_NS,
     docx_bytes,
     paragraph,
@@ -254,6 +256,14 @@ def test_vcards_past_the_row_limit_are_reported_and_left():
 def test_docx_main_part_over_its_limit_is_refused_before_reading():
     data = docx_bytes("<w:p/>" * (documents.DOCX_MAX_PART // 6 + 1))
     assert "document.xml" in refused_quickly(docx_text, data, UnsafeArchive, max_traced=MiB)
+
+
+def test_docx_relationships_over_their_limit_are_refused_before_reading():
+    relation = f'<Relationship Id="r" Type="{REL_NS}/image" Target="media/a.png"/>'
+    rels = relation * (documents.DOCX_MAX_RELATIONSHIPS // len(relation) + 1)
+    data = zip_bytes({**zip_parts(docx_bytes(paragraph("Texte"))),
+                      "_rels/.rels": f'<Relationships xmlns="{PACKAGE_RELS}">{rels}</Relationships>'})
+    assert ".rels" in refused_quickly(docx_text, data, UnsafeArchive, max_traced=MiB)
 
 
 def test_docx_element_flood_is_refused_while_streaming():
