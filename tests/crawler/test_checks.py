@@ -3,6 +3,7 @@
 import lxml.html
 
 from tests.crawler import checks
+from tests.crawler.crawl import Visit, check_page
 from tests.crawler.forms import empty_data, filled_data, forms_of
 
 PAGE = """<!doctype html><html lang="fr"><head><title>Contacts</title></head><body>
@@ -36,3 +37,11 @@ def test_a_form_is_sent_empty_then_as_a_person_fills_it():
     assert filled["csrf_token"] == "tok" and filled["outlet"] == "3"
     assert filled["email"] == "claire.martin@example.org" and filled["is_opted_out"] == "y"
     assert filled["due_on"].count("-") == 2 and filled["last_name"]
+
+
+def test_english_is_looked_for_in_french_pages_only():
+    visit = Visit("officer-aer")
+    for lang in ("fr", "en"):
+        check_page(visit, f"/{lang}", f'<!doctype html><html lang="{lang}"><head><title>t</title>'
+                   "</head><body><p>Save</p></body></html>", data=set())
+    assert visit.failures == ["[officer-aer] GET /fr: untranslated in French ['Save']"]
