@@ -42,7 +42,9 @@ DOCX_MAX_RELATIONSHIPS = 1024 * 1024  # the package relationships, read whole to
 DOCX_MAX_ELEMENTS = 200_000
 MAX_PDF_PAGES = 200
 PDF_MAX_STREAM_BYTES = 4 * 1024 * 1024  # one decoded stream
-PDF_MAX_DECODED = 8 * 1024 * 1024  # all parsed: distinct page contents, forms and fonts per use
+# All that is parsed: distinct page contents, forms and fonts at each use. pypdf parses a content
+# stream at 0.5 to 3 s per MiB (dense drawing operators are the slowest).
+PDF_MAX_DECODED = 4 * 1024 * 1024
 PDF_FONT_COST = 1024  # what a font costs pypdf each time a page or form uses it, besides its map
 PDF_MAX_OPERATIONS = 1_000_000
 PDF_MAX_PAGE_CHARS = 100_000  # pypdf builds a page's text by concatenation: quadratic in it
@@ -275,6 +277,7 @@ def _form_sizes(reader: pypdf.PdfReader, decoded: TextBudget,
             continue
         seen.add(id(resources))
         xobjects = resources.get("/XObject")
+        xobjects = xobjects.get_object() if xobjects is not None else None
         if not isinstance(xobjects, pypdf.generic.DictionaryObject):
             continue
         for name, ref in xobjects.items():

@@ -111,11 +111,12 @@ def pdf_bytes(contents: list[bytes], pages: list[list[int]], *, forms: tuple[byt
     page_refs = " ".join(f"{first_page + i} 0 R" for i in range(len(pages)))
     xobjects = " ".join(f"/Fm{i} {first_form + i} 0 R" for i in range(len(forms)))
     cmap = "" if to_unicode is None else f"/ToUnicode {first_page + len(pages)} 0 R "
+    xobjects_ref = first_page + len(pages) + (to_unicode is not None)
     objects: list[bytes] = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         f"<< /Type /Pages /Kids [{page_refs}] /Count {len(pages)} >>".encode(),
         f"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica {cmap}>>".encode(),
-        f"<< /Font << /F1 3 0 R >> /XObject << {xobjects} >> >>".encode(),
+        f"<< /Font << /F1 3 0 R >> /XObject {xobjects_ref} 0 R >>".encode(),
     ]
     for data in contents:
         objects.append(_stream(data, b"", compress))
@@ -128,6 +129,7 @@ def pdf_bytes(contents: list[bytes], pages: list[list[int]], *, forms: tuple[byt
                        f"/Resources 4 0 R >>".encode())
     if to_unicode is not None:
         objects.append(_stream(to_unicode, b"", compress))
+    objects.append(f"<< {xobjects} >>".encode())  # indirect, as most writers make it
     out, offsets = b"%PDF-1.4\n", []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

@@ -319,14 +319,20 @@ def test_pdf_form_drawn_many_times_is_refused_by_a_limit():
     refused_quickly(pdf_text, data, TooMuchContent, max_traced=64 * MiB)
 
 
-def test_pdf_font_map_parsed_again_for_each_page_counts_each_time():
-    cmap = to_unicode_map(20_000)  # ~0.8 MB, parsed anew by pypdf for every page that uses it
+def test_pdf_font_map_parsed_again_for_each_page_counts_each_time(monkeypatch):
+    monkeypatch.setattr(documents, "PDF_MAX_DECODED", MiB)
+    cmap = to_unicode_map(5_000)  # ~200 kB, parsed anew by pypdf for every page that uses it
     pages = [text_content(1, f"Page {i}") for i in range(40)]
     data = pdf_bytes(pages, [[i] for i in range(40)], compress=True, to_unicode=cmap)
-    # Refused once the maps parsed reach PDF_MAX_DECODED: about ten pages' worth of work.
-    assert "decoded bytes" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=None,
-                                              max_seconds=15)
+    assert "decoded bytes" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=None)
     assert pdf_text(pdf_bytes(pages[:2], [[0], [1]], compress=True, to_unicode=cmap))
+
+
+def test_pdf_form_without_text_drawn_many_times_is_charged_at_each_use(monkeypatch):
+    monkeypatch.setattr(documents, "PDF_MAX_DECODED", MiB)
+    form = b"0 0 m 1 1 l S\n" * 20_000  # 280 kB of drawing, no text, behind an indirect /XObject
+    data = pdf_bytes([b"/Fm0 Do " * 1_000], [[0]], forms=(form,), compress=True)
+    assert "decoded bytes" in refused_quickly(pdf_text, data, TooMuchContent, max_traced=None)
 
 
 def test_pdf_page_with_too_much_text_is_refused():
