@@ -160,6 +160,21 @@ def crawl(app: Flask, client, visit: Visit, seeds: dict[str, int]) -> None:
             queue.append((target, path))
 
 
+def _send_htmx(app: Flask, client, visit: Visit, form: Form, label: str, data: dict) -> None:
+    """As htmx sends the form: the fragment it answers must be sound too."""
+    path = normalised(form.page, form.htmx or "") or ""
+    endpoint = endpoint_of(app, path, "POST") or path
+    visit.forms[endpoint] += 1
+    response = request(visit, client, "POST", path, data=data, headers={"HX-Request": "true"})
+    if response is None:
+        return
+    if response.status_code >= 500 or (response.status_code == 400 and form.has_csrf()):
+        visit.fail(f"POST {path} (htmx, {label}, from {form.page}) -> {response.status_code}")
+    elif response.status_code == 200 and response.mimetype == "text/html":
+        check_page(visit, f"{path} (htmx answer)", response.get_data(as_text=True),
+                   data=visit.data_texts)
+
+
 def submit(app: Flask, client, visit: Visit, form: Form, password: str,
            variants: tuple[str, ...] = ("empty", "filled")) -> None:
     """Send ``form`` empty, then filled in; no 5xx, no 400 unless it carried no CSRF token.
@@ -168,6 +183,9 @@ def submit(app: Flask, client, visit: Visit, form: Form, password: str,
     endpoint = endpoint_of(app, path, form.method) or path
     for label in variants:
         data = empty_data(form) if label == "empty" else filled_data(form, password)
+        if form.htmx:
+            _send_htmx(app, client, visit, form, label, dict(data))
+            data = empty_data(form) if label == "empty" else filled_data(form, password)
         visit.forms[endpoint] += 1
         if form.method == "GET":
             response = request(visit, client, "GET", urlsplit(path).path, query_string=data)

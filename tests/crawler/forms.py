@@ -33,6 +33,7 @@ class Form:
     multipart: bool
     fields: list[Field]
     button: tuple[str, str] | None  # the first named submit button
+    htmx: str | None = None  # where htmx sends it instead (hx-post), if anywhere
 
     @property
     def names(self) -> tuple[str, ...]:
@@ -83,7 +84,8 @@ def forms_of(root: Element, page: str) -> list[Form]:
         found.append(Form(page=page, method=(form.get("method") or "get").upper(),
                           action=urljoin(page, form.get("action") or page),
                           multipart=form.get("enctype") == "multipart/form-data",
-                          fields=fields, button=button))
+                          fields=fields, button=button,
+                          htmx=urljoin(page, form.get("hx-post")) if form.get("hx-post") else None))
     return found
 
 
