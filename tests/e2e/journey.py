@@ -3,10 +3,10 @@ axe-core finds nothing serious, and a full-page screenshot is kept for a human t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import ConsoleMessage, Page
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "tests" / "e2e" / "node_modules" / "axe-core" / "axe.min.js"
@@ -20,6 +20,9 @@ KEY_CONTENT = ("main h1, main table th[scope=row], main .table-stack > tbody > t
 
 _AXE_RUN = """async () => {
   const result = await axe.run(document, {resultTypes: ["violations"]});
+  // axe leaves empty style attributes behind; htmx would copy them onto swapped elements,
+  // which the CSP refuses: leave the page as the application made it.
+  document.querySelectorAll("[style='']").forEach(e => e.removeAttribute("style"));
   return result.violations
     .filter(v => v.impact === "serious" || v.impact === "critical")
     .flatMap(v => v.nodes.map(n => `${v.id} (${v.impact}): ${n.target.join(" ")}`));
@@ -48,6 +51,18 @@ class Journey:
     width: int
     axe_source: str
     screenshots: Path  # <pytest-playwright's --output, test-results by default>/screenshots
+    errors: list[str] = field(default_factory=list)  # the console's, CSP violations included
+
+    def __post_init__(self) -> None:
+        self.page.on("console", self._console)
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+
+    def _console(self, message: ConsoleMessage) -> None:
+        # A form sent back with its errors answers 422: the page's own status is no error.
+        own_status = (message.text.startswith("Failed to load resource")
+                      and message.location.get("url") == self.page.url)
+        if message.type == "error" and not own_status:
+            self.errors.append(message.text)
 
     def go(self, path: str) -> None:
         self.page.goto(f"{self.base}{path}")
@@ -64,6 +79,8 @@ class Journey:
         assert overflow <= 0, f"{where}: the page overflows sideways by {overflow}px"
         outside = page.evaluate(_OUTSIDE, [KEY_CONTENT, page.evaluate("window.innerWidth")])
         assert outside == [], f"{where}: content hidden sideways: {outside}"
+        errors, self.errors[:] = self.errors[:], []
+        assert errors == [], f"{where}: errors in the browser's console: {errors}"
         repeated = page.evaluate(_REPEATED_IDS)
         assert repeated == [], f"{where}: ids used more than once: {repeated}"
         if not page.evaluate("typeof window.axe !== 'undefined'"):
