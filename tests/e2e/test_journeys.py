@@ -154,6 +154,7 @@ def test_duplicates_scan_review_merge_undo_and_edit(page: Page, journey, app, ma
     j.check("undone")
     page.goto(kept)
     page.get_by_role("link", name="Modifier").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Modifier")
     j.check("edit")
     page.get_by_label("Fonction").fill("Rédacteur en chef adjoint")
     page.get_by_role("button", name="Enregistrer").click()
@@ -195,6 +196,7 @@ def test_admin_creates_an_account(page: Page, journey, make_user):
     expect(page.get_by_role("link", name="Utilisateurs")).to_be_visible()
     j.check("menu-open")  # the links of the opened menu are checked too
     page.get_by_role("link", name="Utilisateurs").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Utilisateurs")
     j.check("users")
     page.get_by_role("link", name="Nouveau compte").click()
     page.get_by_label("Nom complet").fill("Élodie Garnier")
