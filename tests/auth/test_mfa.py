@@ -14,7 +14,7 @@ from crm.auth import mfa, mfa_services
 from crm.auth.mfa_views import _rules
 from crm.auth.models import LoginFailure, MfaRecoveryCode, User, UserMfa, UserSession
 from crm.extensions import db
-from tests.conftest import login
+from tests.conftest import PASSWORD, login
 
 START = dt.datetime(2026, 12, 1, 9, 0, 5, tzinfo=dt.UTC)
 
@@ -330,3 +330,12 @@ def test_a_secret_sealed_under_another_key_sends_back_to_the_login(app, client, 
     assert response.headers["Location"] == "/auth/login"
     assert "ne peut plus être lue" in client.get("/auth/login").text
     assert client.get("/").status_code == 302
+
+
+def test_the_page_asked_for_is_reached_after_the_code(app, client, make_user, clock):
+    user, secret, _codes = enrolled_user(client, make_user)
+    client.post("/auth/login", data={"csrf_token": client.csrf_token(), "email": user.email,
+                                     "password": PASSWORD, "next": "/contacts/"})
+    clock.shift(30)
+    done = post(client, "/auth/mfa/verify", {"code": code_at(secret)}, page="/auth/mfa/verify")
+    assert done.headers["Location"] == "/contacts/"
