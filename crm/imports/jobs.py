@@ -6,6 +6,8 @@ stopped when confirmed again)."""
 
 from __future__ import annotations
 
+import time
+
 from flask import current_app
 from sqlalchemy import delete, select
 
@@ -94,13 +96,24 @@ def _fail(batch_id: int, code: str) -> None:
         db.session.commit()
 
 
+SQLITE_PAUSE = 0.1  # seconds
+
+
+def _commit_and_yield() -> None:
+    """Commit a chunk, then leave SQLite's write lock free for a moment: the lock is not
+    fair, and a worker that takes it again at once starves the pages waiting for it."""
+    db.session.commit()
+    if db.engine.dialect.name == "sqlite":
+        time.sleep(SQLITE_PAUSE)
+
+
 def run_import(batch_id: int, user_id: int) -> None:
     batch = db.session.get_one(ImportBatch, batch_id)
     mode = ImportMode(batch.mode or ImportMode.SKIP)
     try:
         commit_batch(db.session.get_one(User, user_id), batch, mode, queued=True,
                      progress=lambda done, total: report_progress("import", batch_id, (done, total)),
-                     after_chunk=db.session.commit)
+                     after_chunk=_commit_and_yield)
         db.session.commit()
     except Exception:
         # The chunks already committed stay applied (their rows have an outcome, and undo
