@@ -100,9 +100,12 @@ def check_page(visit: Visit, path: str, html: str, *, data: set[str]) -> None:
 
 
 def form_key(app: Flask, form: Form) -> tuple[str, str, tuple[str, ...]]:
-    """Forms with the same method, endpoint and field names are sent once per account."""
+    """Forms with the same method, endpoint and field names are sent once per account; the
+    deferred ones once per record (each import undone, each contact erased...)."""
     action = normalised(form.page, form.action) or form.action
-    return form.method, endpoint_of(app, action, form.method) or action, form.names
+    endpoint = endpoint_of(app, action, form.method) or action
+    names = (*form.names, action) if endpoint in DEFERRED else form.names
+    return form.method, endpoint, names
 
 
 def read_page(app: Flask, visit: Visit, path: str, response: TestResponse):  # type: ignore[no-untyped-def]

@@ -1,6 +1,7 @@
 """A realistic state built once per database through the real services (never raw SQL).
 
-The demo (organisations, one account per role and body, outlets, the Assises release), both
+The demo (organisations, one account per role and body, outlets, the Assises release, the
+press file of some 300 journalists with their interactions and tasks), both
 demo contact files imported by their bodies, a pasted release, a staged file left for review,
 a duplicate scan, a merge undone and a merge kept then edited, interactions of every kind,
 tasks open, done and cancelled, trashed records, an erased contact and a private contact
@@ -29,9 +30,10 @@ from crm.dedupe.jobs import run_scan
 from crm.dedupe.merging import merge_contacts, undo_merge
 from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
 from crm.demo import press
+from crm.demo.journalists import load_press_file
 from crm.demo.services import DEMO_PEOPLE, demo_email, load_demo
 from crm.extensions import db
-from crm.imports.models import ImportMode, SourceKind
+from crm.imports.models import ImportBatch, ImportMode, ImportRow, SourceKind
 from crm.imports.services import commit_batch, queue_batch
 from crm.imports.staging import stage_table, stage_text
 from crm.imports.uploads import read_upload
@@ -170,6 +172,14 @@ def _tasks(creator: User, assignees: list[User], contact: Contact, interaction_i
         set_status(creator, task, status)
 
 
+def _release_contact(organisation_id: int) -> Contact:
+    """The last press officer the Assises release brought in for ``organisation_id``."""
+    return db.session.scalars(select(Contact).join(ImportRow, ImportRow.contact_id == Contact.id)
+                              .join(ImportBatch).where(ImportBatch.filename == press.RELEASE,
+                                                       Contact.organisation_id == organisation_id)
+                              .order_by(Contact.id.desc())).first()
+
+
 def _private_contact(organisation: str) -> Contact:
     manager = _user(Role.MANAGER, organisation)
     return create_contact(manager, ContactData(
@@ -186,6 +196,8 @@ def build_state(password: str) -> State:
     db.session.flush()
     region_manager = _user(Role.MANAGER, "Région BFC")
     press.import_release(region_manager)
+    # the demo press file: some 300 journalists, their interactions and tasks (lists get pages)
+    assert load_press_file(dt.datetime.now(dt.UTC).date()) is not None
     headings = _import_file(_user(Role.OFFICER, "AER BFC"), "journalistes-aer-bfc.csv")
     headings |= _import_file(region_manager, "presse-region-bfc.csv")
     pasted = stage_text(_user(Role.OFFICER, "Préfecture BFC"), PASTED_RELEASE,
@@ -227,9 +239,12 @@ def build_state(password: str) -> State:
     db.session.flush()
     soft_delete_outlet(None, trashed)
     erase_contact(region_manager, erased)
-    db.session.commit()
+    # and a press officer of the release (an import created it; the import may be undone)
+    officer = _release_contact(region_manager.organisation_id)
     pages: dict[str, str | None] = {f"/contacts/{c.id}": org for org, c in private.items()}
-    pages[erased_url] = None
+    pages[erased_url] = pages[f"/contacts/{officer.id}"] = None
+    erase_contact(region_manager, officer)
+    db.session.commit()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
                  headings)
 
