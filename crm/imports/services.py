@@ -209,7 +209,8 @@ def undo_batch(actor: User, batch: ImportBatch) -> None:
         raise UndoBlocked([c for c in changed if c is not None])
     _claim(batch, BatchStatus.COMMITTED, BatchStatus.UNDONE)
     for row in touched:
-        contact = db.session.get(Contact, row.contact_id)
+        # a contact erased on request since the import has left no id behind: nothing to undo
+        contact = db.session.get(Contact, row.contact_id) if row.contact_id else None
         if contact is None:
             continue
         if row.outcome is RowOutcome.CREATED:

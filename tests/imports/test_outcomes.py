@@ -192,3 +192,20 @@ def test_an_unreadable_file_fails_in_the_worker_and_says_why(app, client, login_
     assert "Ce fichier n'a pas pu être lu" in page and "Le fichier n&#39;a pas pu être lu" in page
     assert not import_button(page) and "Abandonner cette prévisualisation" in page
     assert not list(uploads.glob("*"))
+
+
+def test_an_import_is_undone_after_one_of_its_contacts_was_erased(app, client, login_as):
+    from crm.auth.models import User
+    from crm.privacy.services import erase_contact
+
+    manager = login_as("manager")
+    data = "Nom;Prénom;Courriel\nDUPONT;Jeanne;j.dupont@example.fr\nMARTIN;Paul;p.martin@example.fr\n"
+    number = batch_id(upload(client, data.encode(), "a.csv"))
+    client.post_form(f"/imports/{number}/commit", {"mode": "skip"})
+    with app.app_context():
+        martin = db.session.scalar(select(Contact).where(Contact.last_name == "MARTIN"))
+        erase_contact(db.session.get_one(User, manager.id), martin)
+        db.session.commit()
+    undone = client.post_form(f"/imports/{number}/undo", follow_redirects=True)
+    assert undone.status_code == 200 and "Import annulé" in undone.text
+    assert count(app, Contact, Contact.deleted_at.is_(None)) == 0
