@@ -20,10 +20,10 @@ from crm.imports.uploads import ACCEPTED
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".vcf", ".vcard", ".txt", ".text"}
 ZIP_SUFFIXES = {".xlsx", ".docx"}
-# Signatures of binary files that are never a text table or a release.
-BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"%PDF", b"PK\x03\x04", b"MZ",
-                b"\x7fELF", b"\xd0\xcf\x11\xe0", b"Rar!", b"\x1f\x8b", b"7z\xbc\xaf", b"BM",
-                b"RIFF", b"\x00\x00\x01\x00")
+# Signatures no text file starts with (images, PDF, archives, old Office, programs); other
+# binary files show a NUL byte early (a UTF-16 text has a BOM and is let through).
+BINARY_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"%PDF-", b"PK\x03\x04", b"\x7fELF",
+                b"\xd0\xcf\x11\xe0", b"Rar!\x1a", b"\x1f\x8b\x08", b"7z\xbc\xaf")
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 HEAD = 4096
 
