@@ -6,20 +6,22 @@ stopped when confirmed again)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 from flask import current_app
 from sqlalchemy import delete, select
 
 from crm.auth.models import User
+from crm.database import utcnow
 from crm.extensions import db
 from crm.imports import staging
 from crm.imports.errors import ImportRefused, refusal_code
-from crm.imports.intake import discard_upload, upload_path
+from crm.imports.intake import discard_upload, folder, upload_path
 from crm.imports.models import BatchStatus, ImportBatch, ImportMode, ImportRow
 from crm.imports.services import commit_batch
 from crm.imports.uploads import read_upload
-from crm.jobs import clear_progress, read_progress, report_progress, task
+from crm.jobs import clear_progress, crontab, periodic_task, read_progress, report_progress, task
 
 
 def progress(batch_id: int) -> tuple[int, int] | None:
@@ -124,6 +126,27 @@ def run_import(batch_id: int, user_id: int) -> None:
         raise
     finally:
         clear_progress("import", batch_id)
+
+
+def purge_forgotten_uploads(age: dt.timedelta) -> int:
+    """Remove the kept uploads older than ``age`` (the worker was down, or died while
+    reading them) and mark their batches as failed; the number of files removed."""
+    cutoff, removed = time.time() - age.total_seconds(), 0
+    for path in folder().glob("import-*.upload"):
+        if path.stat().st_mtime < cutoff:
+            path.unlink(missing_ok=True)
+            removed += 1
+    for batch in db.session.scalars(select(ImportBatch).where(
+            ImportBatch.status == BatchStatus.STAGING, ImportBatch.created_at < utcnow() - age)):
+        batch.status = BatchStatus.FAILED
+        batch.settings = {**batch.settings, "upload": None, "refusal": "error"}
+    db.session.commit()
+    return removed
+
+
+@periodic_task(crontab(minute="40", hour="3"))
+def forgotten_uploads_job() -> None:
+    purge_forgotten_uploads(dt.timedelta(days=1))
 
 
 @task()

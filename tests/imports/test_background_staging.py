@@ -316,3 +316,25 @@ def test_others_sign_in_and_log_while_a_large_import_is_committed(app, login_as,
     assert still_importing, "the batch was imported before the colleague was done"
     assert max(answered) < 10
     assert count(app, Interaction) == 2 and count(app, Contact) == 601
+
+
+def test_uploads_the_worker_never_read_are_removed_the_next_night(app, login_as, uploads):
+    import datetime as dt
+    import os
+
+    from crm.imports.jobs import purge_forgotten_uploads
+
+    user_id = login_as("officer").id
+    old, recent = _kept_batch(app, user_id, 2), _kept_batch(app, user_id, 2)
+    files = {path.name: path for path in uploads.glob("*")}
+    with app.app_context():
+        forgotten = db.session.get_one(ImportBatch, old)
+        forgotten.created_at -= dt.timedelta(days=2)
+        name = forgotten.settings["upload"]
+        db.session.commit()
+        two_days_ago = time.time() - 2 * 86400
+        os.utime(files[name], (two_days_ago, two_days_ago))
+        assert purge_forgotten_uploads(dt.timedelta(days=1)) == 1
+        assert db.session.get_one(ImportBatch, old).status is BatchStatus.FAILED
+        assert db.session.get_one(ImportBatch, recent).status is BatchStatus.STAGING
+    assert sorted(p.name for p in uploads.glob("*")) == sorted(set(files) - {name})

@@ -239,5 +239,5 @@ def test_the_worker_knows_every_task(app):
 
     load_tasks()
     names = {name.rsplit(".", 1)[-1] for name in huey._registry._registry}
-    assert {"deliver_outbox", "scan_job", "import_job", "staging_job",
+    assert {"deliver_outbox", "scan_job", "import_job", "staging_job", "forgotten_uploads_job",
             "nightly_housekeeping"} <= names
