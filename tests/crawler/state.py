@@ -52,12 +52,16 @@ COMMUNIQUÉ DE PRESSE — Besançon, le 3 novembre 2026
 La Préfecture de région présente le plan régional de prévention des inondations.
 
 CONTACTS PRESSE
-Préfecture de la région Bourgogne-Franche-Comté
-Service de la communication interministérielle
-Margaux VALLIN — 03 80 44 64 00 — margaux.vallin@bourgogne-franche-comte.gouv.fr
-Bastien ROCHE — bastien.roche@bourgogne-franche-comte.gouv.fr
+
+Préfecture de Région
+
+Margaux VALLIN – margaux.vallin@bourgogne-franche-comte.gouv.fr – Tél. 03 80 44 64 00
+Bastien ROCHE – bastien.roche@bourgogne-franche-comte.gouv.fr – Tél. 03 80 44 64 10
+
+Réunion publique le 12 novembre 2026 à Besançon.
 """
 
+PASTED_NAME = "Texte collé"
 STAGED_FILE = """\
 Nom;Prénom;Média;Email;Téléphone;Rubrique
 MOREL;Élise;Le Bien Public;elise.morel@lebienpublic.fr;06 12 34 56 78;Économie
@@ -82,8 +86,8 @@ class State:
 
     accounts: list[Account]
     password: str
-    # url -> the organisation that may see it (None: nobody, it was erased)
-    private_pages: dict[str, str | None] = field(default_factory=dict)
+    # url -> the only organisations that may open it (none: it was erased); the others get 404
+    private_pages: dict[str, frozenset[str]] = field(default_factory=dict)
     # texts of the imported files shown as they are (column headings), not interface text
     file_texts: set[str] = field(default_factory=set)
     # the recovery codes of the accounts that turned on two-step verification: email -> codes
@@ -159,8 +163,12 @@ def _interactions(author: User, contacts: list[Contact], outlet: Outlet) -> list
     return ids
 
 
-def _tasks(creator: User, assignees: list[User], contact: Contact, interaction_id: int) -> None:
+def _tasks(creator: User, assignees: list[User], contact: Contact,
+           interaction_id: int) -> dict[str, frozenset[str]]:
+    """Tasks in each state; returns their pages with the bodies that see them (the creator's
+    and the assignee's)."""
     today = dt.datetime.now(dt.UTC).date()
+    pages = {}
     for number, status in enumerate([TaskStatus.OPEN, TaskStatus.OPEN, TaskStatus.DONE,
                                      TaskStatus.CANCELLED]):
         task = create_task(creator, TaskData(
@@ -170,14 +178,19 @@ def _tasks(creator: User, assignees: list[User], contact: Contact, interaction_i
             interaction_id=interaction_id if number == 0 else None))
         add_comment(creator, task, "Appel passé, en attente de réponse.")
         set_status(creator, task, status)
+        pages[f"/tasks/{task.id}"] = frozenset({creator.organisation.short_name,
+                                                assignees[number % 2].organisation.short_name})
+    return pages
 
 
-def _release_contact(organisation_id: int) -> Contact:
-    """The last press officer the Assises release brought in for ``organisation_id``."""
-    return db.session.scalars(select(Contact).join(ImportRow, ImportRow.contact_id == Contact.id)
-                              .join(ImportBatch).where(ImportBatch.filename == press.RELEASE,
-                                                       Contact.organisation_id == organisation_id)
-                              .order_by(Contact.id.desc())).first()
+def _imported_contact(filename: str, organisation: str) -> Contact:
+    """The last contact the import of ``filename`` created for ``organisation``."""
+    contact = db.session.scalars(
+        select(Contact).join(ImportRow, ImportRow.contact_id == Contact.id).join(ImportBatch)
+        .where(ImportBatch.filename == filename, Contact.organisation_id == _user(
+            Role.MANAGER, organisation).organisation_id).order_by(Contact.id.desc())).first()
+    assert contact is not None, f"{filename} brought no contact in for {organisation}"
+    return contact
 
 
 def _private_contact(organisation: str) -> Contact:
@@ -201,9 +214,10 @@ def build_state(password: str) -> State:
     headings = _import_file(_user(Role.OFFICER, "AER BFC"), "journalistes-aer-bfc.csv")
     headings |= _import_file(region_manager, "presse-region-bfc.csv")
     pasted = stage_text(_user(Role.OFFICER, "Préfecture BFC"), PASTED_RELEASE,
-                        filename="Texte collé", source="Communiqué de la Préfecture")
+                        filename=PASTED_NAME, source="Communiqué de la Préfecture")
     db.session.flush()
-    commit_batch(_user(Role.OFFICER, "Préfecture BFC"), pasted, ImportMode.FILL)
+    counts = commit_batch(_user(Role.OFFICER, "Préfecture BFC"), pasted, ImportMode.FILL)
+    assert counts["created"] == 2, f"the pasted release's contact block was not read: {counts}"
     headings |= _stage_only(_user(Role.OFFICER, "AER BFC"))
     headings |= _stage_only(_user(Role.MANAGER, "Préfecture BFC"), queued=True)
     db.session.commit()
@@ -224,12 +238,15 @@ def build_state(password: str) -> State:
         .order_by(Contact.id)).all()
     outlet = db.session.scalars(select(Outlet).order_by(Outlet.id)).first()
     assert outlet is not None
+    pages = {f"/contacts/{c.id}": frozenset({org}) for org, c in private.items()}
     for org in DEMO_PEOPLE:
         officer, manager = _user(Role.OFFICER, org), _user(Role.MANAGER, org)
         people = [private[org], *shared[:2]]
         interactions = _interactions(officer, people, outlet)
+        pages |= {f"/interactions/{i}": frozenset({org}) for i in interactions[:-1]
+                  if db.session.get_one(Interaction, i).visibility == InteractionVisibility.ORG}
         other = _user(Role.OFFICER, "AER BFC" if org != "AER BFC" else "Région BFC")
-        _tasks(manager, [officer, other], people[1], interactions[0])
+        pages |= _tasks(manager, [officer, other], people[1], interactions[0])
         soft_delete_interaction(manager, db.session.get_one(Interaction, interactions[-1]))
     # one contact and one outlet in the trash, one contact erased on request
     owner = db.session.scalars(select(User).where(
@@ -239,11 +256,12 @@ def build_state(password: str) -> State:
     db.session.flush()
     soft_delete_outlet(None, trashed)
     erase_contact(region_manager, erased)
-    # and a press officer of the release (an import created it; the import may be undone)
-    officer = _release_contact(region_manager.organisation_id)
-    pages: dict[str, str | None] = {f"/contacts/{c.id}": org for org, c in private.items()}
-    pages[erased_url] = pages[f"/contacts/{officer.id}"] = None
-    erase_contact(region_manager, officer)
+    pages[erased_url] = frozenset()
+    # and a press officer of each release (created by an import, which may then be undone)
+    for filename, org in ((press.RELEASE, "Région BFC"), (PASTED_NAME, "Préfecture BFC")):
+        officer = _imported_contact(filename, org)
+        pages[f"/contacts/{officer.id}"] = frozenset()
+        erase_contact(_user(Role.MANAGER, org), officer)
     db.session.commit()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
                  headings)
