@@ -64,6 +64,8 @@ def run_staging(batch_id: int, user_id: int) -> None:
         db.session.rollback()  # the user threw the preview away meanwhile: nothing to keep
     except Exception:
         db.session.rollback()
+        if db.session.get(ImportBatch, batch_id) is None:
+            return  # discarded during a chunk: the rows it wrote were refused, nothing to keep
         _fail(batch_id, "error")
         raise
     finally:

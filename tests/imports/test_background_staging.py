@@ -338,3 +338,19 @@ def test_uploads_the_worker_never_read_are_removed_the_next_night(app, login_as,
         assert db.session.get_one(ImportBatch, old).status is BatchStatus.FAILED
         assert db.session.get_one(ImportBatch, recent).status is BatchStatus.STAGING
     assert sorted(p.name for p in uploads.glob("*")) == sorted(set(files) - {name})
+
+
+def test_a_preview_discarded_while_the_worker_reads_it_stops_the_worker(app, client, login_as,
+                                                                       uploads):
+    user_id = login_as("officer").id
+    number = _kept_batch(app, user_id, 6_000)
+    thread, failures = _in_thread(app, run_staging, number, user_id)
+    try:
+        _until(app, thread, ImportRow, ImportRow.batch_id == number)
+        done = client.post_form(f"/imports/{number}/discard", follow_redirects=True)
+        assert "Prévisualisation abandonnée" in done.text
+    finally:
+        thread.join(timeout=300)
+    assert not failures, failures
+    assert count(app, ImportBatch) == 0 and count(app, ImportRow) == 0
+    assert not list(uploads.glob("*"))
