@@ -66,7 +66,7 @@ def run_staging(batch_id: int, user_id: int) -> None:
         db.session.rollback()
         if db.session.get(ImportBatch, batch_id) is None:
             return  # discarded during a chunk: the rows it wrote were refused, nothing to keep
-        _fail(batch_id, "error")
+        _fail(batch_id, remapping=not name)
         raise
     finally:
         discard_upload(name)
@@ -90,14 +90,19 @@ def _stage_upload(actor: User, batch: ImportBatch, name: str, chunk_done: stagin
         staging.stage_release(actor, batch, upload.text or "")
 
 
-def _fail(batch_id: int, code: str) -> None:
-    """After an unexpected error: no half-staged rows, the batch says it failed."""
+def _fail(batch_id: int, *, remapping: bool) -> None:
+    """After an unexpected error: a file half read leaves no rows and says it failed; rows
+    half read again through new columns stay, staged, for the columns to be applied again."""
     batch = db.session.get(ImportBatch, batch_id)
-    if batch is not None and batch.status is BatchStatus.STAGING:
+    if batch is None or batch.status is not BatchStatus.STAGING:
+        return
+    if remapping:
+        batch.status = BatchStatus.STAGED
+    else:
         db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
         batch.status = BatchStatus.FAILED
-        batch.settings = {**batch.settings, "upload": None, "refusal": code}
-        db.session.commit()
+        batch.settings = {**batch.settings, "upload": None, "refusal": "error"}
+    db.session.commit()
 
 
 SQLITE_PAUSE = 0.1  # seconds

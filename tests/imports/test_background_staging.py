@@ -354,3 +354,40 @@ def test_a_preview_discarded_while_the_worker_reads_it_stops_the_worker(app, cli
     assert not failures, failures
     assert count(app, ImportBatch) == 0 and count(app, ImportRow) == 0
     assert not list(uploads.glob("*"))
+
+
+def test_a_worker_error_leaves_no_half_read_file_and_keeps_staged_rows(app, login_as,
+                                                                       monkeypatch, uploads):
+    user_id = login_as("officer").id
+    monkeypatch.setattr(staging, "CHUNK", 2)
+    number = _kept_batch(app, user_id, 5)
+    real, calls = staging.build_record, []
+
+    def breaks_on_the_fourth_row(raw, mapping):  # type: ignore[no-untyped-def]
+        calls.append(1)
+        if len(calls) == 4:
+            raise RuntimeError("unexpected")
+        return real(raw, mapping)
+
+    monkeypatch.setattr(staging, "build_record", breaks_on_the_fourth_row)
+    with app.app_context(), pytest.raises(RuntimeError):
+        run_staging(number, user_id)
+    with app.app_context():
+        batch = db.session.get_one(ImportBatch, number)
+        assert batch.status is BatchStatus.FAILED and batch.settings["refusal"] == "error"
+    assert count(app, ImportRow) == 0 and not list(uploads.glob("*"))
+
+    second = _kept_batch(app, user_id, 5)
+    monkeypatch.setattr(staging, "build_record", real)
+    with app.app_context():
+        run_staging(second, user_id)
+        batch = db.session.get_one(ImportBatch, second)
+        batch.status = BatchStatus.STAGING  # new columns, read again by the worker
+        db.session.commit()
+    calls.clear()
+    monkeypatch.setattr(staging, "build_record", breaks_on_the_fourth_row)
+    with app.app_context(), pytest.raises(RuntimeError):
+        run_staging(second, user_id)
+    with app.app_context():
+        assert db.session.get_one(ImportBatch, second).status is BatchStatus.STAGED
+    assert count(app, ImportRow, ImportRow.batch_id == second) == 5
