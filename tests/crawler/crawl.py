@@ -20,7 +20,6 @@ ORIGIN = "http://localhost"
 PER_ENDPOINT = 8  # distinct URLs per endpoint and account (query strings included)
 PER_PATH = 2  # of which with the same path and another query string
 LAST_PAGE = 2  # page numbers beyond this one are read as this one
-HTML_CHECKS_PER_ENDPOINT = 2  # html5lib is slow: full page checks on the first few URLs only
 
 # Deliberate 4xx answers to a link the crawler follows: (endpoint, status) -> reason. None
 # today: no page links to what its reader may not open. The deliberate 404s (another body's
@@ -48,7 +47,6 @@ class Visit:
     data_texts: set[str] = field(default_factory=set)  # record texts that look like msgids
     found: dict[tuple[str, str, tuple[str, ...]], Form] = field(default_factory=dict)
     to_send: deque[Form] = field(default_factory=deque)
-    checked: Counter[str] = field(default_factory=Counter)  # endpoint -> pages checked
     failures: list[str] = field(default_factory=list)
 
     def fail(self, message: str) -> None:
@@ -111,16 +109,14 @@ def form_key(app: Flask, form: Form) -> tuple[str, str, tuple[str, ...]]:
 
 
 def read_page(app: Flask, visit: Visit, path: str, response: TestResponse):  # type: ignore[no-untyped-def]
-    """Count a page, check its HTML (the first few of each endpoint), keep its forms; returns
-    its tree (lxml, fast) or None when it is not an HTML page."""
+    """Count a page, check its HTML, keep its forms; returns its tree (lxml, fast: html5lib
+    only checks) or None when it is not an HTML page."""
     endpoint = endpoint_of(app, path) or "(no route)"
     visit.pages[endpoint] += 1
     if response.status_code != 200 or response.mimetype != "text/html":
         return None
     html = response.get_data(as_text=True)
-    if visit.checked[endpoint] < HTML_CHECKS_PER_ENDPOINT:
-        visit.checked[endpoint] += 1
-        check_page(visit, path, html, data=visit.data_texts)
+    check_page(visit, path, html, data=visit.data_texts)
     root = lxml.html.fromstring(html)
     for form in forms_of(root, path):
         if (key := form_key(app, form)) not in visit.found:
