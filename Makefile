@@ -6,18 +6,31 @@ BIN := $(VENV)/bin
 CATALOGUES := $(patsubst %.po,%.mo,$(wildcard crm/translations/*/LC_MESSAGES/messages.po))
 export FLASK_APP := wsgi
 
-.PHONY: run test lint bench translations messages clean axe
+.PHONY: run test lint bench translations messages clean axe lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e .
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+LOCK := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links
+
+# Dependencies come from the hash-pinned lock files (requirements/*.lock), made from the
+# ranges in pyproject.toml by `make lock`; Relais itself is installed on top, without deps.
+$(VENV)/.installed: pyproject.toml requirements/base.lock | $(BIN)/python
+	$(PIP) --require-hashes -r requirements/base.lock
+	$(PIP) --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml $(VENV)/.installed
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[dev]'
+$(VENV)/.installed-dev: pyproject.toml requirements/dev.lock $(VENV)/.installed
+	$(PIP) --require-hashes -r requirements/dev.lock
 	touch $@
+
+## lock: pin every dependency (with hashes) after changing a range in pyproject.toml
+lock: | $(BIN)/python
+	$(PIP) 'pip-tools>=7.4,<8'
+	$(LOCK) -o requirements/base.lock pyproject.toml
+	$(LOCK) --extra dev -o requirements/dev.lock pyproject.toml
 
 %.mo: %.po | $(VENV)/.installed
 	$(BIN)/pybabel compile --use-fuzzy -i $< -o $@
