@@ -1,8 +1,8 @@
 """Every journey works end to end: signed in as each role of each body, visit every page
 reachable from the dashboard and submit every form, on the realistic state (see state.py).
 
-A new route or form is covered without being listed here: the last test fails when a route
-was reached by no visit and no form, unless it is listed below with the reason.
+A new route or form is covered without being listed here: the last test fails when no visit
+opened a GET route or sent a form to a POST route, unless it is listed below with the reason.
 """
 
 from __future__ import annotations
