@@ -100,6 +100,14 @@ def block_titles(user: User, blocks: list[ContactBlock]) -> dict[int, str]:
     return titles
 
 
+def release_text(user: User, block: ContactBlock) -> str | None:
+    """The text of the release ``block`` was found in, for the body that imported it."""
+    if block.batch_id is None:
+        return None
+    return db.session.scalar(select(ImportBatch.source_text).where(
+        ImportBatch.id == block.batch_id, ImportBatch.organisation_id == user.organisation_id))
+
+
 def _seen(user: User, contact_ids: list[int]) -> set[int]:
     if not contact_ids:
         return set()

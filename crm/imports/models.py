@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -71,6 +71,9 @@ class ImportBatch(db.Model):  # type: ignore[name-defined]
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # The press release as it was pasted or read (text sources only): its contact blocks link
+    # back to it for the importing body; emptied when a person it names is erased.
+    source_text: Mapped[str | None] = mapped_column(Text)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     created_by: Mapped[User | None] = relationship(lazy="joined")

@@ -132,6 +132,7 @@ def stage_release(actor: User, batch: ImportBatch, text: str) -> None:
     organisations = [(o.id, [o.name, o.short_name, *(o.aliases or [])])
                      for o in db.session.scalars(select(Organisation))]
     batch.source_kind, batch.status = SourceKind.TEXT, BatchStatus.STAGED
+    batch.source_text = text
     blocks: list[dict[str, Any]] = []
     staged: list[tuple[ImportRow, Record]] = []
     for found in extract_blocks(text):

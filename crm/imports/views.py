@@ -290,4 +290,5 @@ def block(block_id: int):  # type: ignore[no-untyped-def]
     found = block_store.get_block_or_404(current_user, block_id)
     return render_template("imports/block.html", block=found,
                            sections=block_store.shown_sections(current_user, found),
-                           title=block_store.block_titles(current_user, [found])[found.id])
+                           title=block_store.block_titles(current_user, [found])[found.id],
+                           release=block_store.release_text(current_user, found))

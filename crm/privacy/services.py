@@ -23,7 +23,7 @@ from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.dedupe.models import ContactMerge
 from crm.extensions import db
-from crm.imports.models import ImportRow
+from crm.imports.models import ImportBatch, ImportRow
 from crm.privacy.models import Suppression
 
 
@@ -64,6 +64,10 @@ def erase_contact(actor: User, contact: Contact) -> int:
         ImportRow.contact_id.in_(ids), ImportRow.match_contact_id.in_(ids))).values(
         raw={}, values={}, before=None, evidence=[]),
         execution_options={"synchronize_session": False})
+    named = select(ImportRow.batch_id).where(or_(
+        ImportRow.contact_id.in_(ids), ImportRow.match_contact_id.in_(ids)))
+    db.session.execute(update(ImportBatch).where(ImportBatch.id.in_(named)).values(
+        source_text=None), execution_options={"synchronize_session": False})
     record(actor, "contact.erased", contact, contacts=len(ids))
     for person in people:
         db.session.delete(person)
