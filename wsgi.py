@@ -1,5 +1,5 @@
 """WSGI entry point: ``gunicorn wsgi:app`` in production, ``flask --app wsgi`` otherwise."""
 
-from crm import create_app
+from crm.app import create_app
 
 app = create_app()

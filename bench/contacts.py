@@ -22,7 +22,7 @@ from flask import Flask
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, text
 
-from crm import create_app
+from crm.app import create_app
 from crm.auth.models import Role
 from crm.contacts import demo
 from crm.extensions import db

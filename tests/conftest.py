@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from sqlalchemy import create_engine, delete, select, text
 
-from crm import create_app
+from crm.app import create_app
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.orgs.models import Organisation
