@@ -1,37 +1,141 @@
-"""The Alembic revisions build exactly the schema the models describe, and can be undone."""
+"""The Alembic revisions build exactly the schema the models describe, can be undone, and
+stay as they were released."""
 
+import hashlib
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import inspect
+from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy.exc import IntegrityError
 
+from crm.database import utcnow
+from crm.dedupe.models import ScanRun
 from crm.extensions import db
 from crm.migration_hooks import is_modelled
-from tests.conftest import make_app
+from crm.orgs.models import Organisation
+from crm.privacy.models import Suppression
+from tests.conftest import POSTGRES_URL, _unavailable, make_app
+
+VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
+
+# The SHA-256 of each released revision. A database already past a revision never runs it
+# again, so an edit would reach new databases only (0004 once gained a column that way).
+# Add each new revision here once it is released, and never change a line of this table.
+RELEASED = {
+    "20261127_0001_foundation.py":
+        "24d9b8875056dcfa5744ced4a911ba1749faaeb1c04e077f3af145e103df0bb4",
+    "20261127_0002_contacts_and_outlets.py":
+        "6b91b331e28ee4657901f20ba091a27cccb947d720d9466c9ff3c1488abc85aa",
+    "20261127_0003_interactions_and_tasks.py":
+        "098bc7a8c72d400cf8b98886e50a961a2838fdd81fada44a39cbb9b2eb1903b0",
+    "20261127_0004_imports_contact_blocks_and_duplicates.py":
+        "a5859e680655641f4956a051b14e488b742da68b8da3abdbd7aad4917e4e1f0b",
+    "20261127_0005_suppression_list.py":
+        "4ca3a04fbb7302ec6767fd5301a7818d43124cc408d24ee69f35f9461847f386",
+    "20261201_0006_multi_factor_authentication.py":
+        "37af9f6528cdc5ad669cba4eb29afe3bf794a3a6cd1771c0db03b0271befcf35",
+    "20261201_0007_import_staging_states.py":
+        "5540615b3c90477166df912103c2230afc13db2c3fe930a2a26b35ba247f3736",
+    "20261201_0008_interaction_form_token.py":
+        "a7129c848b956371e5adb3d45f5c3498e8bf5183af854a97bc164930f0805f25",
+    "20261201_0009_import_release_text.py":
+        "753e5f46be2ef7c23ca5f1445adf24aafa5b3af487e9a73377c7b7b7beb1524d",
+    "20261201_0010_scan_weights_and_state_checks.py":
+        "f0d61001323957b1192f4cbbb527ddd371266b1083cbdb9ba739bc331380fb6d",
+}
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A database with no table at all: SQLite in a file, or a PostgreSQL schema of its own."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'empty.db'}"
+        return
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text("select 1"))
+    except Exception as exc:
+        admin.dispose()
+        _unavailable(f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__})")
+    schema = f"relais_migrations_{uuid.uuid4().hex[:10]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
+    sep = "&" if "?" in POSTGRES_URL else "?"
+    try:
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def _schema_drift() -> list[object]:
+    with db.engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={
+            "compare_type": True, "include_object": is_modelled, "render_as_batch": True})
+        return compare_metadata(context, db.metadata)
 
 
 def test_models_and_migrations_agree(app):
-    with app.app_context(), db.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={
-            "compare_type": True, "include_object": is_modelled, "render_as_batch": True})
-        diff = compare_metadata(context, db.metadata)
-    assert diff == []
+    with app.app_context():
+        assert _schema_drift() == []
 
 
-def test_downgrade_to_base_and_upgrade_again(tmp_path):
-    app = make_app(f"sqlite:///{tmp_path / 'roundtrip.db'}")
+def test_downgrade_to_base_and_upgrade_again(empty_database_url):
+    app = make_app(empty_database_url)
     with app.app_context():
         upgrade()
         downgrade(revision="base")
         assert set(inspect(db.engine).get_table_names()) == {"alembic_version"}
         upgrade()
         assert "app_user" in inspect(db.engine).get_table_names()
+        assert _schema_drift() == []
         db.engine.dispose()
 
 
-def test_sqlite_connections_enforce_foreign_keys(app):
-    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
-        return
+def test_released_revisions_are_never_edited():
+    def checksum(name: str) -> str | None:
+        path = VERSIONS / name
+        return hashlib.sha256(path.read_bytes()).hexdigest() if path.exists() else None
+
+    changed = sorted(name for name, known in RELEASED.items() if checksum(name) != known)
+    assert not changed, (
+        f"released revisions edited or removed: {', '.join(changed)}. A database already "
+        "past a revision never runs it again: restore the file and add a new revision instead.")
+
+
+def test_a_database_built_by_the_first_release_of_0004_ends_like_a_new_one(empty_database_url):
+    """The first release of 0004 created duplicate_scan without "weights"; 0010 adds it there
+    and leaves databases built by the current 0004 as they are."""
+    app = make_app(empty_database_url)
     with app.app_context():
-        assert db.session.execute(db.text("PRAGMA foreign_keys")).scalar() == 1
-        assert db.session.execute(db.text("PRAGMA journal_mode")).scalar() == "wal"
+        upgrade(revision="0004")
+        with db.engine.begin() as conn, Operations(MigrationContext.configure(conn)) \
+                .batch_alter_table("duplicate_scan") as batch_op:
+            batch_op.drop_column("weights")
+        upgrade()
+        columns = [c["name"] for c in inspect(db.engine).get_columns("duplicate_scan")]
+        assert columns == [c.name for c in ScanRun.__table__.columns]
+        assert _schema_drift() == []
+        db.engine.dispose()
+
+
+@pytest.mark.parametrize(("table", "constraint", "values"), [
+    (ScanRun.__table__, "ck_duplicate_scan_scan_state",
+     {"state": "paused", "contacts": 0, "pairs": 0, "started_at": utcnow()}),
+    (Suppression.__table__, "ck_suppression_suppression_kind",
+     {"kind": "fax", "digest": "0" * 64, "created_at": utcnow()}),
+])
+def test_states_outside_their_enum_are_refused_by_the_database(app, table, constraint, values):
+    with app.app_context():
+        organisation_id = db.session.scalar(select(Organisation.id).limit(1))
+        with pytest.raises(IntegrityError, match=constraint):
+            db.session.execute(insert(table).values(organisation_id=organisation_id, **values))
+        db.session.rollback()

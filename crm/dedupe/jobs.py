@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from crm.auth.models import User
-from crm.dedupe.models import ScanRun
+from crm.dedupe.models import ScanRun, ScanState
 from crm.dedupe.services import SCAN_STEPS, scan
 from crm.extensions import db
 from crm.jobs import clear_progress, read_progress, report_progress, task
@@ -21,14 +21,14 @@ def _report(run_id: int, step: str) -> None:
 
 def run_scan(run_id: int, user_id: int) -> None:
     run = db.session.get_one(ScanRun, run_id)
-    run.state = "running"  # shown while the contacts are read and compared
+    run.state = ScanState.RUNNING  # shown while the contacts are read and compared
     db.session.commit()
     try:
         scan(db.session.get_one(User, user_id), run, on_step=lambda step: _report(run_id, step))
         db.session.commit()
     except Exception:
         db.session.rollback()
-        db.session.get_one(ScanRun, run_id).state = "failed"
+        db.session.get_one(ScanRun, run_id).state = ScanState.FAILED
         db.session.commit()
         raise
     finally:

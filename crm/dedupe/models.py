@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, String, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -20,6 +20,13 @@ class PairStatus(enum.StrEnum):
     OPEN = "open"  # awaiting review
     MERGED = "merged"
     NOT_SAME = "not_same"  # a reviewer said so: never proposed again
+
+
+class ScanState(enum.StrEnum):
+    QUEUED = "queued"
+    RUNNING = "running"  # the contacts are being read and compared
+    DONE = "done"
+    FAILED = "failed"
 
 
 class DuplicatePair(db.Model):  # type: ignore[name-defined]
@@ -73,7 +80,8 @@ class ScanRun(db.Model):  # type: ignore[name-defined]
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
     started_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    state: Mapped[str] = mapped_column(String(10), default="queued")  # queued, running, done, failed
+    state: Mapped[ScanState] = mapped_column(str_enum(ScanState, "scan_state", 10),
+                                             default=ScanState.QUEUED)
     contacts: Mapped[int] = mapped_column(default=0)
     pairs: Mapped[int] = mapped_column(default=0)
     # The m/u weights the scan estimated, reused by single-record lookups (create form).

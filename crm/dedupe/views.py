@@ -12,7 +12,7 @@ from crm.contacts.services import ConflictError, contact_data
 from crm.dedupe import jobs, merging, services
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
-from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun
+from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState
 from crm.extensions import db
 from crm.imports.forms import ConfirmForm
 
@@ -69,7 +69,7 @@ def scan_progress(run_id: int):  # type: ignore[no-untyped-def]
     """The progress of a scan alone, polled by the page while the worker searches."""
     run = db.first_or_404(select(ScanRun).where(
         ScanRun.id == run_id, ScanRun.organisation_id == current_user.organisation_id))
-    if run.state not in ("queued", "running"):
+    if run.state not in (ScanState.QUEUED, ScanState.RUNNING):
         return "", 200, {"HX-Refresh": "true"}
     return render_template("dedupe/_progress.html", run=run, done=jobs.progress(run.id),
                            labels=SCAN_STEP_LABELS)

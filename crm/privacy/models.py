@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
+from crm.outlets.models import str_enum
+
+
+class SuppressionKind(enum.StrEnum):
+    EMAIL = "email"
+    PHONE = "phone"
 
 
 class Suppression(db.Model):  # type: ignore[name-defined]
@@ -19,7 +26,7 @@ class Suppression(db.Model):  # type: ignore[name-defined]
     __table_args__ = (UniqueConstraint("kind", "digest"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    kind: Mapped[str] = mapped_column(String(10))  # "email" or "phone"
+    kind: Mapped[SuppressionKind] = mapped_column(str_enum(SuppressionKind, "suppression_kind", 10))
     digest: Mapped[str] = mapped_column(String(64))
     organisation_id: Mapped[int | None] = mapped_column(
         ForeignKey("organisation.id", ondelete="SET NULL"))

@@ -24,10 +24,10 @@ from crm.contacts.models import Contact
 from crm.dedupe.models import ContactMerge
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportRow
-from crm.privacy.models import Suppression
+from crm.privacy.models import Suppression, SuppressionKind
 
 
-def digest(kind: str, value: str) -> str:
+def digest(kind: SuppressionKind, value: str) -> str:
     """The suppression digest of an email (lower-cased) or an E.164 phone number."""
     key = current_app.config["SUPPRESSION_KEY"].encode()
     text = value.strip().lower()  # emails are stored lower-cased, phones in E.164
@@ -36,8 +36,9 @@ def digest(kind: str, value: str) -> str:
 
 def is_suppressed(emails: Iterable[str], phones: Iterable[str]) -> bool:
     """Whether any of these emails or E.164 phones belongs to an erased person."""
-    wanted = [("email", digest("email", e)) for e in emails if e] + \
-             [("phone", digest("phone", p)) for p in phones if p]
+    email, phone = SuppressionKind.EMAIL, SuppressionKind.PHONE
+    wanted = [(email, digest(email, e)) for e in emails if e] + \
+             [(phone, digest(phone, p)) for p in phones if p]
     if not wanted:
         return False
     return db.session.scalar(select(Suppression.id).where(or_(*(
@@ -58,8 +59,8 @@ def erase_contact(actor: User, contact: Contact) -> int:
         ContactMerge.kept_id == contact.id, ContactMerge.undone_at.is_(None))).all()
     ids = [contact.id, *merged]
     people = db.session.scalars(select(Contact).where(Contact.id.in_(ids))).all()
-    _suppress(actor, {("email", e.email) for c in people for e in c.emails} |
-              {("phone", p.e164) for c in people for p in c.phones})
+    _suppress(actor, {(SuppressionKind.EMAIL, e.email) for c in people for e in c.emails} |
+              {(SuppressionKind.PHONE, p.e164) for c in people for p in c.phones})
     db.session.execute(update(ImportRow).where(or_(
         ImportRow.contact_id.in_(ids), ImportRow.match_contact_id.in_(ids))).values(
         raw={}, values={}, before=None, evidence=[]),
@@ -75,7 +76,7 @@ def erase_contact(actor: User, contact: Contact) -> int:
     return len(ids)
 
 
-def _suppress(actor: User, values: set[tuple[str, str]]) -> None:
+def _suppress(actor: User, values: set[tuple[SuppressionKind, str]]) -> None:
     known = {(kind, value) for kind, value in db.session.execute(
         select(Suppression.kind, Suppression.digest))}
     for kind, value in sorted(values):
