@@ -16,10 +16,10 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from crm.contacts.normalise import fold
-from crm.dedupe.blocking import combined, each_value, name_sound
+from crm.contacts.core.normalise import fold
 from crm.dedupe.engine import find_duplicates
-from crm.dedupe.spec import FieldSpec, Spec
+from crm.dedupe.engine.blocking import combined, each_value, name_sound
+from crm.dedupe.engine.spec import FieldSpec, Spec
 
 Pair = frozenset
 
@@ -151,8 +151,8 @@ def _ecm(records: list[dict], spec: Spec, link: bool) -> set[Pair]:
     """One ECM run: the engine's candidate pairs, binary comparisons, unsupervised fit."""
     import recordlinkage
 
-    from crm.dedupe.blocking import candidate_pairs
-    from crm.dedupe.dataset import prepare
+    from crm.dedupe.engine.blocking import candidate_pairs
+    from crm.dedupe.engine.dataset import prepare
 
     frame = pd.DataFrame(records).set_index("rec_id")
     prepared = prepare(records, spec)

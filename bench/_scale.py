@@ -15,10 +15,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from bench._press_data import Generated, generate, variant
-from crm.contacts.normalise import name_key
+from crm.contacts.core.normalise import name_key
 from crm.dedupe.engine import build_index, find_duplicates, lookup
-from crm.dedupe.fields import as_e164, fold
-from crm.dedupe.phonetic import phonetic
+from crm.dedupe.engine.fields import as_e164, fold
+from crm.dedupe.engine.phonetic import phonetic
 
 Pair = frozenset
 

@@ -18,10 +18,10 @@ from bench._scale import cold_caches
 from bench.contacts import make_app, populate, postgres_schema
 from crm.auth.models import User
 from crm.dedupe.engine import find_duplicates
+from crm.dedupe.engine.spec import contact_spec
 from crm.dedupe.jobs import run_scan
 from crm.dedupe.models import DuplicatePair, ScanRun
 from crm.dedupe.services import outlet_shared_values, scan_records
-from crm.dedupe.spec import contact_spec
 from crm.extensions import db
 
 

@@ -15,7 +15,7 @@ from crm.dedupe.merging import merge_contacts
 from crm.dedupe.models import DuplicatePair, ScanRun
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection, SourceKind
-from crm.imports.readers import Table
+from crm.imports.parsing.readers import Table
 from crm.imports.staging import stage_table
 from crm.interactions.models import InteractionKind
 from crm.interactions.services import InteractionData, log_interaction

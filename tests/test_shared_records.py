@@ -35,7 +35,7 @@ from crm.imports.models import (
     ContactBlockSection,
     SourceKind,
 )
-from crm.imports.readers import Table
+from crm.imports.parsing.readers import Table
 from crm.imports.staging import stage_table
 from crm.interactions.models import interaction_contact
 from tests.conftest import login, org_id

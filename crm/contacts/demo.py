@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from faker import Faker
 from sqlalchemy import func, insert, select, text
 
+from crm.contacts.core.normalise import fold, name_key, phone_search_tokens, search_text, sort_key
 from crm.contacts.models import (
     AREAS,
     Contact,
@@ -24,7 +25,6 @@ from crm.contacts.models import (
     ContactPhone,
     contact_outlet,
 )
-from crm.contacts.normalise import fold, name_key, phone_search_tokens, search_text, sort_key
 from crm.database import utcnow
 from crm.extensions import db
 from crm.orgs.models import Organisation

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from crm.contacts import labels
-from crm.contacts.normalise import display_phone
+from crm.contacts.core.normalise import display_phone
 from crm.contacts.services import ContactData
 from crm.extensions import db
 from crm.orgs.models import Organisation

@@ -12,8 +12,8 @@ from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
+from crm.contacts.core.normalise import fold, name_key
 from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
-from crm.contacts.normalise import fold, name_key
 from crm.contacts.services import ContactData, normalised, visible_contacts
 from crm.extensions import db
 

@@ -22,14 +22,14 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from crm.contacts import labels
-from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, Visibility
-from crm.contacts.normalise import (
+from crm.contacts.core.normalise import (
     InvalidEmail,
     InvalidPhone,
     is_web_url,
     normalise_email,
     parse_phone,
 )
+from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, Visibility
 from crm.contacts.search import ContactFilters
 from crm.contacts.services import ContactData
 from crm.outlets.models import OutletKind
@@ -137,7 +137,7 @@ class ContactForm(FlaskForm):
 
 def form_values(data: ContactData, version: int) -> dict[str, object]:
     """What a form shows for ``data`` (the stored contact), ready for ``ContactForm(data=...)``."""
-    from crm.contacts.normalise import display_phone
+    from crm.contacts.core.normalise import display_phone
 
     return {
         "civility": data.civility.value, "first_name": data.first_name,

@@ -56,7 +56,7 @@ LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
 
 
 # What the duplicate search found for each field of a pair: (field, level) → a phrase.
-# Fields and levels are those of ``crm.dedupe.spec.contact_spec`` and ``crm.dedupe.fields``.
+# Fields and levels are those of ``crm.dedupe.engine.spec.contact_spec`` and ``crm.dedupe.engine.fields``.
 EVIDENCE = {
     ("name", "different"): _l("different names"),
     ("name", "same surname only"): _l("same surname only"),

@@ -15,6 +15,7 @@ from flask_sqlalchemy.pagination import Pagination, SelectPagination
 from sqlalchemy import Select, func, select
 
 from crm.auth.models import User
+from crm.contacts.core.normalise import search_tokens
 from crm.contacts.models import (
     Contact,
     ContactBeat,
@@ -24,7 +25,6 @@ from crm.contacts.models import (
     Visibility,
     contact_outlet,
 )
-from crm.contacts.normalise import search_tokens
 from crm.contacts.search import SORTS, ContactFilters, contacts_query
 from crm.extensions import db
 from crm.orgs.models import Organisation

@@ -25,6 +25,7 @@ from sqlalchemy import (
 )
 
 from crm.auth.models import User
+from crm.contacts.core.normalise import fold, search_tokens
 from crm.contacts.models import (
     Contact,
     ContactBeat,
@@ -34,7 +35,6 @@ from crm.contacts.models import (
     Visibility,
     contact_outlet,
 )
-from crm.contacts.normalise import fold, search_tokens
 from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind

@@ -19,6 +19,16 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.services import record
 from crm.auth.models import User
+from crm.contacts.core.normalise import (
+    fold,
+    is_web_url,
+    name_key,
+    normalise_email,
+    parse_phone,
+    phone_search_tokens,
+    search_text,
+    sort_key,
+)
 from crm.contacts.models import (
     Civility,
     Contact,
@@ -30,16 +40,6 @@ from crm.contacts.models import (
     LegalBasis,
     PhoneKind,
     Visibility,
-)
-from crm.contacts.normalise import (
-    fold,
-    is_web_url,
-    name_key,
-    normalise_email,
-    parse_phone,
-    phone_search_tokens,
-    search_text,
-    sort_key,
 )
 from crm.contacts.rights import OwnerOnly, another_body_may_write, is_owner
 from crm.database import utcnow

@@ -1,4 +1,7 @@
-"""A contact's values as JSON and back, for undo (imports, merges). Pure apart from the types."""
+"""A contact's values as JSON and back, for undo (imports, merges).
+
+Reads no database, but is not a core: it builds the contact models' enums and ``ContactData``.
+"""
 
 from __future__ import annotations
 

@@ -21,12 +21,12 @@ from markupsafe import Markup
 from sqlalchemy import select
 
 from crm.contacts import labels, services
+from crm.contacts.core.normalise import display_phone
 from crm.contacts.display import compare, field_label
 from crm.contacts.duplicates import find_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
-from crm.contacts.normalise import display_phone
 from crm.extensions import db
 from crm.imports.forms import ConfirmForm
 from crm.interactions.views import activity

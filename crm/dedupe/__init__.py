@@ -1,4 +1,6 @@
-"""De-duplication engine: blocking, Fellegi-Sunter scoring and clustering of plain records.
+"""De-duplication of contacts: scans, the review of proposed pairs, merges and their undo.
 
-Pure package (no Flask, no database). The public API lives in ``crm.dedupe.engine``.
+The engine itself is the pure core ``crm.dedupe.engine`` (no Flask, no database); the rest of
+the package (models, services, merging, jobs, views) feeds it the visible contacts and stores
+its pairs.
 """

@@ -28,9 +28,9 @@ from crm.dedupe.engine import (
     find_duplicates,
     lookup,
 )
+from crm.dedupe.engine.scoring import Weights
+from crm.dedupe.engine.spec import contact_spec
 from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun
-from crm.dedupe.scoring import Weights
-from crm.dedupe.spec import contact_spec
 from crm.extensions import db
 from crm.outlets.models import Outlet
 

@@ -19,8 +19,8 @@ from faker import Faker
 from sqlalchemy import func, select
 
 from crm.auth.models import Role, User
+from crm.contacts.core.normalise import fold
 from crm.contacts.models import Civility, Contact, Visibility
-from crm.contacts.normalise import fold
 from crm.contacts.services import ContactData, create_contact
 from crm.extensions import db
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium

@@ -9,7 +9,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from crm.auth.models import User
-from crm.contacts.normalise import fold
+from crm.contacts.core.normalise import fold
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportMode, SourceKind
 from crm.imports.services import commit_batch

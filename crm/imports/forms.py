@@ -8,8 +8,8 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
-from crm.imports.columns import FIELDS
 from crm.imports.labels import ENCODINGS
+from crm.imports.parsing.columns import FIELDS
 from crm.imports.uploads import ACCEPTED
 
 FIELD_LABELS = {

@@ -13,9 +13,9 @@ from typing import IO
 
 from flask import current_app
 
-from crm.imports.errors import EmptyFile, FileTooLarge, NotATable, UnsupportedFile
-from crm.imports.readers import XLSX_MAX_MEMBERS, XLSX_MAX_UNCOMPRESSED
-from crm.imports.sniff import check_zip
+from crm.imports.parsing.errors import EmptyFile, FileTooLarge, NotATable, UnsupportedFile
+from crm.imports.parsing.readers import XLSX_MAX_MEMBERS, XLSX_MAX_UNCOMPRESSED
+from crm.imports.parsing.sniff import check_zip
 from crm.imports.uploads import ACCEPTED
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".vcf", ".vcard", ".txt", ".text"}

@@ -16,9 +16,9 @@ from crm.auth.models import User
 from crm.database import utcnow
 from crm.extensions import db
 from crm.imports import staging
-from crm.imports.errors import ImportRefused, refusal_code
 from crm.imports.intake import discard_upload, folder, upload_path
 from crm.imports.models import BatchStatus, ImportBatch, ImportMode, ImportRow
+from crm.imports.parsing.errors import ImportRefused, refusal_code
 from crm.imports.services import commit_batch
 from crm.imports.uploads import read_upload
 from crm.jobs import clear_progress, crontab, periodic_task, read_progress, report_progress, task

@@ -14,8 +14,8 @@ from typing import Any
 from sqlalchemy import select
 
 from crm.auth.models import User
+from crm.contacts.core.normalise import fold, name_key
 from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
-from crm.contacts.normalise import fold, name_key
 from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.outlets.models import Outlet

@@ -19,8 +19,8 @@ from sqlalchemy import delete, func, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
+from crm.contacts.core.normalise import fold
 from crm.contacts.models import Civility, Contact, ContactKind, Visibility
-from crm.contacts.normalise import fold
 from crm.contacts.services import (
     ContactData,
     contact_data,

@@ -19,16 +19,16 @@ from sqlalchemy import insert, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
+from crm.contacts.core.normalise import fold
 from crm.contacts.models import Visibility
-from crm.contacts.normalise import fold
 from crm.extensions import db
-from crm.imports.blocks import extract_blocks
-from crm.imports.columns import guess_mapping
 from crm.imports.matching import match_many, suppressed_many
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowDecision, SourceKind
-from crm.imports.organisations import match_organisation
-from crm.imports.readers import Table
-from crm.imports.records import WARNINGS, Problem, Record, build_record, identity_keys
+from crm.imports.parsing.blocks import extract_blocks
+from crm.imports.parsing.columns import guess_mapping
+from crm.imports.parsing.organisations import match_organisation
+from crm.imports.parsing.readers import Table
+from crm.imports.parsing.records import WARNINGS, Problem, Record, build_record, identity_keys
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
 

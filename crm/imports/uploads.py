@@ -1,15 +1,19 @@
-"""Which reader an upload goes to, by extension (each reader then checks the content). Pure."""
+"""Which reader an upload goes to, by extension (each reader then checks the content).
+
+Not a core: it names the ``SourceKind`` of the import models. The readers themselves are in
+``crm.imports.parsing``.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from crm.imports.documents import read_text
-from crm.imports.errors import UnsupportedFile
 from crm.imports.models import SourceKind
-from crm.imports.readers import Table, read_csv, read_xlsx
-from crm.imports.vcards import read_vcards
+from crm.imports.parsing.documents import read_text
+from crm.imports.parsing.errors import UnsupportedFile
+from crm.imports.parsing.readers import Table, read_csv, read_xlsx
+from crm.imports.parsing.vcards import read_vcards
 
 TABLE_SUFFIXES = {".csv": SourceKind.CSV, ".tsv": SourceKind.CSV, ".xlsx": SourceKind.XLSX,
                   ".vcf": SourceKind.VCARD, ".vcard": SourceKind.VCARD}

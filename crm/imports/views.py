@@ -11,7 +11,6 @@ from sqlalchemy import func, select
 from crm.contacts.models import Contact, Visibility
 from crm.extensions import db
 from crm.imports import block_store, intake, jobs, services, staging
-from crm.imports.errors import ImportRefused, refusal_code
 from crm.imports.forms import CommitForm, ConfirmForm, UploadForm, mapping_form
 from crm.imports.jobs import import_job, staging_job
 from crm.imports.labels import (
@@ -33,7 +32,8 @@ from crm.imports.models import (
     RowDecision,
     SourceKind,
 )
-from crm.imports.records import WARNINGS
+from crm.imports.parsing.errors import ImportRefused, refusal_code
+from crm.imports.parsing.records import WARNINGS
 from crm.security import page_arg
 
 bp = Blueprint("imports", __name__)

@@ -21,9 +21,9 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.contacts.core.normalise import is_web_url
 from crm.contacts.forms import choices
 from crm.contacts.models import Contact
-from crm.contacts.normalise import is_web_url
 from crm.database import utcnow
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium

@@ -14,8 +14,8 @@ from sqlalchemy.orm import selectinload
 
 from crm.audit.services import record
 from crm.auth.models import Role, User
+from crm.contacts.core.normalise import is_web_url
 from crm.contacts.models import Contact, Visibility
-from crm.contacts.normalise import is_web_url
 from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.extensions import db

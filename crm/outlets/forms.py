@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from crm.contacts.forms import choices, lines
-from crm.contacts.labels import OUTLET_KIND
-from crm.contacts.normalise import (
+from crm.contacts.core.normalise import (
     InvalidEmail,
     InvalidPhone,
     display_phone,
@@ -17,6 +15,8 @@ from crm.contacts.normalise import (
     normalise_email,
     parse_phone,
 )
+from crm.contacts.forms import choices, lines
+from crm.contacts.labels import OUTLET_KIND
 from crm.outlets.models import OutletKind
 from crm.outlets.services import OutletData
 

@@ -10,7 +10,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.services import record
 from crm.auth.models import User
-from crm.contacts.normalise import fold, normalise_email, parse_phone, search_text
+from crm.contacts.core.normalise import fold, normalise_email, parse_phone, search_text
 from crm.database import utcnow
 from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind

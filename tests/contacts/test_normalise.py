@@ -2,7 +2,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.contacts.normalise import (
+from crm.contacts.core.normalise import (
     InvalidEmail,
     InvalidPhone,
     display_phone,

@@ -7,8 +7,8 @@ import pytest
 from sqlalchemy import select
 
 from crm import emails
+from crm.contacts.core.normalise import InvalidEmail, normalise_email
 from crm.contacts.models import ContactEmail
-from crm.contacts.normalise import InvalidEmail, normalise_email
 from crm.extensions import db
 from crm.users.forms import NewUserForm
 from tests.conftest import make_app

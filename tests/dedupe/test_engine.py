@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from crm.dedupe.engine import CERTAIN, REVIEW, build_index, find_duplicates, lookup
-from crm.dedupe.spec import contact_spec
+from crm.dedupe.engine.spec import contact_spec
 
 POIRIER = {"id": 1, "first_name": "Aline", "last_name": "POIRIER",
            "emails": ["apoirier@aer-bfc.com"], "phones": ["+33680556966"], "outlets": ["AER BFC"]}

@@ -8,14 +8,14 @@ import numpy as np
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from crm.contacts.normalise import fold
-from crm.dedupe.blocking import candidate_pairs, each_value, neighbourhood_pairs
-from crm.dedupe.clusters import connected_components
+from crm.contacts.core.normalise import fold
 from crm.dedupe.engine import find_duplicates
-from crm.dedupe.fields import KINDS
-from crm.dedupe.fields import fold as fast_fold
-from crm.dedupe.phonetic import _REWRITES, KEY_LENGTH, phonetic
-from crm.dedupe.vector import SLOTS, compare_column, set_levels, slot_tables
+from crm.dedupe.engine.blocking import candidate_pairs, each_value, neighbourhood_pairs
+from crm.dedupe.engine.clusters import connected_components
+from crm.dedupe.engine.fields import KINDS
+from crm.dedupe.engine.fields import fold as fast_fold
+from crm.dedupe.engine.phonetic import _REWRITES, KEY_LENGTH, phonetic
+from crm.dedupe.engine.vector import SLOTS, compare_column, set_levels, slot_tables
 
 names = st.sampled_from(["Aline", "aline", "ALINE", "Alinë", "A", "Poirier", "POIRIER",
                          "Poirrier", "Le Goff", "LE GOFF", "Dupont-Moreau", "Dupont", "Martin",

@@ -16,16 +16,16 @@ from collections.abc import Callable
 
 import pytest
 
-from crm.imports import documents, readers, vcards
-from crm.imports.blocks import extract_blocks
-from crm.imports.columns import guess_field
-from crm.imports.documents import docx_text, pdf_text, read_text
-from crm.imports.errors import TooMuchContent, UnreadableFile, UnsafeArchive
-from crm.imports.people import find_emails, read_line
-from crm.imports.readers import read_csv, read_xlsx, unique_headers
-from crm.imports.records import build_record
-from crm.imports.sniff import sniff_delimiter
-from crm.imports.vcards import read_vcards, split_cards
+from crm.imports.parsing import documents, readers, vcards
+from crm.imports.parsing.blocks import extract_blocks
+from crm.imports.parsing.columns import guess_field
+from crm.imports.parsing.documents import docx_text, pdf_text, read_text
+from crm.imports.parsing.errors import TooMuchContent, UnreadableFile, UnsafeArchive
+from crm.imports.parsing.people import find_emails, read_line
+from crm.imports.parsing.readers import read_csv, read_xlsx, unique_headers
+from crm.imports.parsing.records import build_record
+from crm.imports.parsing.sniff import sniff_delimiter
+from crm.imports.parsing.vcards import read_vcards, split_cards
 from tests.imports.adversarial import (
     PACKAGE_RELS,
     REL_NS,

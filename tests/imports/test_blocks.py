@@ -8,9 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.imports.blocks import extract_blocks
-from crm.imports.organisations import match_organisation
-from crm.imports.people import parse_name, read_line
+from crm.imports.parsing.blocks import extract_blocks
+from crm.imports.parsing.organisations import match_organisation
+from crm.imports.parsing.people import parse_name, read_line
 
 RELEASE = Path(__file__).parents[1] / "data" / "communique-assises-2026.txt"
 ORGANISATIONS = [

@@ -11,9 +11,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from crm.imports.errors import FileTooLarge, UnsafeArchive, UnsupportedFile
-from crm.imports.readers import read_csv, read_xlsx, unique_headers
-from crm.imports.sniff import decode, sniff_delimiter
+from crm.imports.parsing.errors import FileTooLarge, UnsafeArchive, UnsupportedFile
+from crm.imports.parsing.readers import read_csv, read_xlsx, unique_headers
+from crm.imports.parsing.sniff import decode, sniff_delimiter
 
 FRENCH = [
     ["Civilité", "Nom", "Prénom", "Média", "Tél.", "Courriel"],

@@ -1,8 +1,8 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.imports.columns import guess_mapping
-from crm.imports.records import build_record, identity_keys
+from crm.imports.parsing.columns import guess_mapping
+from crm.imports.parsing.records import build_record, identity_keys
 
 HEADERS = ["Civilité", "Prénom", "Nom", "Média", "Courriel", "Tél. portable", "Fonction",
            "Rubrique", "Département", "Adresse"]

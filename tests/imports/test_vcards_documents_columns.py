@@ -7,11 +7,11 @@ from io import BytesIO
 import docx
 import pytest
 
-from crm.imports.blocks import extract_blocks
-from crm.imports.columns import guess_mapping
-from crm.imports.documents import read_text
-from crm.imports.errors import FileTooLarge, UnsupportedFile
-from crm.imports.vcards import read_vcards
+from crm.imports.parsing.blocks import extract_blocks
+from crm.imports.parsing.columns import guess_mapping
+from crm.imports.parsing.documents import read_text
+from crm.imports.parsing.errors import FileTooLarge, UnsupportedFile
+from crm.imports.parsing.vcards import read_vcards
 
 OUTLOOK_21 = """BEGIN:VCARD\r
 VERSION:2.1\r

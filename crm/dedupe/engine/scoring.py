@@ -16,10 +16,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from crm.dedupe import vector
-from crm.dedupe.dataset import Prepared, tf_key
-from crm.dedupe.fields import KINDS, MISSING, Value
-from crm.dedupe.spec import Spec
+from crm.dedupe.engine import vector
+from crm.dedupe.engine.dataset import Prepared, tf_key
+from crm.dedupe.engine.fields import KINDS, MISSING, Value
+from crm.dedupe.engine.spec import Spec
 
 SMOOTHING = 0.5
 RANDOM_PAIRS = 15_000

@@ -9,7 +9,7 @@ guess in the preview.
 
 from __future__ import annotations
 
-from crm.contacts.normalise import fold
+from crm.contacts.core.normalise import fold
 
 FIELDS: dict[str, tuple[str, ...]] = {
     "civility": ("civilite", "civ", "salutation", "civility", "titre de civilite", "genre"),

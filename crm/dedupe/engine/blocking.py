@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from crm.dedupe.phonetic import phonetic
+from crm.dedupe.engine.phonetic import phonetic
 
 Keys = Callable[[Mapping[str, Any]], Iterable[str]]
 SortKey = Callable[[Mapping[str, Any]], str]

@@ -14,7 +14,7 @@ from typing import Any
 
 import phonenumbers
 
-from crm.contacts.normalise import (
+from crm.contacts.core.normalise import (
     InvalidEmail,
     InvalidPhone,
     fold,
@@ -23,7 +23,7 @@ from crm.contacts.normalise import (
     normalise_email,
     parse_phone,
 )
-from crm.imports.people import parse_name
+from crm.imports.parsing.people import parse_name
 
 AREAS = {"21": "21", "25": "25", "39": "39", "58": "58", "70": "70", "71": "71", "89": "89",
          "90": "90", "cote d or": "21", "doubs": "25", "jura": "39", "nievre": "58",

@@ -18,8 +18,8 @@ import re
 from dataclasses import dataclass, field
 from enum import Enum
 
-from crm.contacts.normalise import fold
-from crm.imports.people import LineFacts, Person, add_contact, parse_name, person_from, read_line
+from crm.contacts.core.normalise import fold
+from crm.imports.parsing.people import LineFacts, Person, add_contact, parse_name, person_from, read_line
 
 # Bounded, possessive runs: the heading test is repeated on every line, so each test stays short.
 _BLOCK_HEADING = re.compile(

@@ -1,4 +1,4 @@
-"""The comparisons of ``crm.dedupe.fields`` computed for many pairs at once.
+"""The comparisons of ``crm.dedupe.engine.fields`` computed for many pairs at once.
 
 Same levels as the per-pair functions (a property test checks they agree), but string
 distances run in RapidFuzz's C++ ``cpdist`` over whole columns, set overlaps on integer ids in
@@ -17,7 +17,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
-from crm.dedupe.fields import is_mobile
+from crm.dedupe.engine.fields import is_mobile
 
 WORKERS = -1  # all cores: the distances release the GIL
 SLOTS = 4  # values per record compared for multi-valued fields (emails, phones, outlets)

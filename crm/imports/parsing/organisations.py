@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
 
-from crm.contacts.normalise import fold
+from crm.contacts.core.normalise import fold
 
 _EXPANSIONS = {"bfc": "bourgogne franche comte", "reg": "region", "pref": "prefecture",
                "cr": "conseil regional", "dept": "departement"}

@@ -22,7 +22,7 @@ from typing import IO, Any
 import pypdf
 from defusedxml import DefusedXmlException, ElementTree
 
-from crm.imports.errors import (
+from crm.imports.parsing.errors import (
     ImportRefused,
     TooMuchContent,
     UnreadableFile,
@@ -30,8 +30,8 @@ from crm.imports.errors import (
     UnsupportedFile,
     check_size,
 )
-from crm.imports.readers import MAX_BYTES
-from crm.imports.sniff import check_zip, decode
+from crm.imports.parsing.readers import MAX_BYTES
+from crm.imports.parsing.sniff import check_zip, decode
 
 PDF_MAGIC = b"%PDF-"
 MAX_TEXT_CHARS = 2_000_000

@@ -12,7 +12,7 @@ used. A pair is proposed only if its match weight (``score``, in bits) reaches `
 ``decision`` is "certain" when it also reaches ``spec.upper`` with an identifying field (email,
 mobile) in exact agreement, "review" otherwise. ``known_decisions`` holds the id pairs a
 reviewer marked "not the same person": they are never proposed, nor linked in clusters.
-Weights are estimated from the records themselves unless given (see ``crm.dedupe.scoring``).
+Weights are estimated from the records themselves unless given (see ``crm.dedupe.engine.scoring``).
 """
 
 from __future__ import annotations
@@ -27,11 +27,11 @@ from typing import Any
 
 import numpy as np
 
-from crm.dedupe.blocking import blocks, candidate_pairs
-from crm.dedupe.clusters import connected_components
-from crm.dedupe.dataset import Prepared, drop_shared, prepare, prepare_values, tf_key
-from crm.dedupe.fields import KINDS
-from crm.dedupe.scoring import (
+from crm.dedupe.engine.blocking import blocks, candidate_pairs
+from crm.dedupe.engine.clusters import connected_components
+from crm.dedupe.engine.dataset import Prepared, drop_shared, prepare, prepare_values, tf_key
+from crm.dedupe.engine.fields import KINDS
+from crm.dedupe.engine.scoring import (
     Weights,
     compare,
     compare_pairs,
@@ -40,7 +40,7 @@ from crm.dedupe.scoring import (
     tf_adjustments,
     tf_bonuses,
 )
-from crm.dedupe.spec import Spec, contact_spec
+from crm.dedupe.engine.spec import Spec, contact_spec
 
 CERTAIN, REVIEW = "certain", "review"
 

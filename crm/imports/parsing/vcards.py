@@ -1,6 +1,6 @@
 """Reading vCard files (2.1, 3.0, 4.0) into table rows. Pure: bytes in, a ``Table`` out.
 
-Each card becomes one row with the canonical fields of ``crm.imports.columns`` as headers
+Each card becomes one row with the canonical fields of ``crm.imports.parsing.columns`` as headers
 (``first_name``, ``last_name``, ``civility``, ``full_name``, ``email``, ``phone``, ``mobile``,
 ``outlet``, ``role``, ``note``); several emails or phones are joined with ``"; "``. Outlook's
 vCard 2.1 with ``CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE`` is decoded by vobject; the
@@ -16,8 +16,8 @@ from typing import Any
 
 import vobject
 
-from crm.imports.errors import UnsupportedFile, check_size
-from crm.imports.readers import (
+from crm.imports.parsing.errors import UnsupportedFile, check_size
+from crm.imports.parsing.readers import (
     MAX_BYTES,
     MAX_ROWS,
     Budget,
@@ -26,7 +26,7 @@ from crm.imports.readers import (
     add_problem,
     clean_value,
 )
-from crm.imports.sniff import decode
+from crm.imports.parsing.sniff import decode
 
 HEADERS = ["first_name", "last_name", "civility", "full_name", "email", "phone", "mobile",
            "outlet", "role", "note"]

@@ -19,7 +19,7 @@ from pathlib import PurePosixPath
 from charset_normalizer import from_bytes
 from defusedxml import DefusedXmlException, ElementTree
 
-from crm.imports.errors import UnreadableFile, UnsafeArchive, UnsupportedFile
+from crm.imports.parsing.errors import UnreadableFile, UnsafeArchive, UnsupportedFile
 
 HINT_ENCODINGS = ["utf_8", "cp1252", "latin_1", "mac_roman"]
 DELIMITERS = ";,\t"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from crm.dedupe.fields import fold
+from crm.dedupe.engine.fields import fold
 
 _REWRITES = [
     (r"[^a-z]", ""), (r"sch", "ch"), (r"ph", "f"), (r"qu", "k"), (r"gu(?=[eiy])", "g"),

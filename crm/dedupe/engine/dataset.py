@@ -3,7 +3,7 @@ frequencies counted. Pure functions.
 
 ``prepare(records, spec)`` returns a ``Prepared`` whose ``rows[i]`` maps each field name to its
 prepared value (None when missing) for ``records[i]``. Values found to be shared (see
-``crm.dedupe.spec``) are removed from the rows and kept in ``shared`` so that a later lookup
+``crm.dedupe.engine.spec``) are removed from the rows and kept in ``shared`` so that a later lookup
 ignores them too. ``tf[field][key]`` is the share of records holding that key (the surname for
 names), for the term-frequency adjustment.
 """
@@ -16,8 +16,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from crm.dedupe.fields import KINDS, Value
-from crm.dedupe.spec import Spec
+from crm.dedupe.engine.fields import KINDS, Value
+from crm.dedupe.engine.spec import Spec
 
 _LOCAL_SPLIT = re.compile(r"[.\-_+]")
 

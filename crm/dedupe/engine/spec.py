@@ -1,7 +1,7 @@
 """What the engine compares: the field specification. Pure data.
 
 A ``Spec`` lists the fields (each reads one or more keys of the record dicts and has a kind
-from ``crm.dedupe.fields``), the blocking rules and sort keys that choose candidate pairs, and
+from ``crm.dedupe.engine.fields``), the blocking rules and sort keys that choose candidate pairs, and
 the two thresholds on the *match weight* (log2 of the Fellegi-Sunter likelihood ratio, term
 frequencies included): at or above ``upper`` with an identifying field (email, mobile) agreeing
 exactly → "certain"; at or above ``lower`` → "review"; below → not proposed.
@@ -20,7 +20,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from crm.dedupe.blocking import BlockingRule, SortKey, each_value, name_sound, name_with
+from crm.dedupe.engine.blocking import BlockingRule, SortKey, each_value, name_sound, name_with
 
 GENERIC_LOCAL_PARTS = frozenset({
     "redaction", "contact", "info", "infos", "information", "accueil", "presse", "press",

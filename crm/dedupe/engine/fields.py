@@ -17,7 +17,7 @@ from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
-from crm.contacts import normalise
+from crm.contacts.core import normalise
 
 MISSING = -1
 Value = Any
@@ -40,7 +40,7 @@ _LATIN = _latin_table()
 
 @lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """``crm.contacts.normalise.fold``, cached, with a fast path for text that is ASCII once
+    """``crm.contacts.core.normalise.fold``, cached, with a fast path for text that is ASCII once
     accents are removed (same result; a property test checks it)."""
     plain = text if text.isascii() else text.translate(_LATIN)
     if plain.isascii():
@@ -83,7 +83,7 @@ def _all_values(raw: tuple[Any, ...]) -> list[str] | tuple[str, ...]:
 
 def _similar(a: str, b: str, cutoff: float) -> bool:
     # no score_cutoff: with one, RapidFuzz may return 0 for a similarity equal to the cutoff,
-    # where the vectorised comparison (``crm.dedupe.vector``) sees it reached
+    # where the vectorised comparison (``crm.dedupe.engine.vector``) sees it reached
     return JaroWinkler.normalized_similarity(a, b) >= cutoff
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import phonenumbers
 
-from crm.contacts.normalise import REGION, InvalidEmail, fold, normalise_email
+from crm.contacts.core.normalise import REGION, InvalidEmail, fold, normalise_email
 
 # An address is found from each "@": its local part is walked back over _LOCAL characters, its
 # domain matched forward from there; each character is visited a bounded number of times.

@@ -20,8 +20,8 @@ from xml.parsers import expat
 
 import openpyxl
 
-from crm.imports.errors import ImportRefused, TooMuchContent, UnreadableFile, check_size
-from crm.imports.sniff import check_zip, decode, sniff_delimiter
+from crm.imports.parsing.errors import ImportRefused, TooMuchContent, UnreadableFile, check_size
+from crm.imports.parsing.sniff import check_zip, decode, sniff_delimiter
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 100_000

@@ -1,0 +1,1 @@
+"""Pure core of contacts: normalisation of e-mails, phones and names. No Flask, no database."""
