@@ -13,6 +13,8 @@ from urllib.parse import SplitResult, urlsplit
 
 from flask import Flask
 
+from crm.settings import install as install_settings
+
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
 # Settings the TOML format cannot express (None) or that only code should decide.
@@ -47,6 +49,7 @@ def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
     if overrides:
         app.config.update(overrides)
     _finish(app)
+    install_settings(app)  # the typed view the code reads: crm.settings.settings()
 
 
 def _finish(app: Flask) -> None:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import email_validator
 from flask import Flask
 
+from crm.settings import settings
+
 
 def init_app(app: Flask) -> None:
-    email_validator.TEST_ENVIRONMENT = app.config["MODE"] != "production"
+    email_validator.TEST_ENVIRONMENT = not settings(app).production

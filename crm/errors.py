@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException, InternalServerError
 
 from crm.extensions import db
+from crm.settings import settings
 
 MESSAGES = {
     400: (_l("Bad request"), _l("The request could not be understood.")),
@@ -42,10 +43,8 @@ def outcome() -> str:
 
 
 def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
-    from flask import current_app
-
     title, text = MESSAGES.get(code, MESSAGES[500])
-    size = f"{current_app.config['MAX_CONTENT_LENGTH'] // (1024 * 1024)} Mo"
+    size = f"{settings().upload_max_bytes // (1024 * 1024)} Mo"
     return render_template("errors/error.html", code=code, title=title,
                            text=str(text) % {"size": size}, detail=detail), code
 

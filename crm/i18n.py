@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, session
+from flask import Flask, session
 from flask_babel import format_datetime, get_locale
 from flask_login import current_user
 
+from crm.settings import settings
+
 
 def select_locale() -> str:
-    languages = current_app.config["LANGUAGES"]
+    languages = settings().languages
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return str(current_user.locale)
     chosen = session.get("locale")
     if chosen in languages:
         return str(chosen)
-    return str(current_app.config["BABEL_DEFAULT_LOCALE"])
+    return settings().default_locale
 
 
 def select_timezone() -> str:
-    return str(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    return settings().time_zone.key
 
 
 def init_app(app: Flask) -> None:

@@ -3,10 +3,6 @@ retention, and the contacts and outlets left in the trash past their period."""
 
 from __future__ import annotations
 
-import datetime as dt
-
-from flask import current_app
-
 from crm.audit.services import purge_old_events
 from crm.auth.services import purge_expired_sessions
 from crm.auth.throttle import purge_expired
@@ -14,16 +10,16 @@ from crm.contacts.services import purge_deleted_contacts
 from crm.extensions import db
 from crm.jobs import crontab, periodic_task
 from crm.outlets.services import purge_deleted_outlets
+from crm.settings import settings
 
 
 def housekeeping() -> dict[str, int]:
-    cfg = current_app.config
-    trash = dt.timedelta(days=cfg["CONTACTS_TRASH_DAYS"])
+    config = settings()
+    trash = config.trash_retention
     counts = {
-        "sessions": purge_expired_sessions(dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
-                                           dt.timedelta(hours=cfg["SESSION_LIFETIME_HOURS"])),
-        "login_failures": purge_expired(dt.timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"])),
-        "audit_events": purge_old_events(cfg["AUDIT_RETENTION_DAYS"]),
+        "sessions": purge_expired_sessions(config.session_idle, config.session_lifetime),
+        "login_failures": purge_expired(config.login_throttle.window),
+        "audit_events": purge_old_events(config.audit_retention_days),
         "contacts": purge_deleted_contacts(None, trash),
         "outlets": purge_deleted_outlets(None, trash),
     }

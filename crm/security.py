@@ -16,6 +16,8 @@ from werkzeug.routing import IntegerConverter
 from werkzeug.serving import WSGIRequestHandler
 from wtforms import Field, ValidationError
 
+from crm.settings import settings
+
 # Every id column is a signed 64-bit integer (BIGINT on PostgreSQL, INTEGER on SQLite):
 # a larger number can name no row, and binding it fails in the database driver.
 MAX_ID = 2**63 - 1
@@ -79,7 +81,7 @@ def page_arg(name: str = "page") -> int:
 def external_url(endpoint: str, **values: Any) -> str:
     """An absolute link to ``endpoint`` built from ``BASE_URL``, never from the request's
     Host header (which a client chooses): the only way to put a link in an e-mail."""
-    base = urlsplit(current_app.config["BASE_URL"])
+    base = urlsplit(settings().base_url)
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path.rstrip("/") or "/",
                                        url_scheme=base.scheme)
     return adapter.build(endpoint, values, force_external=True)
@@ -125,7 +127,7 @@ def set_security_headers(response: Response) -> Response:
     headers.setdefault("Referrer-Policy", "no-referrer" if secret_link else "same-origin")
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if current_app.config["MODE"] == "production":
+    if settings().production:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
     if not request.path.startswith("/static/"):
         # Pages carry personal data: never keep them in shared or browser caches.

@@ -1,6 +1,7 @@
 import pytest
 
 from crm.config import ConfigError
+from crm.settings import override
 from tests.conftest import TEST_CONFIG, make_app
 
 
@@ -77,7 +78,7 @@ def test_405_page(client):
 
 
 def test_oversized_request_gets_a_clear_413(app, client):
-    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024
+    override(app, MAX_CONTENT_LENGTH=1024 * 1024)
     response = client.post("/auth/login", data={"email": "x" * (2 * 1024 * 1024)})
     assert response.status_code == 413
     assert "Fichier trop volumineux" in response.text

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from flask import has_request_context, request
 from sqlalchemy import Select, delete, select
 
 from crm.audit.models import AuditEvent
 from crm.auth.models import User
+from crm.clock import day_start
 from crm.database import utcnow
 from crm.extensions import db
 
@@ -66,9 +66,9 @@ def audit_query(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
     if flt.target_id:
         stmt = stmt.where(AuditEvent.target_id == flt.target_id)
     if flt.since:
-        stmt = stmt.where(AuditEvent.created_at >= _day_start(flt.since))
+        stmt = stmt.where(AuditEvent.created_at >= day_start(flt.since))
     if flt.until:
-        stmt = stmt.where(AuditEvent.created_at < _day_start(flt.until + dt.timedelta(days=1)))
+        stmt = stmt.where(AuditEvent.created_at < day_start(flt.until + dt.timedelta(days=1)))
     return stmt
 
 
@@ -81,11 +81,3 @@ def purge_old_events(retention_days: int) -> int:
     cutoff = utcnow() - dt.timedelta(days=retention_days)
     result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
-
-
-# The three bodies work on French time: a day in the filters is a day in Paris.
-PARIS = ZoneInfo("Europe/Paris")
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, tzinfo=PARIS)

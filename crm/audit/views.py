@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -13,6 +13,7 @@ from crm.auth.models import Role, User
 from crm.auth.services import normalise_email
 from crm.extensions import db
 from crm.security import id_arg, page_arg, parse_id
+from crm.settings import settings
 from crm.users.services import organisations
 
 bp = Blueprint("audit", __name__)
@@ -41,6 +42,6 @@ def index():  # type: ignore[no-untyped-def]
             since=form.since.data,
             until=form.until.data,
         )
-    page = db.paginate(audit_query(flt), page=page_arg(), per_page=current_app.config["PAGE_SIZE"],
+    page = db.paginate(audit_query(flt), page=page_arg(), per_page=settings().page_size,
                        error_out=False)
     return render_template("audit/index.html", form=form, page=page)

@@ -2,30 +2,26 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, url_for
+from flask import abort, url_for
 from flask_login import current_user, login_required
 
 from crm.auth.models import Role, User
 from crm.auth.services import resume_session
 from crm.extensions import db, login_manager
+from crm.settings import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    cfg = current_app.config
-    user = resume_session(
-        token,
-        idle=dt.timedelta(minutes=cfg["SESSION_IDLE_MINUTES"]),
-        lifetime=dt.timedelta(hours=cfg["SESSION_LIFETIME_HOURS"]),
-    )
+    user = resume_session(token, idle=settings().session_idle,
+                          lifetime=settings().session_lifetime)
     # Session bookkeeping (expiry, last seen) is the one write a page view may make.
     db.session.commit()
     return user

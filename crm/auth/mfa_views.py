@@ -9,8 +9,6 @@ cleared and a fresh server-side session opened. Users whose role requires MFA
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     current_app,
@@ -29,9 +27,9 @@ from crm.auth import mfa, mfa_services, services
 from crm.auth.forms import MfaCodeForm
 from crm.auth.mfa_services import CodeCheck, MfaError
 from crm.auth.models import User
-from crm.auth.throttle import ThrottleRules
 from crm.database import utcnow
 from crm.extensions import db
+from crm.settings import settings
 
 bp = Blueprint("mfa", __name__)
 
@@ -42,22 +40,8 @@ ENROLMENT_ENDPOINTS = {"static", "mfa.manage", "mfa.start", "mfa.setup", "auth.l
                        "auth.language"}
 
 
-def _rules() -> ThrottleRules:
-    cfg = current_app.config
-    return ThrottleRules(
-        window=dt.timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
-        free_per_account=cfg["LOGIN_FREE_FAILURES_PER_ACCOUNT"],
-        free_per_ip=cfg["LOGIN_FREE_FAILURES_PER_IP"],
-        max_delay=dt.timedelta(seconds=cfg["LOGIN_MAX_DELAY_SECONDS"]),
-    )
-
-
 def _keys() -> mfa.Keys:
     return mfa.keys_from(current_app.secret_key or "")
-
-
-def _required_roles() -> list[str]:
-    return list(current_app.config["MFA_REQUIRED_ROLES"])
 
 
 def _ip() -> str:
@@ -122,7 +106,7 @@ def refused(exc: MfaError) -> Response:
 def require_enrolment() -> Response | None:
     if request.endpoint in ENROLMENT_ENDPOINTS or not current_user.is_authenticated:
         return None
-    if mfa_services.is_required(current_user, _required_roles()) and \
+    if mfa_services.is_required(current_user, settings().mfa_required_roles) and \
             not mfa_services.is_enrolled(current_user):
         return redirect(url_for("mfa.manage"))
     return None
@@ -139,7 +123,7 @@ def verify():  # type: ignore[no-untyped-def]
         return redirect(url_for("auth.login"))
     form, status = MfaCodeForm(), 200
     if form.validate_on_submit():
-        check = mfa_services.check_code(user, form.code.data, _ip(), _rules(), _keys())
+        check = mfa_services.check_code(user, form.code.data, _ip(), settings().login_throttle, _keys())
         if check.ok:
             next_url = session[PENDING_KEY]["next"]
             _open_session(user)
@@ -161,7 +145,7 @@ def manage():  # type: ignore[no-untyped-def]
     return render_template(
         "auth/mfa_manage.html", enrolled=enrolled,
         renew_form=MfaCodeForm(prefix="renew"), disable_form=MfaCodeForm(prefix="off"),
-        required=mfa_services.is_required(current_user, _required_roles()),
+        required=mfa_services.is_required(current_user, settings().mfa_required_roles),
         remaining=mfa_services.remaining_recovery_codes(current_user) if enrolled else 0)
 
 
@@ -183,7 +167,7 @@ def setup():  # type: ignore[no-untyped-def]
     form, status = MfaCodeForm(), 200
     if form.validate_on_submit():
         check, codes = mfa_services.confirm_enrolment(current_user, form.code.data, _ip(),
-                                                      _rules(), _keys())
+                                                      settings().login_throttle, _keys())
         db.session.commit()
         if check.ok:
             flash(_("Two-step verification is on."), "success")
@@ -200,7 +184,7 @@ def regenerate():  # type: ignore[no-untyped-def]
     form = MfaCodeForm(prefix="renew")
     if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
         check, codes = mfa_services.regenerate_recovery_codes(
-            current_user, form.code.data, _ip(), _rules(), _keys())
+            current_user, form.code.data, _ip(), settings().login_throttle, _keys())
         db.session.commit()
         if check.ok:
             flash(_("New recovery codes: the previous ones no longer work."), "success")
@@ -214,8 +198,8 @@ def regenerate():  # type: ignore[no-untyped-def]
 def disable():  # type: ignore[no-untyped-def]
     form = MfaCodeForm(prefix="off")
     if form.validate_on_submit() and mfa_services.is_enrolled(current_user):
-        check = mfa_services.disable(current_user, form.code.data, _ip(), _rules(), _keys(),
-                                     _required_roles())
+        check = mfa_services.disable(current_user, form.code.data, _ip(), settings().login_throttle, _keys(),
+                                     settings().mfa_required_roles)
         db.session.commit()
         if check.ok:
             flash(_("Two-step verification is off."), "success")

@@ -7,7 +7,6 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from crm.audit.services import record
@@ -17,6 +16,7 @@ from crm.database import utcnow
 from crm.extensions import db
 from crm.i18n import N_
 from crm.mail.services import queue_email
+from crm.settings import settings
 
 
 def normalise_email(email: str) -> str:
@@ -37,9 +37,9 @@ def authenticate(email: str, password: str, ip: str, rules: throttle.ThrottleRul
     attempts cannot all slip under the throttle. Exactly one argon2 check is made whether
     or not the account exists or is enabled: the answer time reveals nothing."""
     account = normalise_email(email)
-    cfg = current_app.config
-    with passwords.hashing_slot(cfg["PASSWORD_HASH_SLOTS"],
-                                cfg["PASSWORD_HASH_WAIT_SECONDS"]) as granted:
+    config = settings()
+    with passwords.hashing_slot(config.password_hash_slots,
+                                config.password_hash_wait) as granted:
         if not granted:
             return LoginResult(busy=True)
         wait = throttle.attempt(account, ip, rules)

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from dataclasses import dataclass
 
 from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.engine import Connection
@@ -24,16 +23,9 @@ from sqlalchemy.engine import Connection
 from crm.auth.models import LoginFailure
 from crm.database import utcnow
 from crm.extensions import db
+from crm.settings import ThrottleRules
 
 RESET_PREFIX = "reset:"  # account key of password-reset requests: reset:<email>
-
-
-@dataclass(frozen=True)
-class ThrottleRules:
-    window: dt.timedelta
-    free_per_account: int
-    free_per_ip: int
-    max_delay: dt.timedelta
 
 
 def delay_after(failures: int, free: int, max_delay: dt.timedelta) -> dt.timedelta:

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     abort,
@@ -27,21 +25,11 @@ from crm.auth.forms import (
     ResetPasswordForm,
 )
 from crm.auth.passwords import verify_password
-from crm.auth.throttle import ThrottleRules
 from crm.extensions import db
 from crm.security import external_url
+from crm.settings import settings
 
 bp = Blueprint("auth", __name__)
-
-
-def _rules() -> ThrottleRules:
-    cfg = current_app.config
-    return ThrottleRules(
-        window=dt.timedelta(minutes=cfg["LOGIN_WINDOW_MINUTES"]),
-        free_per_account=cfg["LOGIN_FREE_FAILURES_PER_ACCOUNT"],
-        free_per_ip=cfg["LOGIN_FREE_FAILURES_PER_IP"],
-        max_delay=dt.timedelta(seconds=cfg["LOGIN_MAX_DELAY_SECONDS"]),
-    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -52,7 +40,7 @@ def login():  # type: ignore[no-untyped-def]
     status = 200
     if form.validate_on_submit():
         result = services.authenticate(form.email.data, form.password.data,
-                                       request.remote_addr or "?", _rules())
+                                       request.remote_addr or "?", settings().login_throttle)
         if result.user is not None:
             # Signed in at once, or half signed in until a second-factor code is given.
             response = mfa_views.sign_in(result.user, safe_next(form.next.data))
@@ -122,7 +110,7 @@ def preferences():  # type: ignore[no-untyped-def]
 @bp.post("/language")
 def language():  # type: ignore[no-untyped-def]
     form = LanguageForm()
-    if form.validate_on_submit() and form.locale.data in current_app.config["LANGUAGES"]:
+    if form.validate_on_submit() and form.locale.data in settings().languages:
         session["locale"] = form.locale.data
         if current_user.is_authenticated:
             current_user.locale = form.locale.data
@@ -138,7 +126,8 @@ def forgot_password():  # type: ignore[no-untyped-def]
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         account = throttle.RESET_PREFIX + services.normalise_email(form.email.data)
-        if throttle.attempt(account, request.remote_addr or "?", _rules()) == 0:  # counts requests
+        rules = settings().login_throttle
+        if throttle.attempt(account, request.remote_addr or "?", rules) == 0:  # counts requests
             # The link comes from BASE_URL, never from the Host header the client sent.
             reset.request_reset(form.email.data, lambda user: external_url(
                 "auth.reset_password", token=reset.make_token(current_app.secret_key, user)))

@@ -6,13 +6,13 @@ import datetime as dt
 import time
 
 import click
-from flask import current_app
 from flask.cli import AppGroup, with_appcontext
 
 from crm.contacts import demo
 from crm.contacts.services import purge_deleted_contacts
 from crm.extensions import db
 from crm.outlets.services import purge_deleted_outlets
+from crm.settings import settings
 
 contacts_cli = AppGroup("contacts", help="Contacts and outlets.")
 
@@ -38,7 +38,7 @@ def generate_command(contacts: int, outlets: int, seed: int, duplicate_share: fl
               help="Age in the trash before removal (default: CONTACTS_TRASH_DAYS, 30).")
 def purge_trash(days: int | None) -> None:
     """Remove for good the contacts and outlets deleted more than N days ago."""
-    period = dt.timedelta(days=days or current_app.config["CONTACTS_TRASH_DAYS"])
+    period = dt.timedelta(days=days) if days else settings().trash_retention
     contacts, outlets = purge_deleted_contacts(None, period), purge_deleted_outlets(None, period)
     db.session.commit()
     click.echo(f"Purged {contacts} contact(s) and {outlets} outlet(s).")

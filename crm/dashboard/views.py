@@ -1,17 +1,15 @@
 from __future__ import annotations
 
-from zoneinfo import ZoneInfo
-
-from flask import Blueprint, current_app, render_template
+from flask import Blueprint, render_template
 from flask_babel import format_date
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.audit.models import AuditEvent
+from crm.clock import local_today, local_zone
 from crm.dashboard import services
 from crm.extensions import db
 from crm.interactions.labels import KIND
-from crm.tasks.jobs import local_today
 
 bp = Blueprint("dashboard", __name__)
 
@@ -24,8 +22,7 @@ def index():  # type: ignore[no-untyped-def]
         .order_by(AuditEvent.id.desc()).limit(10)
     ).all()
     today = local_today()
-    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-    chart = services.weekly_chart(current_user, today, zone)
+    chart = services.weekly_chart(current_user, today, local_zone())
     tasks = services.my_open_tasks(current_user, today)
     return render_template(
         "dashboard/index.html", recent=recent, today=today, chart=chart,

@@ -11,13 +11,14 @@ from sqlalchemy import select
 from werkzeug.serving import run_simple
 
 from crm.auth.models import Role, User
+from crm.clock import local_today
 from crm.config import DEFAULT_BASE_URLS
 from crm.demo import press
 from crm.demo.journalists import load_press_file
 from crm.demo.services import demo_email, demo_password, load_demo, write_credentials
 from crm.extensions import db
 from crm.security import QuietRequestHandler
-from crm.tasks.jobs import local_today
+from crm.settings import override, settings
 
 demo_cli = AppGroup("demo", help="Demo data for a local try-out.")
 
@@ -57,8 +58,8 @@ def dev_command(port: int) -> None:
     from crm.mail.cli import start_devmail
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
-    if app.config["BASE_URL"] == DEFAULT_BASE_URLS["development"]:  # links in mail follow --port
-        app.config["BASE_URL"] = f"http://127.0.0.1:{port}"
+    if settings(app).base_url == DEFAULT_BASE_URLS["development"]:  # links in mail follow --port
+        override(app, BASE_URL=f"http://127.0.0.1:{port}")
     mail = start_devmail(Path(app.instance_path) / "mail", "127.0.0.1", app.config["MAIL_PORT"])
     worker = subprocess.Popen([sys.executable, "-m", "flask", "--app", "wsgi", "worker"])
     click.echo(f"Mail catcher on 127.0.0.1:{mail.port} (messages in instance/mail/).")

@@ -15,7 +15,6 @@ import hashlib
 import hmac
 from collections.abc import Iterable
 
-from flask import current_app
 from sqlalchemy import or_, select, update
 
 from crm.audit.services import record
@@ -25,11 +24,12 @@ from crm.dedupe.models import ContactMerge
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportRow
 from crm.privacy.models import Suppression, SuppressionKind
+from crm.settings import settings
 
 
 def digest(kind: SuppressionKind, value: str) -> str:
     """The suppression digest of an email (lower-cased) or an E.164 phone number."""
-    key = current_app.config["SUPPRESSION_KEY"].encode()
+    key = settings().suppression_key
     text = value.strip().lower()  # emails are stored lower-cased, phones in E.164
     return hmac.new(key, f"{kind}:{text}".encode(), hashlib.sha256).hexdigest()
 

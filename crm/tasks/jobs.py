@@ -4,22 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from itertools import groupby
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import select
 
 from crm.auth.models import User
-from crm.database import utcnow
+from crm.clock import local_today
 from crm.extensions import db
 from crm.i18n import N_
 from crm.jobs import crontab, periodic_task
 from crm.mail.services import queue_email
 from crm.tasks.models import Task, TaskStatus
-
-
-def local_today() -> dt.date:
-    return utcnow().astimezone(ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])).date()
 
 
 def queue_overdue_digests(today: dt.date) -> int:

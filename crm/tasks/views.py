@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from crm.clock import local_today
 from crm.contacts.services import get_contact_or_404
 from crm.extensions import db
 from crm.interactions.services import get_interaction_or_404, visible_of
@@ -18,7 +19,6 @@ from crm.outlets.services import get_outlet_or_404
 from crm.security import id_arg, page_arg
 from crm.tasks import labels, services
 from crm.tasks.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
-from crm.tasks.jobs import local_today
 from crm.tasks.models import Task, TaskStatus
 
 bp = Blueprint("tasks", __name__)

@@ -11,9 +11,9 @@ from sqlalchemy import func, select
 
 from crm.audit.models import AuditEvent
 from crm.auth import mfa, mfa_services
-from crm.auth.mfa_views import _rules
 from crm.auth.models import LoginFailure, MfaRecoveryCode, User, UserMfa, UserSession
 from crm.extensions import db
+from crm.settings import override, settings
 from tests.conftest import PASSWORD, login
 
 START = dt.datetime(2026, 12, 1, 9, 0, 5, tzinfo=dt.UTC)
@@ -27,7 +27,7 @@ def clock():
 
 @pytest.fixture
 def required(app):
-    app.config["MFA_REQUIRED_ROLES"] = ["admin", "manager"]
+    override(app, MFA_REQUIRED_ROLES=["admin", "manager"])
 
 
 def count(app, model, *where) -> int:
@@ -297,11 +297,11 @@ def test_each_code_attempt_is_committed_before_the_check(app, client, make_user,
         person = db.session.get_one(User, user.id)
         key = mfa.keys_from(app.secret_key)
         wrong = "000000" if code_at(secret, 30) != "000000" else "111111"
-        assert not mfa_services.check_code(person, wrong, "10.0.0.1", _rules(), key).ok
+        assert not mfa_services.check_code(person, wrong, "10.0.0.1", settings().login_throttle, key).ok
         db.session.rollback()
         assert count(app, LoginFailure, LoginFailure.account == account) == 1
         clock.shift(30)
-        assert mfa_services.check_code(person, code_at(secret), "10.0.0.1", _rules(), key).ok
+        assert mfa_services.check_code(person, code_at(secret), "10.0.0.1", settings().login_throttle, key).ok
         db.session.commit()
     assert count(app, LoginFailure, LoginFailure.account == account) == 0
 

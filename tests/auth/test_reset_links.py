@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from crm.extensions import db
 from crm.mail.models import OutboxMessage
+from crm.settings import override
 
 
 def mailed_links(app, email: str) -> list[str]:  # type: ignore[no-untyped-def]
@@ -20,8 +21,8 @@ def mailed_links(app, email: str) -> list[str]:  # type: ignore[no-untyped-def]
 
 
 def test_forged_host_header_does_not_reach_the_reset_link(app, client, make_user):
-    app.config.update(BASE_URL="https://relais.example.fr",
-                      WTF_CSRF_ENABLED=False)  # the session cookie belongs to localhost
+    override(app, BASE_URL="https://relais.example.fr",
+             WTF_CSRF_ENABLED=False)  # the session cookie belongs to localhost
     user = make_user("officer")
     response = client.post("/auth/forgot", data={"email": user.email},
                            headers={"Host": "evil.example"})
@@ -34,7 +35,7 @@ def test_forged_host_header_does_not_reach_the_reset_link(app, client, make_user
 
 
 def test_reset_link_keeps_the_path_of_the_base_url(app, client, make_user):
-    app.config["BASE_URL"] = "https://intranet.example.fr/relais/"
+    override(app, BASE_URL="https://intranet.example.fr/relais/")
     user = make_user("officer")
     client.post_form("/auth/forgot", {"email": user.email})
     links = mailed_links(app, user.email)

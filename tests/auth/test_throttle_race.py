@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 
 from crm.auth.models import LoginFailure
 from crm.extensions import db
+from crm.settings import override
 from tests.conftest import make_app
 
 
@@ -98,7 +99,7 @@ def test_parallel_attempts_on_many_accounts_from_one_address(roomy_app, make_use
 
 
 def test_password_checks_are_bounded_and_the_rest_asked_to_retry(app, make_user, monkeypatch):
-    app.config.update(PASSWORD_HASH_SLOTS=2, PASSWORD_HASH_WAIT_SECONDS=0)
+    override(app, PASSWORD_HASH_SLOTS=2, PASSWORD_HASH_WAIT_SECONDS=0)
     users = [make_user("officer") for _ in range(8)]
     checks = Verifications(0.3)
     checks.install(monkeypatch)
@@ -112,7 +113,7 @@ def test_password_checks_are_bounded_and_the_rest_asked_to_retry(app, make_user,
 
 def test_busy_answer_is_a_429_asking_to_try_again(app, make_user):
     user = make_user("officer")
-    app.config.update(PASSWORD_HASH_SLOTS=1, PASSWORD_HASH_WAIT_SECONDS=0)
+    override(app, PASSWORD_HASH_SLOTS=1, PASSWORD_HASH_WAIT_SECONDS=0)
     from crm.auth.passwords import hashing_slot
 
     client = app.test_client()

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from crm.auth import mfa
+from crm.settings import override
 from tests.conftest import PASSWORD
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +28,7 @@ def next_code(secret: str) -> str:
 
 
 def test_a_manager_enrols_then_signs_in_with_a_code(page: Page, live_server, app, make_user):
-    app.config["MFA_REQUIRED_ROLES"] = ["admin", "manager"]
+    override(app, MFA_REQUIRED_ROLES=["admin", "manager"])
     page.set_viewport_size({"width": 1280, "height": 900})
     errors: list[str] = []  # CSP violations and script errors (missing files are checked apart)
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error"

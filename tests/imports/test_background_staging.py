@@ -23,13 +23,14 @@ from crm.imports import intake, staging
 from crm.imports.jobs import run_staging
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowDecision
 from crm.interactions.models import Interaction
+from crm.settings import override
 from tests.conftest import login
 from tests.imports.test_flow import batch_id, count, run_pending_jobs, upload
 
 
 @pytest.fixture(autouse=True)
 def uploads(app, tmp_path) -> Path:
-    app.config["IMPORT_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    override(app, IMPORT_UPLOAD_FOLDER=str(tmp_path / "uploads"))
     return tmp_path / "uploads"
 
 
@@ -103,7 +104,7 @@ def test_new_columns_on_a_large_batch_are_applied_by_the_worker(app, client, log
                                    b"Paul MARTIN;pmartin@aer-bfc.com\n", "l.csv"))
     run_pending_jobs()
     assert "Nom manquant" in client.get(f"/imports/{number}").text
-    app.config["IMPORT_INLINE_ROWS"] = 1
+    override(app, IMPORT_INLINE_ROWS=1)
     client.post_form(f"/imports/{number}/mapping", {"col_0": "full_name", "col_1": "email"})
     with app.app_context():
         assert db.session.get_one(ImportBatch, number).status is BatchStatus.STAGING
@@ -218,7 +219,7 @@ def test_a_large_import_commits_by_chunks_and_goes_on_after_an_interruption(app,
 
     login_as("officer")
     number = batch_id(upload(client, press_file(7), "p.csv"))
-    app.config["IMPORT_INLINE_ROWS"] = 1
+    override(app, IMPORT_INLINE_ROWS=1)
     monkeypatch.setattr(services, "CHUNK", 2)
     commits: list[int] = []
     applied = services._apply_row

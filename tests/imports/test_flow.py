@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from crm.contacts.models import Contact, ContactEmail
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ImportBatch
+from crm.settings import override
 
 CSV_CP1252 = (
     "Civilité;Prénom;Nom;Média;Courriel;Tél. portable;Fonction\r\n"
@@ -192,7 +193,7 @@ def test_xlsx_bomb_and_wrong_files_are_refused_clearly(client, login_as):
 
 def test_a_file_over_the_limit_gets_a_413(app, client, login_as):
     login_as("officer")
-    app.config["MAX_CONTENT_LENGTH"] = 1024 * 1024  # the 50 MB of real life, scaled down
+    override(app, MAX_CONTENT_LENGTH=1024 * 1024)  # the 50 MB of real life, scaled down
     body = b"a;b\n" * (300 * 1024)  # sent raw: the limit applies before any parsing
     response = client.post("/imports/new", data=body, content_type="multipart/form-data; boundary=x")
     assert response.status_code == 413
@@ -217,7 +218,7 @@ def test_a_large_import_runs_in_the_worker_with_progress(app, client, login_as):
     from crm.imports.jobs import run_import
     from crm.jobs import huey
 
-    app.config["IMPORT_INLINE_ROWS"] = 1
+    override(app, IMPORT_INLINE_ROWS=1)
     login_as("officer")
     number = batch_id(upload(client, CSV_CP1252, "presse.csv"))
     huey.flush()

@@ -14,6 +14,7 @@ from crm.contacts.models import Contact
 from crm.extensions import db
 from crm.imports.labels import encoding_label
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow
+from crm.settings import override
 from tests.imports.test_flow import batch_id, count, run_pending_jobs, upload
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -22,7 +23,7 @@ PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\
 @pytest.fixture(autouse=True)
 def uploads(app, tmp_path) -> Path:
     """The folder where uploads wait for the worker, for this test alone."""
-    app.config["IMPORT_UPLOAD_FOLDER"] = str(tmp_path / "uploads")
+    override(app, IMPORT_UPLOAD_FOLDER=str(tmp_path / "uploads"))
     return tmp_path / "uploads"
 
 

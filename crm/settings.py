@@ -1,0 +1,116 @@
+"""Typed settings: what the code reads from the configuration, converted and checked once.
+
+``crm.config.load_config`` builds one frozen ``Settings`` from the layered configuration and
+keeps it on ``app.extensions``; the code reads ``settings()`` instead of ``app.config`` keys.
+Flask and its extensions keep reading their own keys (``SECRET_KEY``, ``MAX_CONTENT_LENGTH``…)
+from ``app.config``: ``override`` changes both at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from flask import Flask, current_app
+
+EXTENSION = "relais.settings"
+
+
+class SettingsError(RuntimeError):
+    """A setting cannot be used as given: the message names it."""
+
+
+@dataclass(frozen=True)
+class ThrottleRules:
+    """Login throttling: failures inside ``window`` count; past the free ones each failure
+    doubles the wait, up to ``max_delay``."""
+
+    window: dt.timedelta
+    free_per_account: int
+    free_per_ip: int
+    max_delay: dt.timedelta
+
+
+@dataclass(frozen=True)
+class Settings:
+    mode: str  # development, production or testing
+    base_url: str  # every link in an e-mail starts here
+    time_zone: ZoneInfo  # the bodies' local time: days, due dates, charts
+    default_locale: str
+    languages: tuple[str, ...]
+    session_idle: dt.timedelta
+    session_lifetime: dt.timedelta
+    login_throttle: ThrottleRules
+    password_hash_slots: int
+    password_hash_wait: float  # seconds
+    mfa_required_roles: frozenset[str]
+    trash_retention: dt.timedelta  # deleted contacts and outlets, before the nightly purge
+    audit_retention_days: int
+    page_size: int
+    upload_max_bytes: int
+    import_inline_rows: int
+    import_upload_folder: Path
+    suppression_key: bytes = field(repr=False)
+
+    @property
+    def production(self) -> bool:
+        return self.mode == "production"
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any], instance_path: str | Path = "instance",
+                    ) -> Settings:
+        uploads = config.get("IMPORT_UPLOAD_FOLDER") or Path(instance_path) / "uploads"
+        return cls(
+            mode=str(config["MODE"]),
+            base_url=str(config["BASE_URL"]),
+            time_zone=_zone(config["BABEL_DEFAULT_TIMEZONE"]),
+            default_locale=str(config["BABEL_DEFAULT_LOCALE"]),
+            languages=tuple(config["LANGUAGES"]),
+            session_idle=dt.timedelta(minutes=config["SESSION_IDLE_MINUTES"]),
+            session_lifetime=dt.timedelta(hours=config["SESSION_LIFETIME_HOURS"]),
+            login_throttle=ThrottleRules(
+                window=dt.timedelta(minutes=config["LOGIN_WINDOW_MINUTES"]),
+                free_per_account=int(config["LOGIN_FREE_FAILURES_PER_ACCOUNT"]),
+                free_per_ip=int(config["LOGIN_FREE_FAILURES_PER_IP"]),
+                max_delay=dt.timedelta(seconds=config["LOGIN_MAX_DELAY_SECONDS"])),
+            password_hash_slots=int(config["PASSWORD_HASH_SLOTS"]),
+            password_hash_wait=float(config["PASSWORD_HASH_WAIT_SECONDS"]),
+            mfa_required_roles=frozenset(config["MFA_REQUIRED_ROLES"]),
+            trash_retention=dt.timedelta(days=config["CONTACTS_TRASH_DAYS"]),
+            audit_retention_days=int(config["AUDIT_RETENTION_DAYS"]),
+            page_size=int(config["PAGE_SIZE"]),
+            upload_max_bytes=int(config["MAX_CONTENT_LENGTH"]),
+            import_inline_rows=int(config["IMPORT_INLINE_ROWS"]),
+            import_upload_folder=Path(uploads),
+            suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
+        )
+
+
+def _zone(name: object) -> ZoneInfo:
+    try:
+        return ZoneInfo(str(name))
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SettingsError(f"BABEL_DEFAULT_TIMEZONE: no time zone is called {name!r}.") from exc
+
+
+def install(app: Flask) -> Settings:
+    """Build the settings from ``app.config`` and keep them on the app (the config loader)."""
+    built = Settings.from_config(app.config, app.instance_path)
+    app.extensions[EXTENSION] = built
+    return built
+
+
+def override(app: Flask, **config: Any) -> Settings:
+    """Change configuration keys of a built app and rebuild its settings (tests, and the
+    development server choosing its port)."""
+    app.config.update(config)
+    return install(app)
+
+
+def settings(app: Flask | None = None) -> Settings:
+    """The settings of ``app``, or of the current app."""
+    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]
