@@ -30,7 +30,7 @@ from crm.dedupe.engine import (
 )
 from crm.dedupe.engine.scoring import Weights
 from crm.dedupe.engine.spec import contact_spec
-from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun
+from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun, ScanState
 from crm.extensions import db
 from crm.outlets.models import Outlet
 
@@ -82,7 +82,8 @@ def scan_under_way(organisation_id: int) -> bool:
     """Whether a scan of this body is queued or running (one that has not ended within
     ``SCAN_STALE_AFTER`` is taken for lost: its worker stopped, another may start)."""
     return db.session.scalar(select(ScanRun.id).where(
-        ScanRun.organisation_id == organisation_id, ScanRun.state.in_(("queued", "running")),
+        ScanRun.organisation_id == organisation_id,
+        ScanRun.state.in_((ScanState.QUEUED, ScanState.RUNNING)),
         ScanRun.started_at > utcnow() - SCAN_STALE_AFTER).limit(1)) is not None
 
 
@@ -97,12 +98,12 @@ def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None)
     on_step("read")
     with collector_paused():  # 100,000 small dicts and lists: see ``collector_paused``
         records = scan_records(user)
-    run.state, run.contacts = "running", len(records)
+    run.state, run.contacts = ScanState.RUNNING, len(records)
     result = find_duplicates(records, contact_spec(shared_values=outlet_shared_values()),
                              known_decisions=_not_same(), on_step=on_step)
     on_step("store")
     _store(result.pairs)
-    run.state, run.pairs, run.finished_at = "done", len(result.pairs), utcnow()
+    run.state, run.pairs, run.finished_at = ScanState.DONE, len(result.pairs), utcnow()
     run.weights = {"m": [a.tolist() for a in result.weights.m],
                    "u": [a.tolist() for a in result.weights.u],
                    "match_share": result.weights.match_share}
@@ -136,7 +137,7 @@ def _store(pairs: list[ScoredPair]) -> None:
 
 def latest_weights() -> Weights | None:
     """The weights of the most recent finished scan, if there was one."""
-    saved = db.session.scalar(select(ScanRun.weights).where(ScanRun.state == "done",
+    saved = db.session.scalar(select(ScanRun.weights).where(ScanRun.state == ScanState.DONE,
                                                             ScanRun.weights.is_not(None))
                               .order_by(ScanRun.id.desc()).limit(1))
     if not saved:

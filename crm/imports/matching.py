@@ -19,7 +19,7 @@ from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_out
 from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.outlets.models import Outlet
-from crm.privacy.models import Suppression
+from crm.privacy.models import Suppression, SuppressionKind
 from crm.privacy.services import digest
 
 Match = tuple[int | None, list[str]]
@@ -43,8 +43,9 @@ def match_many(actor: User, rows: Sequence[dict[str, Any]]) -> list[Match]:
 def suppressed_many(rows: Sequence[dict[str, Any]]) -> list[bool]:
     """For each row's values, whether an email or phone belongs to a person erased on
     request (one query for the chunk; ``crm.privacy.services.is_suppressed`` for one row)."""
-    wanted = [{digest("email", e) for e in v.get("emails") or () if e} |
-              {digest("phone", p) for p in v.get("phones") or () if p} for v in rows]
+    email, phone = SuppressionKind.EMAIL, SuppressionKind.PHONE
+    wanted = [{digest(email, e) for e in v.get("emails") or () if e} |
+              {digest(phone, p) for p in v.get("phones") or () if p} for v in rows]
     every = set().union(*wanted) if wanted else set()
     if not every:
         return [False] * len(rows)
