@@ -43,8 +43,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({
     ("crm.tasks.forms", "crm.contacts.forms"),  # choices/lines helpers
     ("crm.users.forms", "crm.auth.forms"),
     ("crm.audit.display", "crm.users.forms"),  # role_label
-    ("crm.dashboard.views", "crm.tasks.jobs"),  # local_today, a kernel clock
-    ("crm.demo.cli", "crm.tasks.jobs"),  # local_today
     # Another feature's helpers (labels, display, snapshots, access...): to move into the
     # kernel or behind that feature's services.
     ("crm.audit.display", "crm.contacts.display"),

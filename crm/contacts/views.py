@@ -7,7 +7,6 @@ import datetime as dt
 from flask import (
     Blueprint,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -34,6 +33,7 @@ from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
 from crm.privacy.services import may_erase
 from crm.security import page_arg
+from crm.settings import settings
 
 bp = Blueprint("contacts", __name__)
 
@@ -215,5 +215,5 @@ def trash():  # type: ignore[no-untyped-def]
     stmt = services.visible_contacts(current_user, deleted=True).order_by(
         Contact.deleted_at.desc(), Contact.id.desc())
     page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
-    days = current_app.config.get("CONTACTS_TRASH_DAYS", 30)
+    days = settings().trash_retention.days
     return render_template("contacts/trash.html", page=page, days=days)

@@ -11,12 +11,11 @@ import tempfile
 from pathlib import Path, PurePath
 from typing import IO
 
-from flask import current_app
-
 from crm.imports.parsing.errors import EmptyFile, FileTooLarge, NotATable, UnsupportedFile
 from crm.imports.parsing.readers import XLSX_MAX_MEMBERS, XLSX_MAX_UNCOMPRESSED
 from crm.imports.parsing.sniff import check_zip
 from crm.imports.uploads import ACCEPTED
+from crm.settings import settings
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".vcf", ".vcard", ".txt", ".text"}
 ZIP_SUFFIXES = {".xlsx", ".docx"}
@@ -55,8 +54,7 @@ def _binary(head: bytes) -> bool:
 
 def folder() -> Path:
     """The private folder of kept uploads (created 0700)."""
-    configured = current_app.config.get("IMPORT_UPLOAD_FOLDER")
-    path = Path(configured) if configured else Path(current_app.instance_path) / "uploads"
+    path = settings().import_upload_folder
     path.mkdir(mode=0o700, parents=True, exist_ok=True)
     return path
 

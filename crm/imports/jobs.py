@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from flask import current_app
 from sqlalchemy import delete, select
 
 from crm.auth.models import User
@@ -22,6 +21,7 @@ from crm.imports.parsing.errors import ImportRefused, refusal_code
 from crm.imports.services import commit_batch
 from crm.imports.uploads import read_upload
 from crm.jobs import clear_progress, crontab, periodic_task, read_progress, report_progress, task
+from crm.settings import settings
 
 
 def progress(batch_id: int) -> tuple[int, int] | None:
@@ -79,7 +79,7 @@ def _stage_upload(actor: User, batch: ImportBatch, name: str, chunk_done: stagin
     try:
         upload = read_upload(upload_path(name).read_bytes(), batch.filename,
                              encoding=options.get("encoding"), delimiter=options.get("delimiter"),
-                             max_bytes=current_app.config["MAX_CONTENT_LENGTH"])
+                             max_bytes=settings().upload_max_bytes)
     except ImportRefused as exc:
         batch.status = BatchStatus.FAILED
         batch.settings = {**batch.settings, "refusal": refusal_code(exc)}

@@ -3,7 +3,7 @@ blocks. A file is kept aside and read by the worker; a pasted release is read at
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -35,6 +35,7 @@ from crm.imports.models import (
 from crm.imports.parsing.errors import ImportRefused, refusal_code
 from crm.imports.parsing.records import WARNINGS
 from crm.security import page_arg
+from crm.settings import settings
 
 bp = Blueprint("imports", __name__)
 PREVIEW_PAGE = 100
@@ -103,7 +104,7 @@ def _stage(form: UploadForm) -> ImportBatch:
                                 "Keep the file and empty the text box, or the reverse."))
     if has_file:
         name = intake.keep_upload(storage.stream, storage.filename,
-                                  current_app.config["MAX_CONTENT_LENGTH"])
+                                  settings().upload_max_bytes)
         storage.close()
         delimiter = "\t" if form.delimiter.data == "tab" else form.delimiter.data or None
         return staging.file_batch(current_user, filename=storage.filename, upload=name,
@@ -161,7 +162,7 @@ def remap(batch_id: int):  # type: ignore[no-untyped-def]
     form = mapping_form(headers, batch.settings.get("mapping") or {})()
     if batch.status is BatchStatus.STAGED and form.validate_on_submit():
         mapping = {h: getattr(form, f"col_{i}").data or None for i, h in enumerate(headers)}
-        if _row_count(batch) > current_app.config["IMPORT_INLINE_ROWS"]:
+        if _row_count(batch) > settings().import_inline_rows:
             batch.settings = {**batch.settings, "mapping": mapping}
             batch.status = BatchStatus.STAGING
             db.session.commit()
@@ -185,7 +186,7 @@ def commit(batch_id: int):  # type: ignore[no-untyped-def]
     form = CommitForm()
     if not form.validate_on_submit():
         return redirect(url_for("imports.show", batch_id=batch.id))
-    if _row_count(batch) > current_app.config["IMPORT_INLINE_ROWS"]:
+    if _row_count(batch) > settings().import_inline_rows:
         return _queue(batch, ImportMode(form.mode.data))
     try:
         counts = services.commit_batch(current_user, batch, ImportMode(form.mode.data))

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
-from zoneinfo import ZoneInfo
 
-from flask import current_app
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -21,23 +19,19 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, Regexp, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from crm.clock import local_now, local_zone
 from crm.contacts.core.normalise import is_web_url
 from crm.contacts.forms import choices
 from crm.contacts.models import Contact
-from crm.database import utcnow
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData
 from crm.security import plausible_date
 
 
-def local_zone() -> ZoneInfo:
-    return ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
-
-
-def local_now() -> dt.datetime:
-    """Now in Europe/Paris, to the minute and naive: what a datetime-local input shows."""
-    return utcnow().astimezone(local_zone()).replace(second=0, microsecond=0, tzinfo=None)
+def local_minute() -> dt.datetime:
+    """Local now, to the minute and naive: what a datetime-local input shows."""
+    return local_now().replace(second=0, microsecond=0, tzinfo=None)
 
 
 def _web_url(_form: FlaskForm, field: StringField) -> None:
@@ -54,7 +48,7 @@ class InteractionForm(FlaskForm):
     kind = SelectField(_l("Kind"), default=InteractionKind.CALL.value)
     happened_at = DateTimeLocalField(_l("Date and time"),
                                      validators=[DataRequired(), plausible_date],
-                                     default=local_now)
+                                     default=local_minute)
     subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=200)])
     notes = TextAreaField(_l("Notes"), render_kw={"rows": 3}, validators=[Length(max=5000)])
     contact_ids = CheckboxesField(_l("Contacts"), coerce=int, validators=[DataRequired()])
