@@ -16,6 +16,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.contacts.services import visible_contacts
 from crm.extensions import db
+from crm.imports.batch_settings import StagedBlock
 from crm.imports.models import (
     ContactBlock,
     ContactBlockEntry,
@@ -27,18 +28,18 @@ from crm.imports.models import (
 def store_blocks(actor: User, batch: ImportBatch, contacts: dict[int, int]) -> list[ContactBlock]:
     """New blocks of ``batch`` (row number → contact id given); known fingerprints are skipped."""
     created = []
-    for found in batch.settings.get("blocks", []):
+    for found in batch.settings.blocks:
         known = db.session.scalar(select(ContactBlock.id).where(
-            ContactBlock.fingerprint == found["fingerprint"]))
+            ContactBlock.fingerprint == found.fingerprint))
         if known is not None:
             continue
-        block = ContactBlock(fingerprint=found["fingerprint"], title=_title(found, batch),
+        block = ContactBlock(fingerprint=found.fingerprint, title=_title(found, batch),
                                                   created_by_id=actor.id, batch_id=batch.id)
-        for position, section in enumerate(found["sections"]):
-            part = ContactBlockSection(position=position, heading=section["heading"],
-                                       organisation_id=section["organisation_id"])
+        for position, section in enumerate(found.sections):
+            part = ContactBlockSection(position=position, heading=section.heading,
+                                       organisation_id=section.organisation_id)
             roles = {r.number: r.values.get("job_title") for r in batch.rows}
-            for order, number in enumerate(n for n in section["rows"] if n in contacts):
+            for order, number in enumerate(n for n in section.rows if n in contacts):
                 part.entries.append(ContactBlockEntry(position=order, contact_id=contacts[number],
                                                       role=roles.get(number)))
             block.sections.append(part)
@@ -49,8 +50,8 @@ def store_blocks(actor: User, batch: ImportBatch, contacts: dict[int, int]) -> l
     return created
 
 
-def _title(found: dict, batch: ImportBatch) -> str:  # type: ignore[type-arg]
-    headings = [s["heading"] for s in found["sections"] if s["heading"]]
+def _title(found: StagedBlock, batch: ImportBatch) -> str:
+    headings = [s.heading for s in found.sections if s.heading]
     return (" · ".join(headings) or batch.filename)[:200]
 
 

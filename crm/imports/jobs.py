@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from dataclasses import replace
 
 from sqlalchemy import delete, select
 
@@ -42,7 +43,7 @@ def run_staging(batch_id: int, user_id: int) -> None:
     """Read the kept upload of a batch in state staging and stage its rows (or, with no
     upload, decide its rows again through the new columns); the kept file goes in any case."""
     batch = db.session.get(ImportBatch, batch_id)
-    name = batch.settings.get("upload") if batch is not None else None
+    name = batch.settings.upload if batch is not None else None
     try:
         if batch is None or batch.status is not BatchStatus.STAGING:
             return
@@ -57,7 +58,7 @@ def run_staging(batch_id: int, user_id: int) -> None:
         if name:
             _stage_upload(actor, batch, name, chunk_done)
         else:
-            staging.remap(actor, batch, batch.settings["mapping"], after_chunk=chunk_done)
+            staging.remap(actor, batch, batch.settings.mapping, after_chunk=chunk_done)
             batch.status = BatchStatus.STAGED
         db.session.commit()
     except Discarded:
@@ -74,15 +75,15 @@ def run_staging(batch_id: int, user_id: int) -> None:
 
 
 def _stage_upload(actor: User, batch: ImportBatch, name: str, chunk_done: staging.Progress) -> None:
-    options = batch.settings.get("options") or {}
-    batch.settings = {**batch.settings, "upload": None}
+    options = batch.settings.options
+    batch.settings = replace(batch.settings, upload=None)
     try:
         upload = read_upload(upload_path(name).read_bytes(), batch.filename,
-                             encoding=options.get("encoding"), delimiter=options.get("delimiter"),
+                             encoding=options.encoding, delimiter=options.delimiter,
                              max_bytes=settings().upload_max_bytes)
     except ImportRefused as exc:
         batch.status = BatchStatus.FAILED
-        batch.settings = {**batch.settings, "refusal": refusal_code(exc)}
+        batch.settings = replace(batch.settings, refusal=refusal_code(exc))
         return
     if upload.table is not None:
         staging.stage_rows(actor, batch, upload.table, upload.kind, after_chunk=chunk_done)
@@ -101,7 +102,7 @@ def _fail(batch_id: int, *, remapping: bool) -> None:
     else:
         db.session.execute(delete(ImportRow).where(ImportRow.batch_id == batch_id))
         batch.status = BatchStatus.FAILED
-        batch.settings = {**batch.settings, "upload": None, "refusal": "error"}
+        batch.settings = replace(batch.settings, upload=None, refusal="error")
     db.session.commit()
 
 
@@ -146,7 +147,7 @@ def purge_forgotten_uploads(age: dt.timedelta) -> int:
     for batch in db.session.scalars(select(ImportBatch).where(
             ImportBatch.status == BatchStatus.STAGING, ImportBatch.created_at < utcnow() - age)):
         batch.status = BatchStatus.FAILED
-        batch.settings = {**batch.settings, "upload": None, "refusal": "error"}
+        batch.settings = replace(batch.settings, upload=None, refusal="error")
     db.session.commit()
     return removed
 

@@ -13,6 +13,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
+from crm.imports.batch_settings import BatchSettings
 from crm.orgs.models import Organisation
 from crm.outlets.models import str_enum
 
@@ -26,7 +27,7 @@ class SourceKind(enum.StrEnum):
 
 class BatchStatus(enum.StrEnum):
     STAGING = "staging"  # the worker is reading the uploaded file
-    FAILED = "failed"  # the worker could not read it (``settings["refusal"]`` says why)
+    FAILED = "failed"  # the worker could not read it (``settings.refusal`` says why)
     STAGED = "staged"
     QUEUED = "queued"  # confirmed; the worker is importing it
     COMMITTED = "committed"
@@ -67,7 +68,8 @@ class ImportBatch(db.Model):  # type: ignore[name-defined]
     status: Mapped[BatchStatus] = mapped_column(str_enum(BatchStatus, "batch_status", 10),
                                                 default=BatchStatus.STAGED)
     mode: Mapped[ImportMode | None] = mapped_column(str_enum(ImportMode, "import_mode", 10))
-    settings: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    # read and written through ``settings`` (typed), whole: see ``BatchSettings``
+    settings_json: Mapped[dict[str, Any]] = mapped_column("settings", JSON, default=dict)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     committed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     undone_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
@@ -79,6 +81,14 @@ class ImportBatch(db.Model):  # type: ignore[name-defined]
     created_by: Mapped[User | None] = relationship(lazy="joined")
     rows: Mapped[list[ImportRow]] = relationship(
         back_populates="batch", order_by="ImportRow.number", cascade="all, delete-orphan")
+
+    @property
+    def settings(self) -> BatchSettings:
+        return BatchSettings.from_json(self.settings_json)
+
+    @settings.setter
+    def settings(self, value: BatchSettings) -> None:
+        self.settings_json = value.to_json()  # a new value: the JSON column sees the change
 
 
 class ImportRow(db.Model):  # type: ignore[name-defined]

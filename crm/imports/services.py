@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select, update
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.core.normalise import fold
-from crm.contacts.models import Civility, Contact, ContactKind, Visibility
+from crm.contacts.models import Civility, Contact, ContactKind
 from crm.contacts.services import (
     ContactData,
     contact_data,
@@ -77,12 +77,12 @@ def _data(values: dict[str, Any], batch: ImportBatch, outlets: dict[str, int]) -
         notes = "\n".join(filter(None, [notes, f"Téléphone (import, non vérifié) : {phone}"]))
     return ContactData(
         last_name=values["last_name"], first_name=values.get("first_name") or "",
-        source=batch.settings["source"], civility=Civility(values.get("civility", "none")),
+        source=batch.settings.source, civility=Civility(values.get("civility", "none")),
         kind=ContactKind(values.get("kind", "journalist")), job_title=values.get("job_title"),
         outlet_ids=[outlet_id] if outlet_id else [], emails=values.get("emails", []),
         phones=values.get("phones", []), beats=values.get("beats", []),
         area=values.get("area"), social_links=values.get("social_links", []), notes=notes,
-        visibility=Visibility(batch.settings.get("visibility", "shared")))
+        visibility=batch.settings.visibility)
 
 
 def _merged(current: ContactData, incoming: ContactData, mode: ImportMode) -> ContactData:
@@ -108,7 +108,7 @@ def discard_batch(actor: User, batch: ImportBatch) -> str | None:
     """Delete a batch that was not imported (being read, staged or unreadable) with its rows,
     or raise ``ImportStateError``; returns the kept upload the caller removes after
     committing. A staging job finds its batch gone and stops."""
-    upload = batch.settings.get("upload")
+    upload = batch.settings.upload
     record(actor, "import.discarded", batch)
     applied = select(ImportRow.id).where(ImportRow.batch_id == batch.id,
                                          ImportRow.outcome.is_not(None))
@@ -232,7 +232,7 @@ def _changed_since(row: ImportRow) -> bool:
 
 def rejected_csv(batch: ImportBatch, reasons: dict[str, str]) -> str:
     """The rejected rows as CSV (UTF-8 with BOM, ``;``), each with its reason, for Excel."""
-    headers = list(batch.settings.get("headers") or [])
+    headers = list(batch.settings.headers)
     out = io.StringIO()
     out.write("\ufeff")
     writer = csv.writer(out, delimiter=";")

@@ -13,6 +13,7 @@ evidence is kept), new.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -22,6 +23,13 @@ from crm.auth.models import User
 from crm.contacts.core.normalise import fold
 from crm.contacts.models import Visibility
 from crm.extensions import db
+from crm.imports.batch_settings import (
+    BatchSettings,
+    LineProblem,
+    ReadOptions,
+    StagedBlock,
+    StagedSection,
+)
 from crm.imports.matching import match_many, suppressed_many
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow, RowDecision, SourceKind
 from crm.imports.parsing.blocks import extract_blocks
@@ -52,9 +60,9 @@ def file_batch(actor: User, *, filename: str, upload: str | None, source: str,
     """A batch waiting for the worker to read the kept ``upload``; flushed, not committed."""
     batch = ImportBatch(organisation_id=actor.organisation_id, created_by=actor,
                         source_kind=SourceKind.CSV, filename=filename[:255],
-                        status=BatchStatus.STAGING, settings={
-                            "upload": upload, "visibility": visibility.value, "source": source,
-                            "options": {"encoding": encoding, "delimiter": delimiter}})
+                        status=BatchStatus.STAGING, settings=BatchSettings(
+                            upload=upload, visibility=visibility, source=source,
+                            options=ReadOptions(encoding=encoding, delimiter=delimiter)))
     db.session.add(batch)
     db.session.flush()
     return batch
@@ -66,9 +74,9 @@ def stage_rows(actor: User, batch: ImportBatch, table: Table, kind: SourceKind, 
     ``after_chunk(done, total)`` runs after each (the worker commits there)."""
     mapping = guess_mapping(table.headers)
     batch.source_kind = kind
-    batch.settings = {**batch.settings, "headers": table.headers, "mapping": mapping,
-                      "encoding": table.encoding, "delimiter": table.delimiter,
-                      "problems": [{"row": p.row, "reason": p.reason} for p in table.problems]}
+    batch.settings = replace(batch.settings, headers=tuple(table.headers), mapping=mapping,
+                             encoding=table.encoding, delimiter=table.delimiter,
+                             problems=tuple(LineProblem(p.row, p.reason) for p in table.problems))
     db.session.flush()
     numbers = line_numbers(len(table.rows), {p.row for p in table.problems},
                            first=1 if kind is SourceKind.VCARD else 2)
@@ -102,7 +110,7 @@ def remap(actor: User, batch: ImportBatch, mapping: dict[str, str | None], *,
           after_chunk: Progress | None = None) -> None:
     """Read every row again through ``mapping`` and decide again, ``CHUNK`` rows per bulk
     update."""
-    batch.settings = {**batch.settings, "mapping": mapping}
+    batch.settings = replace(batch.settings, mapping=mapping)
     rows = db.session.execute(select(ImportRow.id, ImportRow.number, ImportRow.raw).where(
         ImportRow.batch_id == batch.id).order_by(ImportRow.number)).all()
     seen: dict[str, int] = {}
@@ -121,7 +129,7 @@ def stage_text(actor: User, text: str, *, filename: str, source: str) -> ImportB
     """A staged batch for a press release: its distinct contact blocks and their people."""
     batch = ImportBatch(organisation_id=actor.organisation_id, created_by=actor,
                         source_kind=SourceKind.TEXT, filename=filename[:255],
-                        settings={"visibility": Visibility.SHARED.value, "source": source})
+                        settings=BatchSettings(visibility=Visibility.SHARED, source=source))
     db.session.add(batch)
     stage_release(actor, batch, text)
     return batch
@@ -133,11 +141,10 @@ def stage_release(actor: User, batch: ImportBatch, text: str) -> None:
                      for o in db.session.scalars(select(Organisation))]
     batch.source_kind, batch.status = SourceKind.TEXT, BatchStatus.STAGED
     batch.source_text = text
-    blocks: list[dict[str, Any]] = []
+    blocks: list[StagedBlock] = []
     staged: list[tuple[ImportRow, Record]] = []
     for found in extract_blocks(text):
-        block: dict[str, Any] = {"fingerprint": found.block.fingerprint, "count": found.count,
-                                 "sections": []}
+        sections = []
         for section in found.block.sections:
             org_id = match_organisation(section.heading or "", organisations)
             numbers = []
@@ -147,11 +154,12 @@ def stage_release(actor: User, batch: ImportBatch, text: str) -> None:
                 batch.rows.append(row)
                 staged.append((row, _person_record(person, org_id)))
                 numbers.append(row.number)
-            block["sections"].append({"heading": section.heading, "organisation_id": org_id,
-                                      "rows": numbers})
-        blocks.append(block)
+            sections.append(StagedSection(heading=section.heading, organisation_id=org_id,
+                                          rows=tuple(numbers)))
+        blocks.append(StagedBlock(fingerprint=found.block.fingerprint, count=found.count,
+                                  sections=tuple(sections)))
     # assigned whole, once: a JSON value changed in place after a flush would not be saved
-    batch.settings = {**batch.settings, "visibility": Visibility.SHARED.value, "blocks": blocks}
+    batch.settings = replace(batch.settings, visibility=Visibility.SHARED, blocks=tuple(blocks))
     decide(actor, batch, staged)
     record(actor, "import.staged", batch, rows=len(staged), kind="text", blocks=len(blocks))
 

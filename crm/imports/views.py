@@ -3,6 +3,8 @@ blocks. A file is kept aside and read by the worker; a pasted release is read at
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -114,7 +116,7 @@ def _stage(form: UploadForm) -> ImportBatch:
         raise NothingToImport(_("Choose a file or paste a press release."))
     batch = staging.stage_text(current_user, form.text.data, filename=_("Pasted text"),
                                source=source)
-    if not batch.settings.get("blocks"):
+    if not batch.settings.blocks:
         raise NothingToImport(_("No press contact block (“CONTACTS PRESSE” followed by names, "
                                 "emails or phones) was found in this text: there is nothing "
                                 "to import."))
@@ -135,21 +137,21 @@ def _show(batch: ImportBatch, changed: list[Contact] | None = None):  # type: ig
     decisions = dict(db.session.execute(select(ImportRow.decision, func.count()).where(
         ImportRow.batch_id == batch.id).group_by(ImportRow.decision)).all())
     total = sum(decisions.values())
-    headers = batch.settings.get("headers") or []
-    mapping = mapping_form(headers, batch.settings.get("mapping") or {})() \
+    headers = list(batch.settings.headers)
+    mapping = mapping_form(headers, dict(batch.settings.mapping))() \
         if batch.source_kind is not SourceKind.TEXT and headers else None
     return render_template(
         "imports/show.html", batch=batch, rows=rows, page=page, total=total,
         importable=decisions.get(RowDecision.NEW, 0) + decisions.get(RowDecision.EXISTING, 0),
         pages=max(1, -(-total // PREVIEW_PAGE)), mapping_form=mapping, commit_form=CommitForm(),
         confirm_form=ConfirmForm(), problems=problem_labels(), warnings=WARNINGS,
-        blocks=_known_blocks(batch), refusal=refusal_label(batch.settings.get("refusal")),
+        blocks=_known_blocks(batch), refusal=refusal_label(batch.settings.refusal),
         done=jobs.staging_progress(batch.id) if batch.status is BatchStatus.STAGING else None,
         changed=changed), 409 if changed else 200
 
 
 def _known_blocks(batch: ImportBatch) -> set[str]:
-    prints = [b["fingerprint"] for b in batch.settings.get("blocks", [])]
+    prints = [b.fingerprint for b in batch.settings.blocks]
     return set(db.session.scalars(select(ContactBlock.fingerprint).where(
         ContactBlock.fingerprint.in_(prints)))) if prints else set()
 
@@ -158,12 +160,12 @@ def _known_blocks(batch: ImportBatch) -> set[str]:
 @login_required
 def remap(batch_id: int):  # type: ignore[no-untyped-def]
     batch = get_batch_or_404(batch_id)
-    headers = batch.settings.get("headers") or []
-    form = mapping_form(headers, batch.settings.get("mapping") or {})()
+    headers = list(batch.settings.headers)
+    form = mapping_form(headers, dict(batch.settings.mapping))()
     if batch.status is BatchStatus.STAGED and form.validate_on_submit():
         mapping = {h: getattr(form, f"col_{i}").data or None for i, h in enumerate(headers)}
         if _row_count(batch) > settings().import_inline_rows:
-            batch.settings = {**batch.settings, "mapping": mapping}
+            batch.settings = replace(batch.settings, mapping=mapping)
             batch.status = BatchStatus.STAGING
             db.session.commit()
             staging_job(batch.id, current_user.id)

@@ -331,7 +331,7 @@ def test_uploads_the_worker_never_read_are_removed_the_next_night(app, login_as,
     with app.app_context():
         forgotten = db.session.get_one(ImportBatch, old)
         forgotten.created_at -= dt.timedelta(days=2)
-        name = forgotten.settings["upload"]
+        name = forgotten.settings.upload
         db.session.commit()
         two_days_ago = time.time() - 2 * 86400
         os.utime(files[name], (two_days_ago, two_days_ago))
@@ -375,7 +375,7 @@ def test_a_worker_error_leaves_no_half_read_file_and_keeps_staged_rows(app, logi
         run_staging(number, user_id)
     with app.app_context():
         batch = db.session.get_one(ImportBatch, number)
-        assert batch.status is BatchStatus.FAILED and batch.settings["refusal"] == "error"
+        assert batch.status is BatchStatus.FAILED and batch.settings.refusal == "error"
     assert count(app, ImportRow) == 0 and not list(uploads.glob("*"))
 
     second = _kept_batch(app, user_id, 5)
