@@ -26,6 +26,7 @@ from crm.contacts.models import Contact
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData
+from crm.outlets.models import Outlet
 from crm.security import plausible_date
 
 
@@ -63,15 +64,19 @@ class InteractionForm(FlaskForm):
     form_token = HiddenField(default=lambda: uuid.uuid4().hex,
                              validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
 
-    def set_choices(self, contacts: list[Contact]) -> InteractionForm:
-        """``contacts``: those the interaction may concern (the first one is ticked first)."""
+    def set_choices(self, contacts: list[Contact], current: Outlet | None = None) -> InteractionForm:
+        """``contacts``: those the interaction may concern (the first one is ticked first);
+        ``current``: the outlet already recorded, kept as a choice even if no longer offered."""
         self.kind.choices = choices(labels.KIND)
         self.visibility.choices = choices(labels.VISIBILITY)
         self.coverage_medium.choices = choices(labels.MEDIUM, "—")
         self.contact_ids.choices = [SelectChoice(c.id, c.full_name) for c in contacts]
-        outlets = {o.id: o for c in contacts for o in c.outlets if not o.is_deleted}
+        outlets = {o.id: o.name for c in contacts for o in c.outlets if not o.is_deleted}
+        if current is not None and current.id not in outlets:
+            outlets[current.id] = (f"{current.name} ({_l('deleted')})" if current.is_deleted
+                                   else current.name)
         self.outlet_id.choices = [SelectChoice("", "—")] + [
-            SelectChoice(str(o.id), o.name) for o in outlets.values()]
+            SelectChoice(str(key), name) for key, name in outlets.items()]
         return self
 
     def to_data(self) -> InteractionData:

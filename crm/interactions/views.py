@@ -129,7 +129,7 @@ def edit(interaction_id: int):  # type: ignore[no-untyped-def]
     interaction = _changeable(services.get_interaction_or_404(current_user, interaction_id))
     seen = services.visible_of(current_user, interaction.contacts)
     form = InteractionForm(data=form_values(services.interaction_data(interaction)))
-    form.set_choices(candidates(seen[0], *seen) if seen else [])
+    form.set_choices(candidates(seen[0], *seen) if seen else [], interaction.outlet)
     if form.validate_on_submit():
         services.update_interaction(current_user, interaction, form.to_data())
         db.session.commit()
