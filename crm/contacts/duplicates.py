@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from crm.auth.models import User
 from crm.contacts.core.normalise import fold, name_key
 from crm.contacts.models import Contact, ContactEmail, ContactPhone, contact_outlet
-from crm.contacts.services import ContactData, normalised, visible_contacts
+from crm.contacts.services import ContactData, contact_data, normalised, visible_contacts
 from crm.extensions import db
 
 
@@ -42,6 +42,16 @@ def find_duplicates(user: User, data: ContactData, *, exclude_id: int | None = N
     sure = list(db.session.scalars(stmt.order_by(Contact.sort_key).limit(limit)))
     likely = [c for c in _engine_matches(user, data, exclude_id) if c not in sure]
     return (sure + likely)[:limit]
+
+
+def new_duplicates(user: User, contact: Contact, data: ContactData) -> list[Contact]:
+    """The possible duplicates that an edit of ``contact`` to ``data`` brings: those it
+    already had before the edit were shown (and reviewed) before, so they are not asked again."""
+    found = find_duplicates(user, data, exclude_id=contact.id)
+    if not found:
+        return []
+    before = set(find_duplicates(user, contact_data(contact), exclude_id=contact.id, limit=50))
+    return [c for c in found if c not in before]
 
 
 ENGINE_CANDIDATES = 300

@@ -22,7 +22,7 @@ from sqlalchemy import select
 from crm.contacts import labels, services
 from crm.contacts.core.normalise import display_phone
 from crm.contacts.display import compare, field_label
-from crm.contacts.duplicates import find_duplicates
+from crm.contacts.duplicates import find_duplicates, new_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
@@ -113,8 +113,7 @@ def edit(contact_id: int):  # type: ignore[no-untyped-def]
         _lock_owner_fields(form, contact)
     if form.validate_on_submit():
         data = form.to_data()
-        duplicates = [] if form.create_anyway.data else find_duplicates(
-            current_user, data, exclude_id=contact.id)
+        duplicates = [] if form.create_anyway.data else new_duplicates(current_user, contact, data)
         if not duplicates:
             return _save(contact, form)
         return render_template("contacts/form.html", form=form, contact=contact,

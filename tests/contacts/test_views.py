@@ -171,3 +171,28 @@ def test_outlet_search_and_deleted_outlet_leaves_contact_search(app, client, log
     assert "HERMIER" not in client.get("/contacts/?q=republicain").text
     client.post_form(f"/outlets/{outlet_id}/restore")
     assert "HERMIER" in client.get("/contacts/?q=republicain").text
+
+
+def test_an_edit_asks_only_about_duplicates_it_brings(app, client, login_as):
+    login_as("officer")
+    first = client.post_form("/contacts/new", new_contact_form())
+    twin = client.post_form("/contacts/new", new_contact_form(
+        emails="", phones="06 80 55 69 66", create_anyway="Créer quand même"))
+    other = client.post_form("/contacts/new", new_contact_form(
+        first_name="Paul", last_name="MARTIN", emails="p.martin@lebienpublic.fr", phones=""))
+    assert {first.status_code, twin.status_code, other.status_code} == {302}
+    contact_id = int(first.headers["Location"].rsplit("/", 1)[1])
+
+    def edit(**changes):
+        form = client.get(f"/contacts/{contact_id}/edit").text
+        version = re.search(r'name="version" type="hidden" value="(\d+)"', form).group(1)
+        return client.post_form(f"/contacts/{contact_id}/edit",
+                                new_contact_form(version=version, **changes))
+
+    # the twin shares the phone since before: changing the job title asks nothing
+    assert edit(job_title="Cheffe d'agence").status_code == 302
+    # adding Paul Martin's address brings him as a possible duplicate: the form asks
+    asked = edit(job_title="Cheffe d'agence",
+                 emails="C.Hermier@EstRepublicain.fr\np.martin@lebienpublic.fr")
+    assert asked.status_code == 200 and "Ce contact existe peut-être déjà" in asked.text
+    assert "MARTIN" in asked.text
