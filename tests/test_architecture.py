@@ -79,11 +79,11 @@ def _packages(folder: Path) -> list[Path]:
 
 
 FEATURES = _packages(CRM)
-CORES = sorted(core for feature in FEATURES for core in feature.rglob("*/")
-               if (core / "__init__.py").is_file())
+CORES = sorted(init.parent for feature in FEATURES for init in feature.rglob("__init__.py")
+               if init.parent != feature)
 CORE_NAMES = [_module_name(core / "__init__.py") for core in CORES]
 KERNEL = sorted(p for p in CRM.glob("*.py") if p.name != "__init__.py")
-CORE_MODULES = sorted(path for core in CORES for path in core.rglob("*.py"))
+CORE_MODULES = sorted({path for core in CORES for path in core.rglob("*.py")})
 FEATURE_MODULES = sorted(path for feature in FEATURES for path in feature.glob("*.py"))
 
 
@@ -120,7 +120,8 @@ def _module_path(name: str) -> Path | None:
 
 def _declared_distributions() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    names = (re.match(r"[A-Za-z0-9._-]+", requirement).group(0) for requirement in project["dependencies"])
+    names = (re.split(r"[^A-Za-z0-9._-]", requirement, maxsplit=1)[0]
+             for requirement in project["dependencies"])
     return {_canonical(name) for name in names}
 
 
