@@ -16,7 +16,8 @@ from cryptography.exceptions import InvalidTag
 from sqlalchemy import delete, func, select, update
 
 from crm.audit.services import record
-from crm.auth import mfa, throttle
+from crm.auth import throttle
+from crm.auth.core import mfa
 from crm.auth.models import MfaRecoveryCode, User, UserMfa
 from crm.auth.services import close_all_sessions
 from crm.database import utcnow

@@ -23,7 +23,8 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user
 from werkzeug.wrappers import Response
 
-from crm.auth import mfa, mfa_services, services
+from crm.auth import mfa_services, services
+from crm.auth.core import mfa
 from crm.auth.forms import MfaCodeForm
 from crm.auth.mfa_services import CodeCheck, MfaError
 from crm.auth.models import User

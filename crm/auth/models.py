@@ -105,7 +105,7 @@ class UserMfa(db.Model):  # type: ignore[name-defined]
 
     user_id: Mapped[int] = mapped_column(
         ForeignKey("app_user.id", ondelete="CASCADE"), primary_key=True)
-    totp_secret: Mapped[str] = mapped_column(String(64))  # sealed: see crm.auth.mfa.seal_secret
+    totp_secret: Mapped[str] = mapped_column(String(64))  # sealed: see crm.auth.core.mfa.seal_secret
     confirmed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     # The time step of the last accepted code: a code (or an earlier one) never works twice.
     last_used_step: Mapped[int | None] = mapped_column()

@@ -10,7 +10,8 @@ import time_machine
 from sqlalchemy import func, select
 
 from crm.audit.models import AuditEvent
-from crm.auth import mfa, mfa_services
+from crm.auth import mfa_services
+from crm.auth.core import mfa
 from crm.auth.models import LoginFailure, MfaRecoveryCode, User, UserMfa, UserSession
 from crm.extensions import db
 from crm.settings import override, settings

@@ -11,7 +11,7 @@ from cryptography.exceptions import InvalidTag
 from hypothesis import given
 from hypothesis import strategies as st
 
-from crm.auth import mfa
+from crm.auth.core import mfa
 from crm.auth.mfa_services import pending_expired
 
 # RFC 6238 appendix B: the SHA-1 secret "12345678901234567890", in base32.

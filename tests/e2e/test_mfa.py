@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from playwright.sync_api import Page, expect
 
-from crm.auth import mfa
+from crm.auth.core import mfa
 from crm.settings import override
 from tests.conftest import PASSWORD
 
