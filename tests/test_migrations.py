@@ -11,9 +11,12 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, insert, inspect, select, text
+from sqlalchemy import create_engine, event, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
+from crm.contacts.core.normalise import fold
+from crm.contacts.models import Contact, ContactKind, Visibility
+from crm.contacts.search import matching
 from crm.database import utcnow
 from crm.dedupe.models import ScanRun
 from crm.extensions import db
@@ -48,6 +51,8 @@ RELEASED = {
         "753e5f46be2ef7c23ca5f1445adf24aafa5b3af487e9a73377c7b7b7beb1524d",
     "20261201_0010_scan_weights_and_state_checks.py":
         "f0d61001323957b1192f4cbbb527ddd371266b1083cbdb9ba739bc331380fb6d",
+    "20261201_0011_contact_search_vector_and_list_indexes.py":
+        "2b42936d472239d1cbc812831e8794e29f5953ed6bdc842ef74db4aeb485775f",
 }
 
 
@@ -124,6 +129,91 @@ def test_a_database_built_by_the_first_release_of_0004_ends_like_a_new_one(empty
         columns = [c["name"] for c in inspect(db.engine).get_columns("duplicate_scan")]
         assert columns == [c.name for c in ScanRun.__table__.columns]
         assert _schema_drift() == []
+        db.engine.dispose()
+
+
+# What the first releases of 0002 and 0003 built, where the current ones differ: the list index
+# on (deleted_at, sort_key, id), on PostgreSQL a GIN index on the to_tsvector expression and no
+# search_vector column, and no ix_interaction_org_kind_at.
+FIRST_RELEASE_CONTACT_INDEX = (
+    "CREATE INDEX ix_contact_alive_sort ON contact (deleted_at, sort_key, id)")
+FIRST_RELEASE_POSTGRES_SEARCH = [
+    "DROP INDEX ix_contact_search",
+    "ALTER TABLE contact DROP COLUMN search_vector",
+    "CREATE INDEX ix_contact_search ON contact "
+    "USING gin (to_tsvector('simple'::regconfig, search_text))",
+]
+
+
+def _rebuild_as_first_released_0002_and_0003() -> None:
+    with db.engine.begin() as conn:
+        conn.execute(text("DROP INDEX ix_contact_alive_sort"))
+        conn.execute(text(FIRST_RELEASE_CONTACT_INDEX))
+        conn.execute(text("DROP INDEX ix_interaction_org_kind_at"))
+        if conn.dialect.name == "postgresql":
+            for statement in FIRST_RELEASE_POSTGRES_SEARCH:
+                conn.execute(text(statement))
+
+
+def _add_contacts() -> None:
+    with db.engine.begin() as conn:
+        organisation_id = conn.scalar(insert(Organisation.__table__).values(
+            name="Agence", short_name="AG", created_at=utcnow()).returning(
+            Organisation.__table__.c.id))
+        conn.execute(insert(Contact.__table__), [
+            {"first_name": first, "last_name": last, "name_key": fold(f"{first} {last}"),
+             "sort_key": fold(f"{last} {first}"), "kind": ContactKind.JOURNALIST,
+             "organisation_id": organisation_id, "visibility": Visibility.SHARED,
+             "source": "salon", "search_text": fold(f"{first} {last}")}
+            for first, last in (("Élodie", "Marchal"), ("Marc", "Henriot"))])
+
+
+def _found(query: str) -> list[str]:
+    with db.engine.connect() as conn:
+        return sorted(conn.scalars(select(Contact.__table__.c.last_name).where(
+            matching(query, conn.dialect.name))))
+
+
+def test_a_database_built_by_the_first_release_of_0002_ends_like_a_new_one(empty_database_url):
+    """0002 was edited after release (partial list index; on PostgreSQL the search_vector
+    column the search queries, with the GIN index on it), 0003 gained an index: 0011 brings
+    such a database to the current schema."""
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0003")
+        _rebuild_as_first_released_0002_and_0003()
+        upgrade()
+        assert _schema_drift() == []
+        indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("contact")}
+        alive = indexes["ix_contact_alive_sort"]
+        assert alive["column_names"] == ["sort_key", "id", "visibility", "organisation_id"]
+        assert "deleted_at IS NULL" in str(alive["dialect_options"].get(
+            f"{db.engine.dialect.name}_where"))
+        if db.engine.dialect.name == "postgresql":
+            assert indexes["ix_contact_search"]["column_names"] == ["search_vector"]
+        _add_contacts()
+        assert _found("marc") == ["Henriot", "Marchal"]
+        assert _found("ÉLO march") == ["Marchal"]
+        db.engine.dispose()
+
+
+def test_0011_changes_nothing_on_a_database_built_by_the_current_revisions(empty_database_url):
+    app = make_app(empty_database_url)
+    with app.app_context():
+        upgrade(revision="0010")
+        statements: list[str] = []
+
+        def record(_conn: object, _cursor: object, statement: str, *_args: object) -> None:
+            statements.append(statement)
+
+        event.listen(db.engine, "before_cursor_execute", record)
+        try:
+            upgrade(revision="0011")
+        finally:
+            event.remove(db.engine, "before_cursor_execute", record)
+        ddl = [s for s in statements if s.lstrip().upper().startswith(("CREATE", "DROP", "ALTER"))]
+        assert ddl == []
+        assert any("alembic_version" in s for s in statements)
         db.engine.dispose()
 
 
