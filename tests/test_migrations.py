@@ -145,10 +145,12 @@ FIRST_RELEASE_POSTGRES_SEARCH = [
 ]
 
 
-def _rebuild_as_first_released_0002_and_0003() -> None:
+def _rebuild_as_first_released_0002_and_0003(list_index_too: bool) -> None:
+    """The second release of 0002 already had the current list index, not the search vector."""
     with db.engine.begin() as conn:
-        conn.execute(text("DROP INDEX ix_contact_alive_sort"))
-        conn.execute(text(FIRST_RELEASE_CONTACT_INDEX))
+        if list_index_too:
+            conn.execute(text("DROP INDEX ix_contact_alive_sort"))
+            conn.execute(text(FIRST_RELEASE_CONTACT_INDEX))
         conn.execute(text("DROP INDEX ix_interaction_org_kind_at"))
         if conn.dialect.name == "postgresql":
             for statement in FIRST_RELEASE_POSTGRES_SEARCH:
@@ -174,14 +176,16 @@ def _found(query: str) -> list[str]:
             matching(query, conn.dialect.name))))
 
 
-def test_a_database_built_by_the_first_release_of_0002_ends_like_a_new_one(empty_database_url):
+@pytest.mark.parametrize("release", ["first", "second"])
+def test_a_database_built_by_an_early_release_of_0002_ends_like_a_new_one(empty_database_url,
+                                                                          release):
     """0002 was edited after release (partial list index; on PostgreSQL the search_vector
     column the search queries, with the GIN index on it), 0003 gained an index: 0011 brings
     such a database to the current schema."""
     app = make_app(empty_database_url)
     with app.app_context():
         upgrade(revision="0003")
-        _rebuild_as_first_released_0002_and_0003()
+        _rebuild_as_first_released_0002_and_0003(list_index_too=release == "first")
         upgrade()
         assert _schema_drift() == []
         indexes = {ix["name"]: ix for ix in inspect(db.engine).get_indexes("contact")}
