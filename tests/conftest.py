@@ -11,6 +11,7 @@ import os
 import re
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import pytest
@@ -63,13 +64,9 @@ def _unavailable(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
-def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
-    if request.param == "sqlite":
-        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'relais.db'}"
-        _migrate(url)
-        yield url
-        return
+@contextmanager
+def postgres_schema(prefix: str) -> Iterator[str]:
+    """A URL to a PostgreSQL schema of its own (parallel runs never meet), dropped afterwards."""
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
@@ -77,18 +74,28 @@ def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPa
     except Exception as exc:
         admin.dispose()
         _unavailable(f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__})")
-    schema = f"relais_test_{uuid.uuid4().hex[:10]}"  # parallel runs never meet
+    schema = f"{prefix}_{uuid.uuid4().hex[:10]}"
     with admin.connect() as conn:
         conn.execute(text(f'CREATE SCHEMA "{schema}"'))
     sep = "&" if "?" in POSTGRES_URL else "?"
-    url = f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
     try:
-        _migrate(url)
-        yield url
+        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
     finally:
         with admin.connect() as conn:
             conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session", params=["sqlite", "postgresql"])
+def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('sqlite') / 'relais.db'}"
+        _migrate(url)
+        yield url
+        return
+    with postgres_schema("relais_test") as url:
+        _migrate(url)
+        yield url
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 stay as they were released."""
 
 import hashlib
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,7 +10,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.operations import Operations
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, event, insert, inspect, select, text
+from sqlalchemy import event, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from crm.contacts.core.normalise import fold
@@ -23,7 +22,7 @@ from crm.extensions import db
 from crm.migration_hooks import is_modelled
 from crm.orgs.models import Organisation
 from crm.privacy.models import Suppression
-from tests.conftest import POSTGRES_URL, _unavailable, make_app
+from tests.conftest import make_app, postgres_schema
 
 VERSIONS = Path(__file__).resolve().parent.parent / "migrations" / "versions"
 
@@ -62,23 +61,8 @@ def empty_database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterat
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'empty.db'}"
         return
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text("select 1"))
-    except Exception as exc:
-        admin.dispose()
-        _unavailable(f"PostgreSQL unreachable at {POSTGRES_URL} ({type(exc).__name__})")
-    schema = f"relais_migrations_{uuid.uuid4().hex[:10]}"
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE SCHEMA "{schema}"'))
-    sep = "&" if "?" in POSTGRES_URL else "?"
-    try:
-        yield f"{POSTGRES_URL}{sep}options=-csearch_path%3D{schema}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with postgres_schema("relais_migrations") as url:
+        yield url
 
 
 def _schema_drift() -> list[object]:
