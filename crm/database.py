@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import sqlite3
 from pathlib import Path
 
 from flask import Flask
-from sqlalchemy import DateTime, event
+from sqlalchemy import DateTime, Enum, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.types import TypeDecorator
 
@@ -16,6 +17,12 @@ from crm.extensions import db
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+def str_enum(enum_cls: type[enum.Enum], name: str, length: int = 30) -> Enum:
+    """A portable enum column: a VARCHAR with a named CHECK constraint."""
+    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
+                values_callable=lambda e: [m.value for m in e], length=length)
 
 
 class UTCDateTime(TypeDecorator[dt.datetime]):

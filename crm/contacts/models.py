@@ -20,10 +20,10 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import db
 from crm.orgs.models import Organisation
-from crm.outlets.models import Outlet, str_enum
+from crm.outlets.models import Outlet
 
 AREAS = ("21", "25", "39", "58", "70", "71", "89", "90", "national")
 

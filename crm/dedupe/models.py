@@ -11,9 +11,8 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import db
-from crm.outlets.models import str_enum
 
 
 class PairStatus(enum.StrEnum):

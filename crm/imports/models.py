@@ -11,11 +11,10 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import db
 from crm.imports.batch_settings import BatchSettings
 from crm.orgs.models import Organisation
-from crm.outlets.models import str_enum
 
 
 class SourceKind(enum.StrEnum):

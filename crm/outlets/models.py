@@ -7,17 +7,11 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, Enum, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import db
-
-
-def str_enum(enum_cls: type[enum.Enum], name: str, length: int = 30) -> Enum:
-    """A portable enum column: a VARCHAR with a named CHECK constraint."""
-    return Enum(enum_cls, name=name, native_enum=False, create_constraint=True,
-                values_callable=lambda e: [m.value for m in e], length=length)
 
 
 class OutletKind(enum.StrEnum):

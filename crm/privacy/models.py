@@ -8,9 +8,8 @@ import enum
 from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import db
-from crm.outlets.models import str_enum
 
 
 class SuppressionKind(enum.StrEnum):
