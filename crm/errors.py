@@ -1,4 +1,5 @@
-"""Error pages: short, translated, and revealing nothing about the internals."""
+"""Errors shared by the features, and the error pages: short, translated, and revealing
+nothing about the internals."""
 
 from __future__ import annotations
 
@@ -23,6 +24,14 @@ MESSAGES = {
     429: (_l("Too many requests"), _l("Please wait a moment before trying again.")),
     500: (_l("Something went wrong"), _l("The error has been recorded.")),
 }
+
+
+class ConflictError(Exception):
+    """The record changed since the form was opened: its version is no longer the one sent."""
+
+    def __init__(self, current: object) -> None:
+        super().__init__("stale version")
+        self.current = current
 
 
 def _note_commit(_session: Session) -> None:

@@ -43,12 +43,11 @@ from crm.contacts.models import (
 )
 from crm.contacts.rights import OwnerOnly, another_body_may_write, is_owner
 from crm.database import utcnow
+from crm.errors import ConflictError
 from crm.extensions import db
 from crm.outlets.models import Outlet
-from crm.outlets.services import ConflictError
 
-__all__ = ["ConflictError", "ContactData", "OwnerOnly", "create_contact", "is_owner",
-           "update_contact"]
+__all__ = ["ContactData", "OwnerOnly", "create_contact", "is_owner", "update_contact"]
 
 
 @dataclass

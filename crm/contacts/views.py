@@ -26,6 +26,7 @@ from crm.contacts.duplicates import find_duplicates, new_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
+from crm.errors import ConflictError
 from crm.extensions import db
 from crm.imports.forms import ConfirmForm
 from crm.interactions.views import activity
@@ -143,7 +144,7 @@ def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
     try:
         version = int(form.version.data) if (form.version.data or "").isdigit() else 0
         services.update_contact(current_user, contact, data, expected_version=version)
-    except services.ConflictError:
+    except ConflictError:
         db.session.rollback()
         current = services.get_contact_or_404(current_user, contact.id)
         rows = compare(data, services.contact_data(current))

@@ -8,11 +8,12 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
-from crm.contacts.services import ConflictError, contact_data
+from crm.contacts.services import contact_data
 from crm.dedupe import jobs, merging, services
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
 from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState
+from crm.errors import ConflictError
 from crm.extensions import db
 from crm.imports.forms import ConfirmForm
 

@@ -12,16 +12,9 @@ from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.core.normalise import fold, normalise_email, parse_phone, search_text
 from crm.database import utcnow
+from crm.errors import ConflictError
 from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind
-
-
-class ConflictError(Exception):
-    """The record changed since the form was opened: its version is no longer the one sent."""
-
-    def __init__(self, current: object) -> None:
-        super().__init__("stale version")
-        self.current = current
 
 
 @dataclass

@@ -10,6 +10,7 @@ from markupsafe import Markup
 from crm.contacts import labels
 from crm.contacts.listing import search_contacts
 from crm.contacts.search import ContactFilters
+from crm.errors import ConflictError
 from crm.extensions import db
 from crm.interactions.services import latest, outlet_interactions
 from crm.outlets import services
@@ -75,7 +76,7 @@ def edit(outlet_id: int):  # type: ignore[no-untyped-def]
         try:
             services.update_outlet(current_user, outlet, form.to_data(),
                                    expected_version=_version(form))
-        except services.ConflictError:
+        except ConflictError:
             db.session.rollback()
             return _conflict(form, services.get_outlet_or_404(outlet_id)), 409
         db.session.commit()

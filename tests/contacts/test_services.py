@@ -8,7 +8,6 @@ from crm.audit.models import AuditEvent
 from crm.contacts.duplicates import find_duplicates
 from crm.contacts.models import Contact, PhoneKind, Visibility
 from crm.contacts.services import (
-    ConflictError,
     ContactData,
     contact_data,
     get_contact_or_404,
@@ -17,6 +16,7 @@ from crm.contacts.services import (
     soft_delete_contact,
     update_contact,
 )
+from crm.errors import ConflictError
 from crm.extensions import db
 from tests.contacts.conftest import user
 
