@@ -3,8 +3,10 @@
 The kept contact takes, field by field, the value the reviewer chose; multi-valued fields
 (emails, phones, outlets, beats, links) are united; the privacy state is the most protective
 of the two (an opt-out or a bounce anywhere stays). Every row elsewhere that pointed at the
-merged contact (interactions, tasks, block entries, and whatever later features add) is
-re-pointed to the kept one, and recorded so that ``undo_merge`` can put it back. The merged
+merged contact through a column declared "repoint" in ``CONTACT_REFERENCES`` (interactions,
+tasks, block entries) is re-pointed to the kept one, and recorded so that ``undo_merge`` can
+put it back. Every foreign key to ``contact.id`` is declared there, re-pointed or excluded
+with its reason: a new one is a decision, checked by ``undeclared_references``. The merged
 contact goes to the trash, marked by the merge.
 
 Across bodies: when one contact is shared and the other private, the shared one survives and
@@ -17,9 +19,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import asdict
-from typing import Any
+from typing import Any, Literal
 
-from sqlalchemy import Table, delete, insert, select, update
+from sqlalchemy import MetaData, Table, delete, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from crm.audit.services import record
@@ -41,9 +43,26 @@ from crm.extensions import db
 CHOOSABLE = ("civility", "first_name", "last_name", "kind", "job_title", "area", "notes",
              "visibility")
 UNITED = ("emails", "phones", "outlet_ids", "beats", "social_links", "opt_out_organisation_ids")
-# Rows that belong to the contact itself (united above) or record history: never re-pointed.
-NOT_REPOINTED = {"contact_email", "contact_phone", "contact_beat", "contact_opt_out",
-                 "contact_outlet", "duplicate_pair", "contact_merge", "import_row"}
+
+Decision = Literal["repoint", "excluded"]
+# Every foreign key to contact.id ("table.column"): what a merge does with the rows that point
+# at the merged contact, and why. A foreign key missing here fails tests/dedupe.
+CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
+    "interaction_contact.contact_id": ("repoint", "the exchange now names the kept contact"),
+    "task.contact_id": ("repoint", "the follow-up stays due, on the kept contact"),
+    "contact_block_entry.contact_id": ("repoint", "the release block lists the kept contact"),
+    "contact_email.contact_id": ("excluded", "the contact's own values, united by merged_data"),
+    "contact_phone.contact_id": ("excluded", "the contact's own values, united by merged_data"),
+    "contact_beat.contact_id": ("excluded", "the contact's own values, united by merged_data"),
+    "contact_outlet.contact_id": ("excluded", "the contact's own values, united by merged_data"),
+    "contact_opt_out.contact_id": ("excluded", "the contact's own values, united by merged_data"),
+    "duplicate_pair.low_id": ("excluded", "the proposal names both contacts; its state moves"),
+    "duplicate_pair.high_id": ("excluded", "the proposal names both contacts; its state moves"),
+    "contact_merge.kept_id": ("excluded", "the record of a merge names what it merged"),
+    "contact_merge.merged_id": ("excluded", "the record of a merge names what it merged"),
+    "import_row.contact_id": ("excluded", "history: the contact an import row created"),
+    "import_row.match_contact_id": ("excluded", "history: the match an import row found"),
+}
 
 
 class MergeBlocked(RuntimeError):
@@ -107,16 +126,36 @@ def merge_contacts(actor: User, kept: Contact, merged: Contact,
     return merge
 
 
+def contact_foreign_keys(metadata: MetaData) -> set[str]:
+    """"table.column" of every foreign key to contact.id in ``metadata``."""
+    return {f"{table.name}.{fk.parent.name}" for table in metadata.sorted_tables
+            for fk in table.foreign_keys
+            if fk.column.table.name == "contact" and fk.column.name == "id"}
+
+
+def undeclared_references(metadata: MetaData) -> list[str]:
+    """What ``CONTACT_REFERENCES`` and ``metadata`` disagree on: foreign keys to contact.id
+    declared neither re-pointed nor excluded, and declared columns that are no such key."""
+    found = contact_foreign_keys(metadata)
+    return [*(f"{name}: not declared" for name in sorted(found - CONTACT_REFERENCES.keys())),
+            *(f"{name}: declared, not a foreign key to contact.id"
+              for name in sorted(CONTACT_REFERENCES.keys() - found))]
+
+
+def _declared(table: str, column: str | None = None) -> Table:
+    """The table of the declared reference ``table.column``; without a column, of a table
+    that holds one (the pair whose state a merge sets)."""
+    declared = (f"{table}.{column}" in CONTACT_REFERENCES if column else
+                any(name.startswith(f"{table}.") for name in CONTACT_REFERENCES))
+    if not declared:
+        raise MergeBlocked(f"{table}.{column or '*'} is not a declared reference to a contact")
+    return db.metadata.tables[table]
+
+
 def _references() -> list[tuple[Table, str]]:
-    """(table, column) of every foreign key to contact.id outside the contact's own rows."""
-    found = []
-    for table in db.metadata.sorted_tables:
-        if table.name in NOT_REPOINTED or table.name == "contact":
-            continue
-        for fk in table.foreign_keys:
-            if fk.column.table.name == "contact" and fk.column.name == "id":
-                found.append((table, fk.parent.name))
-    return found
+    """(table, column) of every reference a merge re-points, as declared."""
+    return [(_declared(*name.split(".")), name.split(".")[1])
+            for name, (decision, _) in CONTACT_REFERENCES.items() if decision == "repoint"]
 
 
 def _repoint(old: int, new: int) -> list[dict[str, Any]]:
@@ -149,9 +188,8 @@ def undo_merge(actor: User, merge: ContactMerge) -> None:
         raise MergeBlocked("already undone")
     if merge.kept.version != merge.kept_version:
         raise MergeBlocked("the kept contact changed since the merge")
-    tables = {t.name: t for t in db.metadata.sorted_tables}
     for move in reversed(merge.repointed):
-        table = tables[move["table"]]
+        table = _declared(move["table"], move.get("column"))
         if "deleted" in move:
             db.session.execute(insert(table).values(_typed(table, move["deleted"])))
         elif "before" in move:
