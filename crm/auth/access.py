@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 
 from crm.auth.models import Role, User
 from crm.auth.services import resume_session
-from crm.extensions import db, login_manager
+from crm.extensions import login_manager
 from crm.settings import settings
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -20,11 +20,10 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 @login_manager.user_loader
 def load_user(token: str) -> User | None:
-    user = resume_session(token, idle=settings().session_idle,
+    # Runs before any view (the MFA enrolment check reads current_user first); the session's
+    # bookkeeping is committed apart, so the request's own transaction stays the view's.
+    return resume_session(token, idle=settings().session_idle,
                           lifetime=settings().session_lifetime)
-    # Session bookkeeping (expiry, last seen) is the one write a page view may make.
-    db.session.commit()
-    return user
 
 
 def role_required(role: Role) -> Callable[[F], F]:

@@ -7,7 +7,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import Executable, delete, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.audit.services import record
 from crm.auth import passwords, throttle
@@ -78,19 +79,38 @@ def open_session(user: User, ip: str | None, user_agent: str | None) -> str:
     return token
 
 
+# How stale last-seen may get before a request moves it: the idle timeout counts from up to
+# this much earlier, and a signed-in user's page views write at most once per step.
+LAST_SEEN_STEP = dt.timedelta(minutes=1)
+
+
 def resume_session(token: str, idle: dt.timedelta, lifetime: dt.timedelta) -> User | None:
-    """The user of a live session, or None if the token is unknown, idle or too old."""
+    """The user of a live session, or None if the token is unknown, idle or too old.
+
+    Reads through the caller's session and leaves nothing in it to commit: ending a dead
+    session, and moving a last-seen older than ``LAST_SEEN_STEP``, are each committed in a
+    short transaction of their own. So loading the user never commits the request's work, and
+    most page views write nothing."""
     row = db.session.scalar(select(UserSession).where(UserSession.token_hash == _hash_token(token)))
     if row is None:
         return None
     now = utcnow()
     if not row.user.is_enabled or now - row.last_seen_at > idle or now - row.created_at > lifetime:
-        db.session.delete(row)
+        _write_apart(delete(UserSession).where(UserSession.id == row.id))
+        db.session.expunge(row)
         return None
-    if now - row.last_seen_at > dt.timedelta(minutes=1):  # bounded write traffic
-        row.last_seen_at = now
+    if now - row.last_seen_at > LAST_SEEN_STEP:
+        _write_apart(update(UserSession).where(UserSession.id == row.id)
+                     .values(last_seen_at=now))
+        set_committed_value(row, "last_seen_at", now)
     row.user.session_token = token
     return row.user
+
+
+def _write_apart(statement: Executable) -> None:
+    """Commit ``statement`` on a connection of its own, outside the caller's transaction."""
+    with db.engine.begin() as connection:
+        connection.execute(statement)
 
 
 def close_session(token: str | None) -> None:
