@@ -36,11 +36,6 @@ WEB_STACK = re.compile(r"^(flask|flask_\w+|sqlalchemy|werkzeug|wtforms)$")
 KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({
     # Another feature's views, forms or jobs: never allowed.
     ("crm.contacts.views", "crm.interactions.views"),  # the contact page's activity tab
-    ("crm.contacts.views", "crm.imports.forms"),  # ConfirmForm, a kernel form
-    ("crm.dedupe.views", "crm.imports.forms"),  # ConfirmForm
-    ("crm.interactions.forms", "crm.contacts.forms"),  # choices/lines helpers
-    ("crm.outlets.forms", "crm.contacts.forms"),  # choices/lines helpers
-    ("crm.tasks.forms", "crm.contacts.forms"),  # choices/lines helpers
     ("crm.users.forms", "crm.auth.forms"),
     ("crm.audit.display", "crm.users.forms"),  # role_label
     # Another feature's helpers (labels, display, snapshots, access...): to move into the

@@ -32,12 +32,9 @@ from crm.contacts.core.normalise import (
 from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, Visibility
 from crm.contacts.search import ContactFilters
 from crm.contacts.services import ContactData
+from crm.forms import choices, lines
 from crm.outlets.models import OutletKind
 from crm.security import coerce_id, parse_id
-
-
-def lines(text: str | None) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
 def _each_line(check: Callable[[str], object], message: object):  # type: ignore[no-untyped-def]
@@ -49,11 +46,6 @@ def _each_line(check: Callable[[str], object], message: object):  # type: ignore
             except (InvalidEmail, InvalidPhone, ValueError) as exc:
                 raise ValidationError(str(message) % {"line": number, "value": line}) from exc
     return validate
-
-
-def choices(mapping: dict, blank: str | None = None) -> list[SelectChoice]:  # type: ignore[type-arg]
-    head = [SelectChoice("", blank)] if blank is not None else []
-    return head + [SelectChoice(str(k), str(v)) for k, v in mapping.items()]
 
 
 def area_choices(blank: str) -> list[SelectChoice]:

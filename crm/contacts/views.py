@@ -28,7 +28,7 @@ from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.errors import ConflictError
 from crm.extensions import db
-from crm.imports.forms import ConfirmForm
+from crm.forms import ConfirmForm
 from crm.interactions.views import activity
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices

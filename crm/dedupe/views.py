@@ -15,7 +15,7 @@ from crm.dedupe.jobs import scan_job
 from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState
 from crm.errors import ConflictError
 from crm.extensions import db
-from crm.imports.forms import ConfirmForm
+from crm.forms import ConfirmForm
 
 bp = Blueprint("dedupe", __name__)
 

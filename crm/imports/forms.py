@@ -51,10 +51,6 @@ class CommitForm(FlaskForm):
         SelectChoice("update", _l("Update it with the file's values"))])
 
 
-class ConfirmForm(FlaskForm):
-    """A POST with nothing but its CSRF token (undo)."""
-
-
 def mapping_form(headers: list[str], mapping: dict[str, str | None]) -> type[FlaskForm]:
     """A form class with one select per column of the file."""
 

@@ -12,8 +12,9 @@ from sqlalchemy import func, select
 
 from crm.contacts.models import Contact, Visibility
 from crm.extensions import db
+from crm.forms import ConfirmForm
 from crm.imports import block_store, intake, jobs, services, staging
-from crm.imports.forms import CommitForm, ConfirmForm, UploadForm, mapping_form
+from crm.imports.forms import CommitForm, UploadForm, mapping_form
 from crm.imports.jobs import import_job, staging_job
 from crm.imports.labels import (
     DECISIONS,

@@ -21,8 +21,8 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.clock import local_now, local_zone
 from crm.contacts.core.normalise import is_web_url
-from crm.contacts.forms import choices
 from crm.contacts.models import Contact
+from crm.forms import choices
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData

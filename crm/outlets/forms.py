@@ -15,8 +15,8 @@ from crm.contacts.core.normalise import (
     normalise_email,
     parse_phone,
 )
-from crm.contacts.forms import choices, lines
 from crm.contacts.labels import OUTLET_KIND
+from crm.forms import choices, lines
 from crm.outlets.models import OutletKind
 from crm.outlets.services import OutletData
 

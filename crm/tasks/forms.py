@@ -8,7 +8,7 @@ from wtforms import DateField, HiddenField, SelectChoice, SelectField, StringFie
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from crm.auth.models import User
-from crm.contacts.forms import choices
+from crm.forms import choices
 from crm.orgs.models import Organisation
 from crm.security import parse_id
 from crm.tasks import labels
