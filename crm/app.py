@@ -32,8 +32,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
 
-    if app.config.get("PASSWORD_HASH_PARAMETERS"):
-        passwords.configure(**app.config["PASSWORD_HASH_PARAMETERS"])
+    passwords.init_app(app)
     database.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)

@@ -1,4 +1,7 @@
-"""Password hashing (argon2id) and the password policy. No Flask import.
+"""Password hashing (argon2id) and the password policy.
+
+The hasher hangs off the app (``app.extensions["password_hasher"]``, set by ``init_app`` from
+``PASSWORD_HASH_PARAMETERS``): each app hashes with its own parameters, nothing to rebuild.
 
 Policy (ASVS 6.2, CNIL 2022): 12 to 128 characters, any composition, not in the
 block-list of common passwords nor made of the organisations' own words (compared without
@@ -15,30 +18,40 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
 from importlib.resources import files
+from typing import Any
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from flask import Flask, current_app, has_app_context
 
 MIN_LENGTH = 12
 MAX_LENGTH = 128
 
-# argon2id with argon2-cffi's defaults (t=3, m=64 MiB, p=4), inside ASVS 5.0 Appendix C.
-# ``configure`` lets the test suite use cheap parameters; production never calls it.
-_hasher = PasswordHasher()
+# argon2id with argon2-cffi's defaults (t=3, m=64 MiB, p=4), inside ASVS 5.0 Appendix C;
+# production sets no PASSWORD_HASH_PARAMETERS, the test suite sets cheap ones.
+DEFAULT_HASHER = PasswordHasher()
 
 
-def configure(*, time_cost: int, memory_cost: int, parallelism: int) -> None:
-    global _hasher
-    _hasher = PasswordHasher(time_cost=time_cost, memory_cost=memory_cost, parallelism=parallelism)
+def init_app(app: Flask) -> None:
+    parameters: dict[str, Any] = app.config.get("PASSWORD_HASH_PARAMETERS") or {}
+    app.extensions["password_hasher"] = PasswordHasher(**parameters) if parameters \
+        else DEFAULT_HASHER
+
+
+def hasher() -> PasswordHasher:
+    """The current app's hasher; the default one outside an app."""
+    if has_app_context():
+        return current_app.extensions["password_hasher"]  # type: ignore[no-any-return]
+    return DEFAULT_HASHER
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
     try:
-        return _hasher.verify(password_hash, password)
+        return hasher().verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
@@ -50,9 +63,9 @@ def verify_dummy(password: str) -> bool:
     """Spend the time of one real check, against a hash of nothing anyone knows: an unknown
     or deactivated account answers as slowly as a wrong password. Always False."""
     global _dummy
-    dummy = _dummy
-    if dummy is None or dummy[0] is not _hasher:  # made with today's parameters
-        dummy = _dummy = (_hasher, _hasher.hash(secrets.token_urlsafe(32)))
+    dummy, current = _dummy, hasher()
+    if dummy is None or dummy[0] is not current:  # made with today's parameters
+        dummy = _dummy = (current, current.hash(secrets.token_urlsafe(32)))
     verify_password(dummy[1], password)
     return False
 
@@ -78,7 +91,7 @@ def hashing_slot(slots: int, wait: float) -> Iterator[bool]:
 
 def needs_rehash(password_hash: str) -> bool:
     """True when the hash was made with other parameters than today's: rehash at login."""
-    return _hasher.check_needs_rehash(password_hash)
+    return hasher().check_needs_rehash(password_hash)
 
 
 @cache

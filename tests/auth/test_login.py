@@ -1,13 +1,14 @@
 import datetime as dt
 
 import time_machine
+from argon2 import PasswordHasher
 from sqlalchemy import func, select
 
 from crm.audit.models import AuditEvent
 from crm.auth import passwords
 from crm.auth.models import User, UserSession
 from crm.extensions import db
-from tests.conftest import PASSWORD, login
+from tests.conftest import PASSWORD, login, make_app
 
 
 def count(app, model, *where):
@@ -145,14 +146,22 @@ def test_throttle_per_address_covers_many_accounts(app, client, make_user):
 
 def test_hash_is_upgraded_at_login_when_parameters_change(app, client, make_user):
     user = make_user("officer")
-    passwords.configure(time_cost=2, memory_cost=16, parallelism=1)
-    try:
-        assert login(client, user.email).status_code == 302
-        with app.app_context():
-            stored = db.session.get_one(User, user.id).password_hash
-        assert "t=2" in stored and "m=16" in stored
-    finally:
-        passwords.configure(**app.config["PASSWORD_HASH_PARAMETERS"])
+    app.extensions["password_hasher"] = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
+    assert login(client, user.email).status_code == 302
+    with app.app_context():
+        stored = db.session.get_one(User, user.id).password_hash
+    assert "t=2" in stored and "m=16" in stored
+
+
+def test_each_app_hashes_with_its_own_parameters(app):
+    other = make_app("sqlite://", PASSWORD_HASH_PARAMETERS={"time_cost": 2, "memory_cost": 16,
+                                                            "parallelism": 1})
+    with other.app_context():
+        assert "t=2,p=1" in passwords.hash_password("une phrase assez longue")
+        assert passwords.needs_rehash(passwords.hash_password("x")) is False
+    with app.app_context():
+        assert "t=1,p=1" in passwords.hash_password("une phrase assez longue")
+    assert passwords.hasher() is passwords.DEFAULT_HASHER
 
 
 def test_change_password_closes_other_sessions(app, client, login_as):
