@@ -7,13 +7,10 @@ from dataclasses import dataclass, field
 
 import pytest
 from flask import Flask
-from sqlalchemy import delete
 
 from crm.auth.models import Role
 from crm.demo.services import demo_email
-from crm.extensions import db
-from crm.jobs import huey
-from tests.conftest import PASSWORD, Client, make_app
+from tests.conftest import PASSWORD, Client, empty_database, make_app
 from tests.crawler.crawl import Visit
 from tests.crawler.forms import Form
 from tests.crawler.state import State, build_state, turn_on_mfa
@@ -45,10 +42,5 @@ def site(database_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     mfa_user = demo_email(Role.MANAGER, "Préfecture BFC")  # as production asks of managers
     state.recovery_codes[mfa_user] = turn_on_mfa(app.test_client(), mfa_user, PASSWORD)
     yield Site(app, state)
-    huey.flush()  # the scans and imports the forms queued: no later test runs them
-    with app.app_context():
-        db.session.rollback()
-        for table in reversed(db.metadata.sorted_tables):
-            db.session.execute(delete(table))
-        db.session.commit()
-        db.engine.dispose()
+    app.extensions["huey"].flush()  # the scans and imports the forms queued: no later test runs them
+    empty_database(app)
