@@ -40,7 +40,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     login_manager.init_app(app)
     init_login_manager()
     jobs.init_app(app)
-    jobs.load_tasks()
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)

@@ -1,59 +1,86 @@
 """Background jobs on huey: SQLite storage by default, Redis when configured.
 
-The huey instance exists at import time (task decorators need it) but holds no storage
-until ``init_app`` picks one from the configuration. Task bodies run inside the
-application context of the app that configured huey.
+Each app has its own huey (``app.extensions["huey"]``), built by ``init_app`` with the
+storage its configuration picks, and its own copy of every task, whose body runs inside that
+app's context. ``task`` and ``periodic_task`` only declare a task at import time; calling a
+declared task queues it on the current app's huey. ``huey`` is the current app's huey.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
+from functools import update_wrapper
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from huey import Huey, crontab
 from huey.storage import MemoryStorage, RedisStorage, SqliteStorage
+from werkzeug.local import LocalProxy
 
-huey = Huey("relais", storage_class=MemoryStorage)
-_apps: list[Flask] = []
+
+class Declared:
+    """A task declared at import time; calling it queues it on the current app's huey."""
+
+    def __init__(self, func: Callable[..., Any], schedule: Any = None,
+                 options: dict[str, Any] | None = None) -> None:
+        update_wrapper(self, func)
+        self.func, self.schedule, self.options = func, schedule, options or {}
+        self.name = f"{func.__module__}.{func.__qualname__}"
+        _declared[self.name] = self
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return current_app.extensions["huey_tasks"][self.name](*args, **kwargs)
+
+    def register(self, app: Flask, on: Huey) -> Any:
+        """This task on ``on``, its body run inside ``app``'s context."""
+
+        def body(*args: Any, **kwargs: Any) -> Any:
+            with app.app_context():
+                return self.func(*args, **kwargs)
+
+        update_wrapper(body, self.func)
+        if self.schedule is not None:
+            return on.periodic_task(self.schedule, **self.options)(body)
+        return on.task(**self.options)(body)
+
+
+_declared: dict[str, Declared] = {}
+
+
+def _storage(app: Flask) -> tuple[type, dict[str, Any]]:
+    backend = app.config["JOBS_BACKEND"]
+    if backend == "redis":
+        return RedisStorage, {"url": app.config["REDIS_URL"]}
+    if backend == "sqlite":
+        path = Path(app.instance_path) / "jobs.db"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return SqliteStorage, {"filename": str(path)}
+    if backend == "memory":
+        return MemoryStorage, {}
+    raise RuntimeError(f"JOBS_BACKEND must be sqlite, redis or memory, not {backend!r}")
 
 
 def init_app(app: Flask) -> None:
-    backend = app.config["JOBS_BACKEND"]
-    if backend == "redis":
-        huey.storage_class, huey.storage_kwargs = RedisStorage, {"url": app.config["REDIS_URL"]}
-    elif backend == "sqlite":
-        path = Path(app.instance_path) / "jobs.db"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        huey.storage_class, huey.storage_kwargs = SqliteStorage, {"filename": str(path)}
-    elif backend == "memory":
-        huey.storage_class, huey.storage_kwargs = MemoryStorage, {}
-    else:
-        raise RuntimeError(f"JOBS_BACKEND must be sqlite, redis or memory, not {backend!r}")
-    huey.storage = huey.create_storage()
-    _apps[:] = [app]
+    """Give ``app`` its huey, with every declared task (``load_tasks`` imports them all)."""
+    storage_class, storage_kwargs = _storage(app)
+    app_huey = Huey("relais", storage_class=storage_class, **storage_kwargs)
+    load_tasks()
+    app.extensions["huey"] = app_huey
+    app.extensions["huey_tasks"] = {name: declared.register(app, app_huey)
+                                    for name, declared in _declared.items()}
 
 
-def in_app_context(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a task body inside the configured app's context."""
-
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        with _apps[0].app_context():
-            return func(*args, **kwargs)
-
-    return wrapper
+huey = cast(Huey, LocalProxy(lambda: current_app.extensions["huey"]))
 
 
 def task(**options: Any) -> Callable[[Callable[..., Any]], Any]:
-    return lambda func: huey.task(**options)(in_app_context(func))
+    return lambda func: Declared(func, options=options)
 
 
 def periodic_task(schedule: Any) -> Callable[[Callable[..., Any]], Any]:
-    return lambda func: huey.periodic_task(schedule)(in_app_context(func))
+    return lambda func: Declared(func, schedule=schedule)
 
 
 def report_progress(kind: str, ident: int, value: tuple[Any, ...]) -> None:
@@ -84,10 +111,10 @@ def load_tasks() -> None:
 @click.option("--workers", default=1, show_default=True, help="Worker threads.")
 def worker_command(workers: int) -> None:
     """Run the background worker (sending, periodic maintenance)."""
-    load_tasks()
     consumer = huey.create_consumer(workers=workers, worker_type="thread", periodic=True)
     click.echo(f"Relais worker: {huey.storage.__class__.__name__}, {workers} thread(s).")
     consumer.run()
 
 
-__all__ = ["crontab", "huey", "init_app", "periodic_task", "task", "worker_command"]
+__all__ = ["crontab", "huey", "init_app", "load_tasks", "periodic_task", "task",
+           "worker_command"]

@@ -119,8 +119,7 @@ def test_undo_is_refused_when_the_kept_contact_changed(app, client, login_as, ma
 
 
 def test_scan_button_queues_a_job(app, client, login_as):
-    from crm.jobs import huey
-
+    huey = app.extensions["huey"]
     login_as("officer")
     huey.flush()
     assert client.post_form("/duplicates/scan").status_code == 302
@@ -153,7 +152,8 @@ def test_scan_progress_shows_the_step_and_is_scoped(app, client, login_as, make_
         mine_id, theirs_id = mine.id, theirs.id
     waiting = client.get(f"/duplicates/scan/{mine_id}/progress")
     assert "en attente du traitement" in waiting.text
-    jobs._report(mine_id, "compare")
+    with app.app_context():
+        jobs._report(mine_id, "compare")
     page = client.get("/duplicates/")
     assert "Étape 4 sur 7 : comparaison des paires" in page.text
     assert 'hx-trigger="every 2s"' in page.text
@@ -164,9 +164,10 @@ def test_scan_progress_shows_the_step_and_is_scoped(app, client, login_as, make_
         db.session.commit()
     done = client.get(f"/duplicates/scan/{mine_id}/progress")
     assert done.headers["HX-Refresh"] == "true"
-    huey_key_left = jobs.progress(mine_id)
-    assert huey_key_left is not None  # the worker's finally removes it; here no worker ran
-    clear_progress("scan", mine_id)
+    with app.app_context():
+        huey_key_left = jobs.progress(mine_id)
+        assert huey_key_left is not None  # the worker's finally removes it; no worker ran
+        clear_progress("scan", mine_id)
 
 
 def test_a_scan_reports_each_step_and_clears_its_progress(app, login_as, make_contact):

@@ -9,7 +9,6 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
-from crm.jobs import huey
 from tests.conftest import IN_CI
 from tests.e2e.journey import AXE, Journey
 
@@ -73,11 +72,11 @@ def journey(page, live_server, width, axe_source, pytestconfig):
 
 
 @pytest.fixture
-def jobs_inline():
+def jobs_inline(app):
     """Background jobs run as soon as they are queued, in the request that queues them."""
-    huey.immediate = True
+    app.extensions["huey"].immediate = True
     yield
-    huey.immediate = False
+    app.extensions["huey"].immediate = False
 
 
 @pytest.fixture(scope="session")

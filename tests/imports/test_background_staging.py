@@ -64,7 +64,7 @@ def test_the_upload_waits_in_a_private_file_and_the_worker_stages_it(app, client
     fragment = client.get(f"/imports/{number}/progress")
     assert "HX-Refresh" not in fragment.headers and "<progress" in fragment.text
     assert count(app, ImportRow) == 0
-    assert run_pending_jobs() == ["staging_job"]
+    assert run_pending_jobs(app) == ["staging_job"]
     assert not kept[0].exists()
     assert count(app, ImportRow) == 3
     assert client.get(f"/imports/{number}/progress").headers["HX-Refresh"] == "true"
@@ -102,13 +102,13 @@ def test_new_columns_on_a_large_batch_are_applied_by_the_worker(app, client, log
     login_as("officer")
     number = batch_id(send(client, b"Qui;Adresse\nAline POIRIER;apoirier@aer-bfc.com\n"
                                    b"Paul MARTIN;pmartin@aer-bfc.com\n", "l.csv"))
-    run_pending_jobs()
+    run_pending_jobs(app)
     assert "Nom manquant" in client.get(f"/imports/{number}").text
     override(app, IMPORT_INLINE_ROWS=1)
     client.post_form(f"/imports/{number}/mapping", {"col_0": "full_name", "col_1": "email"})
     with app.app_context():
         assert db.session.get_one(ImportBatch, number).status is BatchStatus.STAGING
-    assert run_pending_jobs() == ["staging_job"]
+    assert run_pending_jobs(app) == ["staging_job"]
     page = client.get(f"/imports/{number}").text
     assert "Nom manquant" not in page and "POIRIER" in page and "MARTIN" in page
 
@@ -215,8 +215,8 @@ def test_a_large_import_commits_by_chunks_and_goes_on_after_an_interruption(app,
                                                                             monkeypatch):
     from crm.imports import services
     from crm.imports.jobs import run_import
-    from crm.jobs import huey
 
+    huey = app.extensions["huey"]
     login_as("officer")
     number = batch_id(upload(client, press_file(7), "p.csv"))
     override(app, IMPORT_INLINE_ROWS=1)
@@ -245,7 +245,7 @@ def test_a_large_import_commits_by_chunks_and_goes_on_after_an_interruption(app,
     assert count(app, ImportBatch) == 1  # rows already applied: the batch cannot go
     monkeypatch.setattr(services, "_apply_row", applied)
     client.post_form(f"/imports/{number}/commit", {"mode": "skip"})
-    assert run_pending_jobs("import_job") == ["import_job"]
+    assert run_pending_jobs(app, "import_job") == ["import_job"]
     assert count(app, Contact) == 7
     with app.app_context():
         batch = db.session.get_one(ImportBatch, number)

@@ -21,7 +21,7 @@ def import_file(client, name: str) -> None:
         "visibility": "shared", "encoding": "", "delimiter": ""},
         content_type="multipart/form-data")
     assert response.status_code == 302, response.text
-    assert run_pending_jobs() == ["staging_job"]  # the worker reads the file
+    assert run_pending_jobs(client.application) == ["staging_job"]  # the worker reads the file
     number = re.search(r"/imports/(\d+)$", response.headers["Location"]).group(1)
     done = client.post_form(f"/imports/{number}/commit", {"mode": "skip"}, follow_redirects=True)
     assert "Import terminé" in done.text

@@ -25,15 +25,14 @@ def upload(client, data: bytes, name: str, **extra):
         "file": (io.BytesIO(data), name), "source": "Fichier presse AER 2026",
         "visibility": "shared", "encoding": "", "delimiter": "", **extra},
         content_type="multipart/form-data")
-    run_pending_jobs()
+    run_pending_jobs(client.application)
     return response
 
 
-def run_pending_jobs(*wanted: str) -> list[str]:
-    """Run the queued import jobs (or the ``wanted`` ones) as the worker would, leave the
-    others queued; the names of those run."""
-    from crm.jobs import huey
-
+def run_pending_jobs(app, *wanted: str) -> list[str]:
+    """Run the queued import jobs of ``app`` (or the ``wanted`` ones) as the worker would,
+    leave the others queued; the names of those run."""
+    huey = app.extensions["huey"]
     wanted = wanted or ("staging_job", "import_job")
     ran, others = [], []
     while (job := huey.dequeue()) is not None:
@@ -216,8 +215,8 @@ def test_another_bodys_batch_is_not_found(app, client, login_as, make_user):
 
 def test_a_large_import_runs_in_the_worker_with_progress(app, client, login_as):
     from crm.imports.jobs import run_import
-    from crm.jobs import huey
 
+    huey = app.extensions["huey"]
     override(app, IMPORT_INLINE_ROWS=1)
     login_as("officer")
     number = batch_id(upload(client, CSV_CP1252, "presse.csv"))
@@ -236,9 +235,6 @@ def test_a_large_import_runs_in_the_worker_with_progress(app, client, login_as):
 
 
 def test_the_worker_knows_every_task(app):
-    from crm.jobs import huey, load_tasks
-
-    load_tasks()
-    names = {name.rsplit(".", 1)[-1] for name in huey._registry._registry}
+    names = {name.rsplit(".", 1)[-1] for name in app.extensions["huey"]._registry._registry}
     assert {"deliver_outbox", "scan_job", "import_job", "staging_job", "forgotten_uploads_job",
             "nightly_housekeeping"} <= names

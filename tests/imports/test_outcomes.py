@@ -93,7 +93,7 @@ def test_a_preview_can_be_discarded_with_its_kept_file(app, client, login_as, up
     assert "Prévisualisation abandonnée" in done.text
     assert count(app, ImportBatch) == 0 and count(app, ImportRow) == 0
     assert not kept[0].exists()
-    assert run_pending_jobs() == ["staging_job"]  # the job finds nothing to do
+    assert run_pending_jobs(app) == ["staging_job"]  # the job finds nothing to do
     assert count(app, ImportRow) == 0
 
 

@@ -51,7 +51,7 @@ def test_message_is_delivered_through_smtp_after_commit(app, smtp_server):
 
 
 def test_commit_enqueues_a_delivery_job_and_rollback_sends_nothing(app):
-    huey.flush()
+    app.extensions["huey"].flush()
     with app.app_context():
         queue_email("a@example.fr", "Your Relais account", "password_changed", user=_FakeUser())
         db.session.rollback()
@@ -60,7 +60,7 @@ def test_commit_enqueues_a_delivery_job_and_rollback_sends_nothing(app):
         queue_email("a@example.fr", "Your Relais account", "password_changed", user=_FakeUser())
         db.session.commit()
         assert huey.pending_count() == 1
-    huey.flush()
+    app.extensions["huey"].flush()
 
 
 def test_permanent_refusal_fails_and_temporary_one_is_retried(app, smtp_server):
