@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from crm import database, emails, errors, i18n, jobs, security
+from crm import database, emails, errors, i18n, jobs, security, templating
 from crm.auth import passwords
 from crm.auth.access import init_login_manager
 from crm.config import load_config
@@ -43,6 +43,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     security.init_app(app)
     errors.init_app(app)
     i18n.init_app(app)
+    templating.init_app(app)
 
     _register_blueprints(app)
     _register_commands(app)
@@ -55,13 +56,21 @@ def _register_template_helpers(app: Flask) -> None:
 
     from crm.audit.display import describe_events
     from crm.audit.labels import action_label
-    from crm.contacts.display import describe
+    from crm.contacts.display import describe, field_label
     from crm.contacts.labels import evidence_label
+    from crm.imports import views as imports_views
+    from crm.interactions import views as interactions_views
+    from crm.tasks import views as tasks_views
     from crm.users.forms import role_label
 
     app.jinja_env.globals.update(action_label=action_label, role_label=role_label,
                                  evidence_label=evidence_label, describe_contact=describe,
                                  audit_rows=lambda events: describe_events(current_user, events))
+    app.add_template_filter(field_label, "field_label")
+    app.add_template_filter(imports_views.evidence_filter, "evidence_label")
+    for context in (interactions_views.template_context, tasks_views.template_context,
+                    imports_views.template_context):
+        app.context_processor(context)
 
 
 def _register_blueprints(app: Flask) -> None:

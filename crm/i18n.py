@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Flask, session
-from flask_babel import format_datetime, get_locale
+from flask_babel import get_locale
 from flask_login import current_user
 
 from crm.settings import settings
@@ -25,8 +25,6 @@ def select_timezone() -> str:
 
 def init_app(app: Flask) -> None:
     app.jinja_env.globals["get_locale"] = get_locale
-    app.jinja_env.filters["datetime"] = lambda value, fmt="short": (
-        format_datetime(value, fmt) if value else "")
 
 
 def N_(text: str) -> str:

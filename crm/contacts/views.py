@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from flask import (
     Blueprint,
     abort,
@@ -13,14 +11,12 @@ from flask import (
     request,
     url_for,
 )
-from flask_babel import format_date, format_number
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 from sqlalchemy import select
 
 from crm.contacts import labels, services
-from crm.contacts.core.normalise import display_phone
 from crm.contacts.display import compare, field_label
 from crm.contacts.duplicates import find_duplicates, new_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
@@ -42,21 +38,6 @@ bp = Blueprint("contacts", __name__)
 @bp.context_processor
 def _labels() -> dict[str, object]:
     return {**labels.plain(labels.LABELS), "field_label": field_label}
-
-
-@bp.app_template_filter("phone")
-def _phone(e164: str) -> str:
-    return display_phone(e164)
-
-
-@bp.app_template_filter("number")
-def _number(value: int) -> str:
-    return format_number(value)
-
-
-@bp.app_template_filter("date")
-def _date(value: dt.datetime | None) -> str:
-    return format_date(value) if value else ""
 
 
 def _organisations() -> list[Organisation]:

@@ -44,15 +44,15 @@ bp = Blueprint("imports", __name__)
 PREVIEW_PAGE = 100
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, object]:
+def template_context() -> dict[str, object]:
+    """What every page may use about imports (registered app-wide by ``crm.app``)."""
     return {"status_label": lambda k: label(STATUSES, k),
             "decision_label": lambda k: label(DECISIONS, k),
             "outcome_label": lambda k: label(OUTCOMES, k), "encoding_label": encoding_label}
 
 
-@bp.app_template_filter("evidence_label")
-def _evidence_label(key: str) -> str:
+def evidence_filter(key: str) -> str:
+    """The ``evidence_label`` filter (registered app-wide by ``crm.app``)."""
     return label(EVIDENCE, key)
 
 

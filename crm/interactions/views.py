@@ -25,8 +25,8 @@ from crm.security import page_arg
 bp = Blueprint("interactions", __name__)
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, object]:
+def template_context() -> dict[str, object]:
+    """What every page may use about interactions (registered app-wide by ``crm.app``)."""
     return {**labels.LABELS, "can_change_interaction": services.can_change,
             "visible_of": lambda contacts: services.visible_of(current_user, contacts),
             "visible_contact": _visible_contact}
@@ -43,12 +43,6 @@ def _visible_contact(contact_id: object) -> Contact | None:
 def _contact_labels() -> dict[str, object]:
     """The contact page is also rendered from here (a quick log without JavaScript)."""
     return {**contact_labels.LABELS, "field_label": field_label}
-
-
-@bp.app_template_filter("field_label")
-def _field_label(name: str) -> str:
-    """A contact field's label, for the timeline's list of changed fields."""
-    return field_label(name)
 
 
 @bp.app_url_defaults

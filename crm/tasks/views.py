@@ -25,8 +25,8 @@ bp = Blueprint("tasks", __name__)
 PER_PAGE = 50
 
 
-@bp.app_context_processor
-def _labels() -> dict[str, object]:
+def template_context() -> dict[str, object]:
+    """What every page may use about tasks (registered app-wide by ``crm.app``)."""
     return {**labels.LABELS, "can_change_task": services.can_change}
 
 
