@@ -2,24 +2,16 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD
+from tests.e2e.journey import sign_in
 
 pytestmark = pytest.mark.e2e
 
 WIDTHS = (375, 1280)
 
 
-def sign_in(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Se connecter").click()
-    page.wait_for_load_state("load")  # the scripts (Bootstrap's menu) have run
-
-
 def test_sign_in_and_see_the_home_page(page: Page, live_server, make_user):
     user = make_user("officer", "Région BFC")
-    sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_have_text("Bonjour Test User")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
 
@@ -37,7 +29,7 @@ def test_wrong_password_shows_the_error(page: Page, live_server, make_user):
 def test_every_navigation_page_renders_in_french(page: Page, live_server, make_user, width):
     page.set_viewport_size({"width": width, "height": 900})
     admin = make_user("admin")
-    sign_in(page, live_server, admin.email)
+    sign_in(page, live_server, admin.email, PASSWORD)
     expect(page.get_by_role("heading", level=1)).to_contain_text("Bonjour")
     errors: list[str] = []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
@@ -56,7 +48,7 @@ def test_every_navigation_page_renders_in_french(page: Page, live_server, make_u
 def test_mobile_menu_opens_and_signs_out(page: Page, live_server, make_user):
     page.set_viewport_size({"width": 375, "height": 800})
     user = make_user("manager")
-    sign_in(page, live_server, user.email)
+    sign_in(page, live_server, user.email, PASSWORD)
     page.get_by_role("button", name="Afficher le menu").click()
     expect(page.locator("#main-nav.collapse.show")).to_be_visible()  # the opening has ended
     with page.expect_navigation():

@@ -10,16 +10,9 @@ from playwright.sync_api import Page, expect
 from crm.auth.core import mfa
 from crm.settings import override
 from tests.conftest import PASSWORD
+from tests.e2e.journey import sign_in
 
 pytestmark = pytest.mark.e2e
-
-
-def password_step(page: Page, base: str, email: str) -> None:
-    page.goto(f"{base}/auth/login")
-    page.get_by_label("Adresse électronique").fill(email)
-    page.get_by_label("Mot de passe").fill(PASSWORD)
-    with page.expect_navigation():
-        page.get_by_role("button", name="Se connecter").click()
 
 
 def next_code(secret: str) -> str:
@@ -38,7 +31,7 @@ def test_a_manager_enrols_then_signs_in_with_a_code(page: Page, live_server, app
             and not r.url.endswith("/favicon.ico") else None)
     user = make_user("manager")
 
-    password_step(page, live_server, user.email)
+    sign_in(page, live_server, user.email, PASSWORD)
     expect(page).to_have_url(f"{live_server}/auth/mfa/")
     expect(page.get_by_role("alert")).to_contain_text("Votre rôle impose la validation en deux étapes")
     page.goto(f"{live_server}/contacts/")  # nothing else before enrolment
@@ -61,7 +54,7 @@ def test_a_manager_enrols_then_signs_in_with_a_code(page: Page, live_server, app
     with page.expect_navigation():
         page.get_by_role("button", name="Se déconnecter").click()
 
-    password_step(page, live_server, user.email)
+    sign_in(page, live_server, user.email, PASSWORD)
     expect(page).to_have_url(f"{live_server}/auth/mfa/verify")
     page.get_by_role("textbox", name="Code").fill(next_code(secret))
     with page.expect_navigation():
