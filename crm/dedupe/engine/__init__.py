@@ -9,10 +9,17 @@
 
 Records are mappings; ``spec.id_key`` (default ``"id"``) names their id, else their position is
 used. A pair is proposed only if its match weight (``score``, in bits) reaches ``spec.lower``:
-``decision`` is "certain" when it also reaches ``spec.upper`` with an identifying field (email,
-mobile) in exact agreement, "review" otherwise. ``known_decisions`` holds the id pairs a
-reviewer marked "not the same person": they are never proposed, nor linked in clusters.
-Weights are estimated from the records themselves unless given (see ``crm.dedupe.engine.scoring``).
+``decision`` is "certain" when it also reaches ``spec.upper`` with at least
+``spec.certain_fields`` fields agreeing (each adding weight for a match), whichever they are;
+"review" otherwise. ``known_decisions`` holds the id pairs a reviewer marked "not the same
+person": they are never proposed, nor linked in clusters.
+
+Weights are estimated from the records themselves unless given: ``u`` on random pairs, ``m`` by
+EM in sessions blocked on one field each, with priors, monotonicity and a check that falls back
+to default weights (method and references: ``crm.dedupe.engine.training``); reviewers' verdicts
+re-estimate ``m`` (``training.reestimate_with_labels``). A missing value, or a name lacking a
+part, on either side weighs 0 (``fields.MISSING``). ``scoring.contributions`` gives one pair's
+weight per field.
 """
 
 from __future__ import annotations
@@ -35,12 +42,12 @@ from crm.dedupe.engine.scoring import (
     Weights,
     compare,
     compare_pairs,
-    estimate,
     raw_scores,
     tf_adjustments,
     tf_bonuses,
 )
 from crm.dedupe.engine.spec import Spec, contact_spec
+from crm.dedupe.engine.training import estimate
 
 CERTAIN, REVIEW = "certain", "review"
 
@@ -151,9 +158,8 @@ def _scored(left: Hashable, right: Hashable, score: float, levels: list[int],
         Evidence(f.name, level, KINDS[f.kind].labels[level] if level >= 0 else "missing",
                  table[level] if level >= 0 else 0.0)
         for f, level, table in zip(spec.fields, levels, tables, strict=True))
-    identified = any(f.identifying and level == KINDS[f.kind].top
-                     for f, level in zip(spec.fields, levels, strict=True))
-    decision = CERTAIN if score >= spec.upper and identified else REVIEW
+    agreeing = sum(e.weight > 0 for e in evidence)
+    decision = CERTAIN if score >= spec.upper and agreeing >= spec.certain_fields else REVIEW
     prior = math.log2(weights.match_share / (1 - weights.match_share))
     probability = 1 / (1 + 2 ** -min(max(score + prior, -60.0), 60.0))
     return ScoredPair(left, right, score, probability, decision, evidence)

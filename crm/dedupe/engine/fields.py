@@ -3,7 +3,8 @@
 Each kind turns the raw values of a record into a prepared value (None when missing) and
 compares two prepared values into an agreement *level*: 0 = disagree, higher = stronger
 agreement, ``top`` = exact agreement. Missing on either side gives ``MISSING`` (no evidence
-either way). Multi-valued kinds (emails, phones, outlets) agree when any value does.
+either way, weight 0), and so does a name lacking its first name or surname on either side.
+Multi-valued kinds (emails, phones, outlets) agree when any value does.
 """
 
 from __future__ import annotations
@@ -121,6 +122,10 @@ def _oriented_name_level(first_a: str, last_a: str, first_b: str, last_b: str) -
 
 
 def compare_name(a: Value, b: Value) -> int:
+    """A name missing its first name or surname on either side is ``MISSING``: an absent
+    part says nothing, it is not a disagreement."""
+    if not (a[0] and a[1] and b[0] and b[1]):
+        return MISSING
     if a == b:
         return 4
     direct = _oriented_name_level(a[0], a[1], b[0], b[1])

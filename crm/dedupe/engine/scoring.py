@@ -1,9 +1,8 @@
-"""Fellegi-Sunter scoring with weights estimated without labels. Pure functions (numpy).
+"""Fellegi-Sunter scoring. Pure functions (numpy).
 
 For each field and agreement level, ``m`` is the probability of that level between two records
-of the same person and ``u`` between two different people. ``u`` is first measured on random
-pairs (nearly all of them are different people); then expectation-maximisation on the
-candidate pairs estimates ``m``, ``u`` and the share of true matches, with no labels. A pair's
+of the same person and ``u`` between two different people (how they are learned:
+``crm.dedupe.engine.training``; ``u`` is measured on random pairs here, ``initial_u``). A pair's
 *match weight* is the sum over fields of ``log2(m / u)`` for its levels (a missing value adds
 nothing), plus a term-frequency adjustment: agreeing on a surname held by many records ("Martin")
 counts less than agreeing on a rare one, by ``log2(mean frequency / frequency of this value)``.
@@ -11,7 +10,7 @@ counts less than agreeing on a rare one, by ``log2(mean frequency / frequency of
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,9 +22,8 @@ from crm.dedupe.engine.spec import Spec
 
 SMOOTHING = 0.5
 RANDOM_PAIRS = 15_000
-EM_ITERATIONS = 40
-EM_TOLERANCE = 1e-5
 EM_MIN_PAIRS = 1_000  # fewer candidates say too little: keep the prior m
+MIN_MEASURED = 1_000  # random pairs with a value on both sides needed to measure a field's u
 MIN_RECORDS = 2_000  # in fewer records, random pairs hold too many true matches to measure u
 TF_LIMIT = 6.0
 
@@ -83,15 +81,16 @@ def random_pairs(count: int, size: int, seed: int = 20260610) -> np.ndarray:
     return pairs[pairs[:, 0] != pairs[:, 1]]
 
 
-def level_shares(levels: np.ndarray, spec: Spec, weight: np.ndarray | None = None) \
-        -> list[np.ndarray]:
-    """Per field, the (weighted, smoothed) share of each level among non-missing values."""
+def level_shares(levels: np.ndarray, spec: Spec, weight: np.ndarray | None = None,
+                 priors: list[np.ndarray] | None = None) -> list[np.ndarray]:
+    """Per field, the (weighted, smoothed) share of each level among non-missing values;
+    ``priors`` adds pseudo-counts per field and level (a Dirichlet prior)."""
     weight = np.ones(len(levels)) if weight is None else weight
     shares = []
     for column, spec_field in enumerate(spec.fields):
         sizes = KINDS[spec_field.kind].top + 1
         counts = np.bincount(levels[:, column] + 1, weights=weight, minlength=sizes + 1)[1:]
-        counts = counts + SMOOTHING
+        counts = counts + SMOOTHING + (priors[column] if priors is not None else 0.0)
         shares.append(counts / counts.sum())
     return shares
 
@@ -102,32 +101,16 @@ def initial_m(spec: Spec) -> list[np.ndarray]:
 
 
 def initial_u(prepared: Prepared, spec: Spec) -> list[np.ndarray]:
-    """u measured on random pairs, or the kinds' priors for a small set of records."""
+    """u measured on random pairs, or the kinds' priors for a small set of records (and for
+    fields too seldom filled in to measure)."""
     if len(prepared.rows) < MIN_RECORDS:
         return [np.array(KINDS[f.kind].u_prior) for f in spec.fields]
-    sample = random_pairs(len(prepared.rows), RANDOM_PAIRS)
-    return level_shares(compare_pairs(prepared, sample, spec), spec)
-
-
-def estimate(prepared: Prepared, levels: np.ndarray, spec: Spec, *, fix_u: bool = False) \
-        -> Weights:
-    """m, u and the match share by EM on the candidate levels, u started from random pairs."""
-    weights = Weights(initial_m(spec), initial_u(prepared, spec), 0.1)
-    if len(levels) < EM_MIN_PAIRS or len(prepared.rows) < MIN_RECORDS:
-        return weights
-    # pairs with the same levels get the same posterior: iterate over each distinct
-    # combination of levels (a few hundred at most) weighted by how many pairs have it
-    patterns, counts = distinct_rows(levels)
-    for _ in range(EM_ITERATIONS):
-        posterior = match_probability(raw_scores(patterns, weights), weights.match_share)
-        previous = weights.match_share
-        matches = counts * posterior
-        weights = Weights(level_shares(patterns, spec, matches),
-                          weights.u if fix_u else level_shares(patterns, spec, counts - matches),
-                          float(np.clip(matches.sum() / counts.sum(), 1e-6, 1 - 1e-6)))
-        if abs(weights.match_share - previous) < EM_TOLERANCE:
-            break
-    return weights
+    levels = compare_pairs(prepared, random_pairs(len(prepared.rows), RANDOM_PAIRS), spec)
+    measured = level_shares(levels, spec)
+    # a field seldom filled in on both sides of random pairs keeps its kind's prior
+    return [shares if np.count_nonzero(levels[:, column] != MISSING) >= MIN_MEASURED
+            else np.array(KINDS[f.kind].u_prior)
+            for column, (f, shares) in enumerate(zip(spec.fields, measured, strict=True))]
 
 
 def distinct_rows(levels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -151,6 +134,15 @@ def raw_scores(levels: np.ndarray, weights: Weights) -> np.ndarray:
         # index -1 (missing) picks the appended 0.0: a missing value is no evidence
         scores += np.append(table, 0.0)[levels[:, column]]
     return scores
+
+
+def contributions(levels: Sequence[int], weights: Weights, spec: Spec) \
+        -> list[tuple[str, int, float]]:
+    """Per field of one pair: (field, level, bits), a missing level (``MISSING``) adding 0.
+    Without the term-frequency adjustment (see ``tf_adjustments``)."""
+    return [(spec_field.name, int(level), float(table[level]) if level != MISSING else 0.0)
+            for spec_field, level, table in zip(spec.fields, levels, weights.level_weights(),
+                                                strict=True)]
 
 
 def match_probability(scores: np.ndarray, match_share: float) -> np.ndarray:

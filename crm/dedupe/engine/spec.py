@@ -3,8 +3,9 @@
 A ``Spec`` lists the fields (each reads one or more keys of the record dicts and has a kind
 from ``crm.dedupe.engine.fields``), the blocking rules and sort keys that choose candidate pairs, and
 the two thresholds on the *match weight* (log2 of the Fellegi-Sunter likelihood ratio, term
-frequencies included): at or above ``upper`` with an identifying field (email, mobile) agreeing
-exactly → "certain"; at or above ``lower`` → "review"; below → not proposed.
+frequencies included): at or above ``upper`` with at least ``certain_fields`` fields agreeing
+(each adding weight for a match: independent evidence, whichever fields they are) →
+"certain"; at or above ``lower`` → "review"; below → not proposed.
 
 Fields marked ``shared`` (emails, phones) drop values that cannot identify a person: generic
 newsroom local parts (``redaction@``, ``contact@``...), the ``shared_values`` given by the
@@ -36,7 +37,6 @@ class FieldSpec:
     kind: str
     source: tuple[str, ...] = ()
     tf: bool = False  # adjust exact agreement by how rare the value is
-    identifying: bool = False  # exact agreement can make a pair "certain"
     shared: bool = False  # values held by many records are not evidence
 
     @property
@@ -53,6 +53,7 @@ class Spec:
     max_block: int = 40
     upper: float = 14.0
     lower: float = 6.0
+    certain_fields: int = 2  # agreeing fields a "certain" pair needs besides its score
     id_key: str = "id"
     link_key: str | None = None  # set to link lists: only pairs across its values count
     shared_min_names: int = 3
@@ -78,9 +79,8 @@ def contact_spec(**overrides: Any) -> Spec:
     spec = Spec(
         fields=(
             FieldSpec("name", "name", ("first_name", "last_name"), tf=True),
-            FieldSpec("email", "email", ("emails", "email"), identifying=True, shared=True),
-            FieldSpec("phone", "phone", ("phones", "phone", "mobile"), identifying=True,
-                      shared=True),
+            FieldSpec("email", "email", ("emails", "email"), shared=True),
+            FieldSpec("phone", "phone", ("phones", "phone", "mobile"), shared=True),
             FieldSpec("outlet", "set", ("outlets", "outlet")),
         ),
         blocking=(each_value("email"), each_value("phone"), name_sound("name"),
@@ -88,5 +88,6 @@ def contact_spec(**overrides: Any) -> Spec:
         sort_keys=(_last_first,),
         window=3,
         max_block=25,
+        upper=20.0,  # same name and outlet alone stay "review"; add an email or phone: certain
     )
     return replace(spec, **overrides)

@@ -4,7 +4,8 @@ Same levels as the per-pair functions (a property test checks they agree), but s
 distances run in RapidFuzz's C++ ``cpdist`` over whole columns, set overlaps on integer ids in
 numpy, and the level logic in numpy. A column of prepared values (one per record) is first
 turned into a *table* (``tabulate``): numpy arrays indexed by record, built once per scan and
-reused for every batch of pairs (``levels``). Records named in pairs never have a missing value.
+reused for every batch of pairs (``levels``). Records named in pairs never have a missing value,
+but a name may lack a part (then its level is ``MISSING``).
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
-from crm.dedupe.engine.fields import is_mobile
+from crm.dedupe.engine.fields import MISSING, is_mobile
 
 WORKERS = -1  # all cores: the distances release the GIL
 SLOTS = 4  # values per record compared for multi-valued fields (emails, phones, outlets)
@@ -84,12 +85,15 @@ def name_levels(table: Names, left: Indexes, right: Indexes) -> np.ndarray:
     first_a, last_a = table.first[left], table.last[left]
     first_b, last_b = table.first[right], table.last[right]
     levels = _NAME_TABLE[_last_levels(last_a, last_b), _first_levels(first_a, first_b)]
+    part_missing = (first_a.length == 0) | (last_a.length == 0) | (first_b.length == 0) | \
+        (last_b.length == 0)
     # only names sharing a crossed initial can be a swapped pair worth the second pass
     crossed = np.flatnonzero((levels < 2) & ((first_a.initial == last_b.initial) |
                                              (last_a.initial == first_b.initial)))
     if len(crossed):
         levels[crossed] = np.maximum(levels[crossed], _swapped(
             first_a[crossed], last_a[crossed], first_b[crossed], last_b[crossed]))
+    levels[part_missing] = MISSING
     return levels
 
 
