@@ -52,6 +52,8 @@ RELEASED = {
         "f0d61001323957b1192f4cbbb527ddd371266b1083cbdb9ba739bc331380fb6d",
     "20261201_0011_contact_search_vector_and_list_indexes.py":
         "2b42936d472239d1cbc812831e8794e29f5953ed6bdc842ef74db4aeb485775f",
+    "20261201_0012_duplicate_pair_scan_and_queue_index.py":
+        "ec3e03364f6e7cf1da2fc89868b1d6007fc1bff6bd0d3a522f6214ed6832ba57",
 }
 
 

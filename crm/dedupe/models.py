@@ -6,7 +6,7 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, UniqueConstraint
+from sqlalchemy import JSON, CheckConstraint, Float, ForeignKey, Index, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
@@ -31,7 +31,9 @@ class ScanState(enum.StrEnum):
 class DuplicatePair(db.Model):  # type: ignore[name-defined]
     __tablename__ = "duplicate_pair"
     __table_args__ = (UniqueConstraint("low_id", "high_id"),
-                      CheckConstraint("low_id < high_id", name="ordered"))
+                      CheckConstraint("low_id < high_id", name="ordered"),
+                      # the review queue reads the open pairs best first and stops at a page
+                      Index("ix_duplicate_pair_queue", "status", "certain", "score"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     low_id: Mapped[int] = mapped_column(ForeignKey("contact.id", ondelete="CASCADE"), index=True)
@@ -44,6 +46,10 @@ class DuplicatePair(db.Model):  # type: ignore[name-defined]
     found_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     decided_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    # The scan that proposed the pair: hidden from the queue until that scan is done, so that
+    # a scan storing its pairs in short transactions shows them all at once (None: shown).
+    scan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("duplicate_scan.id", ondelete="SET NULL"))
 
     low: Mapped[Contact] = relationship(foreign_keys=[low_id], lazy="joined")
     high: Mapped[Contact] = relationship(foreign_keys=[high_id], lazy="joined")

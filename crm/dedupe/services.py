@@ -8,11 +8,13 @@ pairs a reviewer marked "not the same person", and upserts the pairs it proposes
 from __future__ import annotations
 
 import datetime as dt
+import time
 from collections.abc import Callable, Hashable
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Select, insert, or_, select, update
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
@@ -34,7 +36,12 @@ from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun, 
 from crm.extensions import db
 from crm.outlets.models import Outlet
 
-STORE_BATCH = 2_000
+# The pairs a scan stores per transaction, and the pause after each on SQLite: longer than
+# the longest sleep of SQLite's busy handler (100 ms), so a writer waiting is sure to get in.
+STORE_BATCH = 1_000
+STORE_PAUSE = 0.12
+# The review queue counts at most this many pairs ("more than 1,000"), then offers its pages.
+QUEUE_COUNT_CAP = 1_000
 SCAN_STALE_AFTER = dt.timedelta(hours=1)
 
 
@@ -92,47 +99,62 @@ SCAN_STEPS = ("read", *STEPS, "store")
 
 
 def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None) -> int:
-    """Find duplicates among the contacts ``user`` sees; store the open pairs. Flushes.
+    """Find duplicates among the contacts ``user`` sees; store the open pairs. Commits, in
+    short transactions: the run's state, then the pairs ``STORE_BATCH`` at a time (see
+    ``_store``), then the run as done, which is when its new pairs join the review queue.
     ``on_step(name)`` is called as each of ``SCAN_STEPS`` begins."""
     on_step = on_step or (lambda _step: None)
     on_step("read")
     with collector_paused():  # 100,000 small dicts and lists: see ``collector_paused``
         records = scan_records(user)
+    spec, known = contact_spec(shared_values=outlet_shared_values()), _not_same()
     run.state, run.contacts = ScanState.RUNNING, len(records)
-    result = find_duplicates(records, contact_spec(shared_values=outlet_shared_values()),
-                             known_decisions=_not_same(), on_step=on_step)
+    db.session.commit()  # no write is pending while the engine works
+    result = find_duplicates(records, spec, known_decisions=known, on_step=on_step)
     on_step("store")
-    _store(result.pairs)
+    _store(result.pairs, run.id)
     run.state, run.pairs, run.finished_at = ScanState.DONE, len(result.pairs), utcnow()
     run.weights = {"m": [a.tolist() for a in result.weights.m],
                    "u": [a.tolist() for a in result.weights.u],
                    "match_share": result.weights.match_share}
+    db.session.commit()
     return len(result.pairs)
 
 
-def _store(pairs: list[ScoredPair]) -> None:
-    """Insert the new pairs and refresh the open ones, in batches; decided pairs stay as the
-    reviewer left them."""
-    existing = {(row.low_id, row.high_id): (row.id, row.status) for row in db.session.execute(
+def _store(pairs: list[ScoredPair], run_id: int) -> None:
+    """Insert the new pairs and refresh the open ones, committing every ``STORE_BATCH`` rows;
+    decided pairs stay as the reviewer left them.
+
+    On SQLite one writer at a time holds the database: each short transaction keeps it for a
+    fraction of a second, and a pause between them (``STORE_PAUSE``) lets a user's write,
+    waiting up to ``busy_timeout``, take its turn. The new pairs carry ``run_id`` and stay out
+    of the queue until the run is done (``_shown``), so readers never see half a scan."""
+    pending = set(db.session.scalars(select(ScanRun.id).where(ScanRun.state != ScanState.DONE)))
+    existing = {(row.low_id, row.high_id): row for row in db.session.execute(
         select(DuplicatePair.id, DuplicatePair.low_id, DuplicatePair.high_id,
-               DuplicatePair.status))}
+               DuplicatePair.status, DuplicatePair.scan_id))}
     new, changed = [], []
     for pair in pairs:
         low, high = sorted((int(pair.left), int(pair.right)))  # type: ignore[call-overload]
         values = {"score": pair.score, "certain": pair.decision == CERTAIN,
-                  "evidence": [{"field": e.field, "label": e.label, "weight": round(e.weight, 1)}
-                               for e in pair.evidence]}
+                  "evidence": [{"field": e.field, "level": e.level, "label": e.label,
+                                "weight": round(e.weight, 1)} for e in pair.evidence]}
         found = existing.get((low, high))
         if found is None:
             new.append({"low_id": low, "high_id": high, "status": PairStatus.OPEN,
-                        "found_at": utcnow(), **values})
-        elif found[1] is PairStatus.OPEN:
-            changed.append({"id": found[0], **values})
-    db.session.flush()
-    for start in range(0, len(new), STORE_BATCH):
-        db.session.execute(insert(DuplicatePair), new[start:start + STORE_BATCH])
-    for start in range(0, len(changed), STORE_BATCH):
-        db.session.execute(update(DuplicatePair), changed[start:start + STORE_BATCH])
+                        "found_at": utcnow(), "scan_id": run_id, **values})
+        elif found.status is PairStatus.OPEN:
+            # a pair left hidden by a scan that never finished is this run's now
+            scan_id = run_id if found.scan_id in pending else found.scan_id
+            changed.append({"id": found.id, "scan_id": scan_id, **values})
+    db.session.commit()
+    pause = STORE_PAUSE if db.session.get_bind().dialect.name == "sqlite" else 0.0
+    for rows, statement in ((new, insert(DuplicatePair)), (changed, update(DuplicatePair))):
+        for start in range(0, len(rows), STORE_BATCH):
+            db.session.execute(statement, rows[start:start + STORE_BATCH])
+            db.session.commit()
+            if pause:
+                time.sleep(pause)
 
 
 def latest_weights() -> Weights | None:
@@ -158,13 +180,55 @@ def likely_duplicates(user: User, record: dict[str, Any], candidates: list[Conta
     return lookup(record, index, limit=limit, known_decisions=_not_same())
 
 
-def review_queue(user: User):  # type: ignore[no-untyped-def]
-    """Open pairs whose two contacts the user can see, best score first (a statement)."""
-    visible = visible_contacts(user).with_only_columns(Contact.id)
+def _alive_and_seen(user: User, contact: type[Contact]) -> ColumnElement[bool]:
+    return and_(contact.deleted_at.is_(None), _sees(user, contact))
+
+
+def _shown() -> ColumnElement[bool]:
+    """Pairs of no scan, or of a finished one (a scan's pairs appear when it is done)."""
+    return or_(DuplicatePair.scan_id.is_(None), DuplicatePair.scan_id.not_in(
+        select(ScanRun.id).where(ScanRun.state != ScanState.DONE)))
+
+
+_LOW, _HIGH = aliased(Contact), aliased(Contact)
+
+
+def review_queue(user: User) -> Select[tuple[DuplicatePair]]:
+    """Open pairs whose two contacts the user can see, best score first (a statement).
+
+    Each pair is joined to its two contacts by primary key and the visibility checked on
+    them: read in the order of ``ix_duplicate_pair_queue``, a page stops after its rows.
+    (``low_id IN (visible ids) AND high_id IN (visible ids)`` made SQLite probe the pair
+    index for every two visible contacts: 100,000 contacts never answered.)"""
     return (select(DuplicatePair)
-            .where(DuplicatePair.status == PairStatus.OPEN,
-                   DuplicatePair.low_id.in_(visible), DuplicatePair.high_id.in_(visible))
-            .order_by(DuplicatePair.certain.desc(), DuplicatePair.score.desc()))
+            .join(_LOW, _LOW.id == DuplicatePair.low_id)
+            .join(_HIGH, _HIGH.id == DuplicatePair.high_id)
+            .where(DuplicatePair.status == PairStatus.OPEN, _alive_and_seen(user, _LOW),
+                   _alive_and_seen(user, _HIGH), _shown())
+            .order_by(DuplicatePair.certain.desc(), DuplicatePair.score.desc(),
+                      DuplicatePair.id.desc()))
+
+
+class QueuePagination(SelectPagination):
+    """A page of the review queue that counts at most ``QUEUE_COUNT_CAP`` pairs
+    (``is_capped`` beyond: the page says "more than")."""
+
+    is_capped = False
+
+    def _query_count(self) -> int:
+        counted = (self._query_args["select"].with_only_columns(DuplicatePair.id)
+                   .order_by(None).limit(QUEUE_COUNT_CAP + 1).subquery())
+        total = int(self._query_args["session"].scalar(select(func.count())
+                                                       .select_from(counted)) or 0)
+        self.is_capped = total > QUEUE_COUNT_CAP
+        return min(total, QUEUE_COUNT_CAP)
+
+
+def review_page(user: User, page: int | None = None, per_page: int = 50) -> QueuePagination:
+    """One page of ``review_queue``; past the last one, an empty page."""
+    return QueuePagination(select=review_queue(user), session=db.session(), page=page,
+                           per_page=per_page, max_per_page=None, error_out=False,
+                           count=True)
 
 
 def mark_not_same(user: User, pair: DuplicatePair) -> None:

@@ -33,7 +33,7 @@ def get_merge_or_404(merge_id: int) -> ContactMerge:
 @bp.get("/")
 @login_required
 def index():  # type: ignore[no-untyped-def]
-    page = db.paginate(services.review_queue(current_user), per_page=50, error_out=False)
+    page = services.review_page(current_user)
     run = db.session.scalar(select(ScanRun).where(
         ScanRun.organisation_id == current_user.organisation_id).order_by(ScanRun.id.desc()))
     return render_template("dedupe/index.html", page=page, run=run, form=ConfirmForm(),
