@@ -19,6 +19,8 @@ from crm.imports.parsing.readers import Table
 from crm.imports.staging import stage_table
 from crm.interactions.models import InteractionKind
 from crm.interactions.services import InteractionData, log_interaction
+from crm.lists.models import ListVisibility
+from crm.lists.services import create_list
 from crm.tasks.services import TaskData, create_task
 from tests.conftest import login
 
@@ -136,6 +138,11 @@ ROUTES += [
      {**SIGNED_IN, "default": 302}),
     ("tasks.status", "POST", "/tasks/{task}/status", {"status": "done"},
      {**AUTHOR_OR_MANAGER, "default": 302}),
+    ("lists.index", "GET", "/lists/", {}, SIGNED_IN),
+    ("lists.new", "GET", "/lists/new", {}, SIGNED_IN),
+    ("lists.new", "POST", "/lists/new", {}, {**SIGNED_IN, "default": 422}),
+    ("lists.save_segment", "POST", "/lists/segments", {}, {**SIGNED_IN, "default": 302}),
+    ("lists.add", "POST", "/lists/add", {}, {**SIGNED_IN, "default": 302}),
     ("dedupe.index", "GET", "/duplicates/", {}, SIGNED_IN),
     ("dedupe.start_scan", "POST", "/duplicates/scan", {}, {**SIGNED_IN, "default": 302}),
     ("dedupe.scan_progress", "GET", "/duplicates/scan/{scan}/progress", {}, SIGNED_IN),
@@ -174,6 +181,20 @@ ROUTES += [
     ("dedupe.undo", "POST", "/duplicates/merges/{foreign_merge}/undo", {}, REFUSED),
     ("dedupe.undo", "POST", "/duplicates/merges/{private_merge}/undo", {}, NOT_FOUND),
     ("imports.block", "GET", "/imports/blocks/{private_block}", {}, NOT_FOUND),
+    # the list is another body's shared list: seen by all, changed by its body only
+    ("lists.show", "GET", "/lists/{list}", {}, SIGNED_IN),
+    ("lists.edit", "GET", "/lists/{list}/edit", {}, REFUSED),
+    ("lists.edit", "POST", "/lists/{list}/edit", {"name": ""}, REFUSED),
+    ("lists.delete", "POST", "/lists/{list}/delete", {}, REFUSED),
+    ("lists.add_import", "POST", "/lists/{list}/import", {}, REFUSED),
+    ("lists.remove", "POST", "/lists/{list}/members/{contact}/remove", {}, REFUSED),
+    ("lists.show", "GET", "/lists/{private_list}", {}, NOT_FOUND),
+    ("lists.edit", "GET", "/lists/{own_list}/edit", {}, SIGNED_IN),
+    ("lists.edit", "POST", "/lists/{own_list}/edit", {"name": ""}, {**SIGNED_IN, "default": 422}),
+    ("lists.delete", "POST", "/lists/{own_list}/delete", {}, {**SIGNED_IN, "default": 302}),
+    ("lists.add_import", "POST", "/lists/{own_list}/import", {}, {**SIGNED_IN, "default": 302}),
+    ("lists.remove", "POST", "/lists/{own_list}/members/{contact}/remove", {},
+     {**SIGNED_IN, "default": 302}),
 ]
 
 
@@ -222,6 +243,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
             db.session.commit()
+        if needed & {"list", "private_list", "own_list"}:
+            found.update(_lists(app, importer, make_user))
         if needed & OTHER_BODY:
             found.update(_other_body(app, needed, make_user, make_contact))
         return found
@@ -280,6 +303,19 @@ def _other_body(app, needed: set[str], make_user, make_contact) -> dict[str, int
     return found
 
 
+def _lists(app, importer, make_user) -> dict[str, int]:
+    """A shared and a private list of the Préfecture, and a list of the AER."""
+    prefecture = make_user("officer", "Préfecture BFC")
+    with app.app_context():
+        theirs = db.session.get_one(User, prefecture.id)
+        found = {"list": create_list(theirs, "Presse quotidienne").id,
+                 "private_list": create_list(theirs, "Interne",
+                                             visibility=ListVisibility.PRIVATE).id,
+                 "own_list": create_list(db.session.get_one(User, importer.id), "PQR").id}
+        db.session.commit()
+    return found
+
+
 def _interaction_and_task(user: User) -> dict[str, int]:
     """A call logged by an AER officer (visible to the AER) and a task she gave herself."""
     contact = create_contact(user, ContactData(last_name="ROBIN", first_name="Antoine",
@@ -296,7 +332,8 @@ def _interaction_and_task(user: User) -> dict[str, int]:
 @pytest.fixture
 def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
-                         "{interaction}{task}{scan}" + "".join(f"{{{n}}}" for n in OTHER_BODY))
+                         "{interaction}{task}{scan}{list}{private_list}{own_list}"
+                         + "".join(f"{{{n}}}" for n in OTHER_BODY))
 
 
 def expected(spec: dict[str, object], role: str) -> object:

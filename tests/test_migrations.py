@@ -54,6 +54,8 @@ RELEASED = {
         "2b42936d472239d1cbc812831e8794e29f5953ed6bdc842ef74db4aeb485775f",
     "20261201_0012_duplicate_pair_scan_and_queue_index.py":
         "ec3e03364f6e7cf1da2fc89868b1d6007fc1bff6bd0d3a522f6214ed6832ba57",
+    "20261201_0013_lists_and_segments.py":
+        "cf6b472d14fec54c29704740b7b7209f3f746c6394ede02dba29dcb73b0d3b01",
 }
 
 

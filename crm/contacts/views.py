@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from flask import (
     Blueprint,
     abort,
@@ -26,6 +28,7 @@ from crm.errors import ConflictError
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.interactions.views import activity
+from crm.lists.services import criteria_of, lists_of_contact, owned_lists
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
 from crm.privacy.services import may_erase
@@ -55,7 +58,9 @@ def index():  # type: ignore[no-untyped-def]
     sort = form.sort.data or "name"
     page = search_contacts(current_user, form.q.data or "", form.to_filters(), sort,
                            page_arg())
-    return render_template("contacts/index.html", page=page, form=form, bulk=BulkTagForm())
+    criteria = json.dumps(criteria_of(form.q.data or "", form.to_filters()))
+    return render_template("contacts/index.html", page=page, form=form, bulk=BulkTagForm(),
+                           lists=owned_lists(current_user), segment_criteria=criteria)
 
 
 @bp.get("/<int:contact_id>")
@@ -64,6 +69,8 @@ def show(contact_id: int):  # type: ignore[no-untyped-def]
     contact = services.get_contact_or_404(current_user, contact_id)
     return render_template("contacts/show.html", contact=contact, **activity(contact),
                            may_erase=may_erase(current_user, contact),
+                           lists=owned_lists(current_user),
+                           member_of=lists_of_contact(current_user, contact.id),
                            may_delete=services.is_owner(current_user, contact))
 
 
