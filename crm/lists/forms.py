@@ -20,7 +20,7 @@ VISIBILITY = {ListVisibility.SHARED: _l("Shared with every organisation"),
 class ListForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
     visibility = SelectField(_l("Visibility"), default=ListVisibility.SHARED.value,
-                             choices=[SelectChoice(k.value, str(v)) for k, v in VISIBILITY.items()])
+                             choices=[SelectChoice(k.value, v) for k, v in VISIBILITY.items()])
 
 
 class SegmentForm(ListForm):
