@@ -26,7 +26,7 @@ def _labels() -> dict[str, object]:
 @login_required
 def index():  # type: ignore[no-untyped-def]
     lists = list(db.session.scalars(services.visible_lists(current_user)))
-    counts = {x.id: services.member_count(current_user, x) for x in lists}
+    counts = services.member_counts(current_user, lists)
     return render_template("lists/index.html", lists=lists, counts=counts)
 
 
