@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 
 from crm.dedupe.engine import CERTAIN, REVIEW, find_duplicates
+from crm.dedupe.engine.dataset import people
 from crm.dedupe.engine.fields import KINDS, MISSING, compare_name, prepare_name
 from crm.dedupe.engine.scoring import Weights, contributions, initial_m
 from crm.dedupe.engine.spec import contact_spec
@@ -192,3 +193,26 @@ def test_small_files_use_default_weights():
     from crm.dedupe.engine.dataset import prepare
     assert estimate(prepare(records, SPEC), np.empty((0, 4), dtype=np.int8), SPEC).m[0] \
         .tolist() == pytest.approx(monotone(weights(), SPEC).m[0].tolist())
+
+
+@pytest.mark.parametrize(("holders", "count"), [
+    ([("aline", "poirier"), ("aline", "poirrier"), ("", "poirier")], 1),  # one person, typed 3 ways
+    ([("poirier", "aline"), ("aline", "poirier")], 1),  # swapped
+    ([("alexandre", "martin"), ("alex", "martin")], 1),  # a short form
+    ([("marie", "dupont"), ("paul", "dupont")], 2),  # a family's home line
+    ([("jean", "martin"), ("paul", "durand"), ("anne", "petit")], 2),  # counted up to enough
+    ([("", "durand"), ("jean", "martin")], 2),  # a surname alone, nobody else holds it
+    ([3, 8], 2),  # records without a name field
+])
+def test_people_holding_a_value(holders, count):
+    assert people(holders, 2) == count
+
+
+def test_family_home_line_is_not_evidence():
+    family = [{"id": 1, "first_name": "Marie", "last_name": "Dupont", "phones": ["0380112233"],
+               "outlets": ["Le Bien Public"]},
+              {"id": 2, "first_name": "Paul", "last_name": "Dupont", "phones": ["03 80 11 22 33"],
+               "outlets": ["Le Bien Public"]}]
+    assert all(p.decision == REVIEW for p in find_duplicates(family, SPEC).pairs)
+    pair = find_duplicates(family, SPEC).pairs
+    assert not pair or {e.field: e.label for e in pair[0].evidence}["phone"] == "missing"

@@ -16,6 +16,8 @@ from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rapidfuzz.distance import JaroWinkler
+
 from crm.dedupe.engine.fields import KINDS, Value
 from crm.dedupe.engine.spec import Spec
 
@@ -93,21 +95,49 @@ def find_shared(columns: Mapping[str, list[Value]], spec: Spec) -> dict[str, fro
         column = columns[spec_field.name]
         counts = Counter(v for values in column if values for v in values)
         frequent = {v for v, n in counts.items() if n >= spec.shared_min_names}
-        holders: dict[str, set[str]] = defaultdict(set)
+        holders: dict[str, list[Value]] = defaultdict(list)
         for index, values in enumerate(column):
             for value in frequent.intersection(values or ()):
-                holders[value].add(_holder_key(names[index] if names else None, index))
+                holders[value].append(names[index] if names else index)
         shared[spec_field.name] = frozenset(
-            {v for v, who in holders.items() if len(who) >= spec.shared_min_names} |
+            {v for v, who in holders.items()
+             if people(who, spec.shared_min_names) >= spec.shared_min_names} |
             {v for v in counts if is_generic(v, spec)})
     return shared
 
 
-def _holder_key(name: Value, index: int) -> str:
-    """Alike for one person typed several ways (typos, swapped order), not for colleagues."""
-    if name is None:
-        return str(index)
-    return "|".join(sorted(part[:3] for part in name))
+def people(holders: list[Value], enough: int) -> int:
+    """How many different people hold a value, counted up to ``enough``: holders are one person
+    when their first names are alike (equal, one the start of the other, Jaro-Winkler 0.88 as
+    names compare), either order (a swapped first name and surname); a holder with a surname
+    only is one of those with that surname, if any; a holder without a name (or an index, when
+    the records have no name field) counts apart."""
+    people: list[tuple[str, str]] = []
+    surname_only: set[str] = set()
+    count = 0
+    for name in holders:
+        if not isinstance(name, tuple) or not (name[0] or name[1]):
+            count += 1
+        elif not name[0]:
+            surname_only.add(name[1])
+            continue
+        elif not any(_alike(name, other) for other in people):
+            people.append(name)
+            count += 1
+        if count >= enough:
+            return count
+    known = {last for _, last in people} | {first for first, _ in people}
+    return count + len(surname_only - known)
+
+
+def _alike(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    return _alike_first(a[0], b[0]) or (_alike_first(a[0], b[1]) and _alike_first(a[1], b[0]))
+
+
+def _alike_first(a: str, b: str) -> bool:
+    if not a or not b:
+        return False
+    return a.startswith(b) or b.startswith(a) or JaroWinkler.normalized_similarity(a, b) >= 0.88
 
 
 def drop_shared(row: dict[str, Value], spec: Spec,

@@ -9,8 +9,9 @@ frequencies included): at or above ``upper`` with at least ``certain_fields`` fi
 
 Fields marked ``shared`` (emails, phones) drop values that cannot identify a person: generic
 newsroom local parts (``redaction@``, ``contact@``...), the ``shared_values`` given by the
-caller (outlets' newsroom addresses and switchboards), and any value held by records of at
-least ``shared_min_names`` different surnames.
+caller (outlets' newsroom addresses and switchboards), and any value held by at least
+``shared_min_names`` different people (told apart by their first names, see
+``crm.dedupe.engine.dataset.people``): a switchboard, a family's home line.
 
 ``contact_spec()`` is the specification for Relais contacts.
 """
@@ -56,7 +57,7 @@ class Spec:
     certain_fields: int = 2  # agreeing fields a "certain" pair needs besides its score
     id_key: str = "id"
     link_key: str | None = None  # set to link lists: only pairs across its values count
-    shared_min_names: int = 3
+    shared_min_names: int = 2
     generic_local_parts: frozenset[str] = GENERIC_LOCAL_PARTS
     shared_values: frozenset[str] = field(default_factory=frozenset)
 
