@@ -9,7 +9,7 @@ from typing import Any
 from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from crm import database, emails, errors, i18n, jobs, security, templating
+from crm import database, emails, errors, i18n, jobs, requestlog, security, templating
 from crm.auth import passwords
 from crm.auth.access import init_login_manager
 from crm.config import load_config
@@ -28,6 +28,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     )
     load_config(app, config)
     emails.init_app(app)
+    requestlog.init_app(app)  # first: its after_request hook runs last
     if app.config["PROXY_HOPS"]:
         hops = int(app.config["PROXY_HOPS"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
@@ -80,6 +81,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.dedupe.views import bp as dedupe_bp
+    from crm.health.views import bp as health_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
     from crm.lists.views import bp as lists_bp
@@ -103,6 +105,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
+    app.register_blueprint(health_bp)  # /healthz and /readyz: probes send no CSRF token
+    csrf.exempt(health_bp)
 
 
 def _register_commands(app: Flask) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, urlsplit
 
-from flask import Flask
+from flask import Config, Flask
 
 from crm.settings import install as install_settings
 
@@ -40,16 +40,24 @@ class ConfigError(RuntimeError):
 
 
 def load_config(app: Flask, overrides: Mapping[str, Any] | None) -> None:
-    app.config.update(BUILTIN_DEFAULTS)
-    app.config.from_file(str(CONFIG_DIR / "default.toml"), load=tomllib.load, text=False)
-    app.config.from_file(
-        str(Path(app.instance_path) / "config.toml"), load=tomllib.load, text=False, silent=True
-    )
-    app.config.from_prefixed_env("CRM")
+    app.config.update(read_layers(app.instance_path))
     if overrides:
         app.config.update(overrides)
     _finish(app)
     install_settings(app)  # the typed view the code reads: crm.settings.settings()
+
+
+def read_layers(instance_path: str | Path) -> Config:
+    """The built-in defaults, the defaults file, ``instance/config.toml`` and the ``CRM_``
+    environment, each over the one before; no check. The server configuration
+    (gunicorn.conf.py) reads PROXY_HOPS here, as the application does."""
+    config = Config(str(CONFIG_DIR.parent))
+    config.update(BUILTIN_DEFAULTS)
+    config.from_file(str(CONFIG_DIR / "default.toml"), load=tomllib.load, text=False)
+    config.from_file(str(Path(instance_path) / "config.toml"), load=tomllib.load, text=False,
+                     silent=True)
+    config.from_prefixed_env("CRM")
+    return config
 
 
 def _finish(app: Flask) -> None:

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from flask import Flask, current_app
 
 EXTENSION = "relais.settings"
+LOG_FORMATS = ("text", "json")
 
 
 class SettingsError(RuntimeError):
@@ -54,6 +55,7 @@ class Settings:
     upload_max_bytes: int
     import_inline_rows: int
     import_upload_folder: Path
+    log_format: str  # "text" or "json": the line each request writes (crm.requestlog)
     suppression_key: bytes = field(repr=False)
 
     @property
@@ -86,6 +88,7 @@ class Settings:
             upload_max_bytes=int(config["MAX_CONTENT_LENGTH"]),
             import_inline_rows=int(config["IMPORT_INLINE_ROWS"]),
             import_upload_folder=Path(uploads),
+            log_format=_log_format(config["LOG_FORMAT"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
         )
 
@@ -95,6 +98,12 @@ def _zone(name: object) -> ZoneInfo:
         return ZoneInfo(str(name))
     except (ZoneInfoNotFoundError, ValueError) as exc:
         raise SettingsError(f"BABEL_DEFAULT_TIMEZONE: no time zone is called {name!r}.") from exc
+
+
+def _log_format(value: object) -> str:
+    if value not in LOG_FORMATS:
+        raise SettingsError(f"LOG_FORMAT must be one of {', '.join(LOG_FORMATS)}, not {value!r}.")
+    return str(value)
 
 
 def install(app: Flask) -> Settings:

@@ -1,0 +1,1 @@
+"""Health checks for the service manager and the load balancer: liveness and readiness."""
