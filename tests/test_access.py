@@ -75,6 +75,9 @@ ROUTES: list[tuple[str, str, str, dict[str, str], dict[str, object]]] = [
      {**ADMIN_ONLY, "admin": 422}),
     ("audit.index", "GET", "/admin/audit/", {}, ADMIN_ONLY),
     ("static", "GET", "/static/css/relais.css", {}, {}),
+    # probes: no sign-in, the same answer for everyone
+    ("health.live", "GET", "/healthz", {}, {}),
+    ("health.ready", "GET", "/readyz", {}, {}),
 ]
 
 SIGNED_IN = {"anonymous": LOGIN}

@@ -27,6 +27,8 @@ UNREACHABLE = {
     "auth.login": "a signed-in user is sent to the dashboard",
     "auth.forgot_password": "linked from the sign-in page only, which a signed-in user never sees",
     "auth.reset_password": "reached from the e-mail only (a signed token)",
+    "health.live": "a probe for the service manager and the load balancer, linked from no page",
+    "health.ready": "a probe for the load balancer and the monitoring, linked from no page",
 }
 # POST routes with no form on any page: endpoint -> reason.
 NO_FORM: dict[str, str] = {}
