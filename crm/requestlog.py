@@ -85,22 +85,20 @@ def _finish(response: Response) -> Response:
     return response
 
 
-class StandardError(logging.StreamHandler):  # type: ignore[type-arg]
+class StandardError(logging.Handler):
     """Writes each line, as it was formatted, to whatever ``sys.stderr`` is when it is
     written (under gunicorn and systemd: the journal; the test runner swaps it)."""
 
     def __init__(self) -> None:
         super().__init__()
-        self.setFormatter(logging.Formatter("%(message)s"))
         self.name = LOGGER_NAME
 
-    @property  # type: ignore[override]
-    def stream(self) -> Any:
-        return sys.stderr
-
-    @stream.setter
-    def stream(self, _value: Any) -> None:
-        pass
+    def emit(self, record: logging.LogRecord) -> None:
+        try:
+            sys.stderr.write(record.getMessage() + "\n")
+            sys.stderr.flush()
+        except Exception:
+            self.handleError(record)
 
 
 def init_app(app: Flask) -> None:
