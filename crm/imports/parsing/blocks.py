@@ -1,9 +1,16 @@
 """Contact blocks in press releases ("CONTACTS PRESSE"). Pure functions: no Flask, no database.
 
-``extract_blocks(text)`` finds every block headed like "CONTACTS PRESSE", "Contact presse :"
-or "Contacts médias", reads its organisation sub-headings and its people (one line per person,
-or a name line followed by its contact lines; a role on the line after a person), and returns
-the distinct blocks in order of first appearance with how many times each was found.
+``extract_blocks(text)`` finds every block headed like "CONTACTS PRESSE", "Contact presse :",
+"Contacts médias", "Relations presse", "Service de presse", "Press contacts", "Media contact"
+or "Press office", reads its organisation sub-headings and its people, and returns the
+distinct blocks in order of first appearance with how many times each was found.
+
+A person is one line ("Aline POIRIER – apoirier@aer-bfc.com – Tél. 06 80 55 69 66"), or a
+name line ("Camille Roussel", "Nom : Camille Roussel", "Jane Doe, Head of Press") followed by
+up to two role lines then its contact lines. A role may also follow a person's line. Contact
+lines right under a heading, before any person (a switchboard, a generic press address),
+belong to nobody and are passed over. The block ends at prose, at an unrelated line, at a
+link or at the boilerplate that follows it ("À propos de…", "About…", "Notes to editors").
 
 Two blocks are the same when their *content* is the same: the fingerprint is a hash of the
 folded headings, names and roles, the emails and the E.164 phones, so spacing, dashes, case
@@ -19,20 +26,47 @@ from dataclasses import dataclass, field
 from enum import Enum
 
 from crm.contacts.core.normalise import fold
-from crm.imports.parsing.people import LineFacts, Person, add_contact, parse_name, person_from, read_line
+from crm.imports.parsing.people import (
+    LineFacts,
+    Person,
+    add_contact,
+    person_from,
+    read_line,
+    strip_field,
+)
 
 # Bounded, possessive runs: the heading test is repeated on every line, so each test stays short.
+_PRESS = r"(?:presse|press|m[ée]dias?|media)s?"
 _BLOCK_HEADING = re.compile(
-    r"^\W{0,40}+(?:contacts?|relations?)[\s-]{1,10}+(?:presse|press|m[ée]dias?|media)s?\b"
-    r"[\s:.\-–—]*+(.*)$", re.IGNORECASE)
+    r"^\W{0,40}+(?:(?:vos|votre|nos|notre|your|our) )?"
+    r"(?:(?:contacts?|relations?|service|bureau|p[ôo]le|cellule)(?:\(s\))?"
+    r"(?: (?:de la|de|du|des))?[\s-]{1,10}+" + _PRESS +
+    r"|(?:press|media|m[ée]dias?)[\s-]{1,10}+"
+    r"(?:contacts?|office|relations|enquiries|inquiries)(?:\(s\))?)\b"
+    r"(?: {1,3}(?:et|and|&) {1,3}" + _PRESS + r"\b)?"
+    r"[\s:.\-–—|/]*+(.*)$", re.IGNORECASE)
+# What a heading's text goes on with when it names the body: "Service de presse du Jura".
+_HEADING_LINK = re.compile(r"^(?:de la|de l['’]|du|des|de|d['’]|of the|of|for|pour|at|chez)\s*",
+                           re.IGNORECASE)
+# The boilerplate after a block, or a link: the block ends there.
+_BLOCK_END = re.compile(
+    r"^\W{0,10}+(?:[àa] propos\b|about\b|notes? (?:to|for) editors|notes? aux r[ée]dactions|"
+    r"fin du communiqu|suivez[- ]nous|follow us|retrouvez[- ]nous|pour en savoir plus|"
+    r"en savoir plus|plus d['’]informations?|for more information|more information|"
+    r"https?://|www\.|#{3})", re.IGNORECASE)
 _SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
+_TABS = re.compile(r"\t+")
 _CONTINUES = ("–", "—", "-", "|", ";", ",")
 _NOTHING = LineFacts(None, (), (), "")
-_SHORT_WORDS, _SHORT_CHARS = 8, 80
-_HEADING_CHARS = 80  # the most _BLOCK_HEADING reads before its final (.*)
+_SHORT_WORDS, _SHORT_CHARS = 12, 100
+_HEADING_CHARS = 160  # the most _BLOCK_HEADING reads before its final (.*)
+_ROLES_UNDER_NAME = 2  # role lines between a name line and its contact lines
+_GENERIC_LINES = 3  # contact lines of nobody between a sub-heading and its people
 _ROLE_WORDS = ("charge", "attache", "responsable", "direct", "conseill", "chef", "presse",
                "communication", "relations", "porte-parole", "porte parole", "assistant",
-               "journaliste", "redact", "delegue", "manager", "secretaire", "cabinet")
+               "journaliste", "redact", "delegue", "manager", "secretaire", "cabinet",
+               "head", "officer", "press", "media", "public", "spokes", "consultant",
+               "account", "coordinat", "adjoint", "executive", "chief", "lead", "stagiaire")
 
 
 class Kind(Enum):
@@ -42,6 +76,7 @@ class Kind(Enum):
     CONTACT = "contact"
     SHORT = "short"
     LONG = "long"
+    END = "end"
 
 
 @dataclass
@@ -97,7 +132,9 @@ def classify(text: str) -> list[Line]:
         heading = _BLOCK_HEADING.match(raw)
         if heading:
             lines.append(Line(Kind.HEADING, raw))
-            raw = heading.group(1).strip()
+            raw = heading.group(1)
+            again = _BLOCK_HEADING.match(raw)  # "Contact presse / Press contact"
+            raw = _HEADING_LINK.sub("", (again.group(1) if again else raw).strip(" |"), count=1)
             if not raw:
                 continue
         lines.append(_classify_line(raw))
@@ -114,7 +151,7 @@ def _joined_lines(text: str) -> list[str]:
     parts: list[str] = []
     head, heading = "", False
     for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _SPACES.sub(" ", line).strip()
+        line = _SPACES.sub(" ", _TABS.sub(" | ", line.strip())).strip()
         if parts and parts[-1].endswith(_CONTINUES) and line and not heading:
             parts.append(line)
             if len(head) <= _HEADING_CHARS:  # the bounded heading test reads no further
@@ -133,6 +170,8 @@ def _joined_lines(text: str) -> list[str]:
 def _classify_line(text: str) -> Line:
     if not text:
         return Line(Kind.BLANK, text)
+    if _BLOCK_END.match(text):
+        return Line(Kind.END, text)
     facts = read_line(text)
     if facts.has_contact:
         return Line(Kind.PERSON if facts.name else Kind.CONTACT, text, facts)
@@ -150,6 +189,7 @@ class _Reader:
     sections: list[Section] = field(default_factory=lambda: [Section(None)])
     person: Person | None = None
     adjacent: bool = False
+    generic: bool = True  # under a heading, before its first person: contacts of nobody
 
     def run(self) -> None:
         while self.index < len(self.lines) and self._step(self.lines[self.index]):
@@ -171,33 +211,43 @@ class _Reader:
     def _add(self, person: Person | None) -> None:
         if person is not None:
             self.sections[-1].people.append(person)
-            self.person, self.adjacent = person, True
+            self.person, self.adjacent, self.generic = person, True, False
 
     def _contact(self, line: Line) -> bool:
-        if self.person is None or not self.adjacent:
-            return False
-        add_contact(self.person, line.facts)
-        return True
+        if self.person is not None and self.adjacent:
+            add_contact(self.person, line.facts)
+            return True
+        return self.generic
 
     def _short(self, line: Line) -> bool:
-        if self.adjacent and self.person and self.person.role is None \
-                and self._is_role(line):
-            self.person.role = line.text.strip(" .;,–—-")
+        if self.person is not None and self._is_role(self.person, line):
+            role = _role_text(line)
+            self.person.role = f"{self.person.role}, {role}" if self.person.role else role
             return True
         if line.facts.name and _name_with_contact_below(self.lines, self.index):
-            self._add(Person(*line.facts.name))
+            self._add(Person(*line.facts.name, role=line.facts.rest or None))
             return True
-        if _people_below(self.lines, self.index + 1):
-            self.sections.append(Section(line.text.strip(" :–—-")))
-            self.adjacent = False
+        if _people_below(self.lines, self.index + 1, generic=True):
+            self.sections.append(Section(line.text.strip(" :–—-|")))
+            self.adjacent, self.generic = False, True
             return True
         return False
 
-    def _is_role(self, line: Line) -> bool:
-        words = fold(line.text)
-        if any(word in words for word in _ROLE_WORDS):
+    def _is_role(self, person: Person, line: Line) -> bool:
+        """A line right under a person: its role, or more of it before its contact lines."""
+        if not self.adjacent or not _role_text(line):
+            return False
+        if line.facts.name and _name_with_contact_below(self.lines, self.index):
+            return False
+        if person.role is not None and (person.email or person.phones):
+            return False
+        if any(word in fold(line.text) for word in _ROLE_WORDS):
             return True
         return not _people_below(self.lines, self.index + 1)
+
+
+def _role_text(line: Line) -> str:
+    return strip_field(line.text).strip(" .;,:–—-|")
 
 
 def _next_non_blank(lines: list[Line], index: int) -> int | None:
@@ -206,24 +256,32 @@ def _next_non_blank(lines: list[Line], index: int) -> int | None:
     return index if index < len(lines) else None
 
 
-def _people_below(lines: list[Line], index: int) -> bool:
-    """The next non-blank line starts a person (a person line, or a name over contact lines)."""
-    found = _next_non_blank(lines, index)
-    if found is None:
-        return False
-    return lines[found].kind is Kind.PERSON or _name_with_contact_below(lines, found)
+def _people_below(lines: list[Line], index: int, *, generic: bool = False) -> bool:
+    """The next non-blank line starts a person (a person line, or a name over contact lines);
+    with ``generic``, after at most a few contact lines of nobody."""
+    for _ in range(_GENERIC_LINES + 1):
+        found = _next_non_blank(lines, index)
+        if found is None:
+            return False
+        if lines[found].kind is Kind.PERSON or _name_with_contact_below(lines, found):
+            return True
+        if not generic or lines[found].kind is not Kind.CONTACT:
+            return False
+        index = found + 1
+    return False
 
 
 def _name_with_contact_below(lines: list[Line], index: int) -> bool:
-    """A name-only line followed directly by a contact line (or by a role, then contacts)."""
+    """A name line followed directly by a contact line, or by role lines then contacts."""
     line = lines[index]
-    if line.kind is not Kind.SHORT or line.facts.name is None or line.facts.rest:
+    if line.kind is not Kind.SHORT or line.facts.name is None:
         return False
-    below = lines[index + 1:index + 3]
-    if below and below[0].kind is Kind.CONTACT:
-        return True
-    return len(below) == 2 and below[0].kind is Kind.SHORT and below[1].kind is Kind.CONTACT \
-        and parse_name(below[0].text) is None
+    for below in lines[index + 1:index + 2 + _ROLES_UNDER_NAME]:
+        if below.kind is Kind.CONTACT:
+            return True
+        if below.kind is not Kind.SHORT or below.facts.name is not None:
+            return False
+    return False
 
 
 def _read_block(lines: list[Line], start: int) -> tuple[Block | None, int]:
