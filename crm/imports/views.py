@@ -118,9 +118,9 @@ def _stage(form: UploadForm) -> ImportBatch:
     batch = staging.stage_text(current_user, form.text.data, filename=_("Pasted text"),
                                source=source)
     if not batch.settings.blocks:
-        raise NothingToImport(_("No press contact block (“CONTACTS PRESSE” followed by names, "
-                                "emails or phones) was found in this text: there is nothing "
-                                "to import."))
+        raise NothingToImport(_("No press contact block (a heading such as “Contacts presse”, "
+                                "“Relations presse” or “Press contacts” followed by names, emails "
+                                "or phones) was found in this text: there is nothing to import."))
     return batch
 
 

@@ -15,6 +15,7 @@ from crm.extensions import db
 from crm.imports.labels import encoding_label
 from crm.imports.models import BatchStatus, ImportBatch, ImportRow
 from crm.settings import override
+from tests.imports.contact_blocks import CORPUS as CONTACT_BLOCKS
 from tests.imports.test_flow import batch_id, count, run_pending_jobs, upload
 
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
@@ -73,6 +74,25 @@ def test_a_pasted_text_without_contact_block_says_so(app, client, login_as):
     assert response.status_code == 422
     assert "Aucun bloc de contacts presse" in response.text
     assert count(app, ImportBatch) == 0
+
+
+def test_a_document_without_contact_block_says_so_in_its_preview(app, client, login_as):
+    login_as("officer")
+    text = "Communiqué de presse\n\nLa Région investit 40 millions d'euros dans le rail.\n"
+    page = client.get(upload(client, text.encode(), "communique.txt").headers["Location"]).text
+    assert "Rien à importer" in page
+    assert "Aucun bloc de contacts presse" in page and "dans ce document" in page
+    assert not import_button(page)
+    assert "Abandonner cette prévisualisation" in page
+
+
+def test_a_pasted_english_release_is_read_from_its_press_contacts(app, client, login_as):
+    login_as("officer")
+    text = (CONTACT_BLOCKS / "05-english-press-contacts.txt").read_text(encoding="utf-8")
+    page = client.get(send(client, text=text).headers["Location"]).text
+    assert "Jane Whitfield" in page and "Oliver Grant" in page
+    assert "Head of Media Relations" in page
+    assert import_button(page)
 
 
 def test_a_file_and_a_pasted_text_together_are_refused_clearly(app, client, login_as,
