@@ -30,6 +30,7 @@ from crm.imports.parsing.people import (
     LineFacts,
     Person,
     add_contact,
+    owns_email,
     person_from,
     read_line,
     strip_field,
@@ -237,6 +238,10 @@ class _Reader:
         """A line right under a person: its role, or more of it before its contact lines."""
         if not self.adjacent or not _role_text(line):
             return False
+        if not (person.email or person.phones) and line.facts.name and \
+                _email_decides((person.first_name, person.last_name), [line.facts.name],
+                               self.lines, self.index - 1):
+            return True  # "Northwind Energy" under "John Smith", over john.smith@…
         if line.facts.name and _name_with_contact_below(self.lines, self.index):
             return False
         if person.role is not None and (person.email or person.phones):
@@ -272,16 +277,41 @@ def _people_below(lines: list[Line], index: int, *, generic: bool = False) -> bo
 
 
 def _name_with_contact_below(lines: list[Line], index: int) -> bool:
-    """A name line followed directly by a contact line, or by role lines then contacts."""
+    """A name line followed directly by a contact line, or by role lines then contacts.
+
+    A name-like line in between ("Northwind Energy") is a role when the address below is the
+    first name's and not its own.
+    """
     line = lines[index]
     if line.kind is not Kind.SHORT or line.facts.name is None:
         return False
+    between: list[tuple[str, str]] = []
     for below in lines[index + 1:index + 2 + _ROLES_UNDER_NAME]:
         if below.kind is Kind.CONTACT:
-            return True
-        if below.kind is not Kind.SHORT or below.facts.name is not None:
+            return not between or _email_decides(line.facts.name, between, lines, index)
+        if below.kind is not Kind.SHORT:
             return False
+        if below.facts.name is not None:
+            between.append(below.facts.name)
     return False
+
+
+def _email_decides(name: tuple[str, str], others: list[tuple[str, str]], lines: list[Line],
+                   index: int) -> bool:
+    """The first address in the contact lines below ``index`` is ``name``'s, not the others'."""
+    email = _email_below(lines, index)
+    return email is not None and owns_email(name, email) and \
+        not any(owns_email(other, email) for other in others)
+
+
+def _email_below(lines: list[Line], index: int) -> str | None:
+    """The first address of the contact lines that follow a few short lines under ``index``."""
+    for below in lines[index + 1:index + 4 + _ROLES_UNDER_NAME]:
+        if below.kind is Kind.CONTACT and below.facts.emails:
+            return below.facts.emails[0]
+        if below.kind not in (Kind.SHORT, Kind.CONTACT):
+            return None
+    return None
 
 
 def _read_block(lines: list[Line], start: int) -> tuple[Block | None, int]:

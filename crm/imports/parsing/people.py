@@ -65,7 +65,7 @@ committee comite trust club network reseau cluster union alliance cooperative la
 lab labs ecole school college lycee academie academy salle amphitheatre auditorium stade
 gymnase piscine bibliotheque mediatheque cinema eglise cathedrale abbaye chateau square
 halle campus lundi mardi mercredi jeudi vendredi samedi dimanche monday tuesday
-wednesday thursday friday saturday sunday
+wednesday thursday friday saturday sunday corp inc ltd sa sas sarl gmbh plc llc
 communication communications presse press media medias relations relation contact contacts
 publiques public affaires team equipe partenaires partners cedex rue avenue boulevard place
 quai chemin allee route impasse bd saint sainte grand grande www tel telephone mobile
@@ -260,6 +260,12 @@ def _order_by_email(tokens: list[str], email: str) -> tuple[str, str]:
     if _surname_score(surname_first[1], local) > _surname_score(given_first[1], local):
         return surname_first
     return given_first
+
+
+def owns_email(name: tuple[str, str], email: str) -> bool:
+    """The address's local part holds the person's surname ("apoirier" for Aline POIRIER)."""
+    local = re.sub(r"[^a-z0-9]", "", email.split("@", 1)[0])
+    return _surname_score(name[1], local) > 0
 
 
 def _surname_score(surname: str, local: str) -> int:
