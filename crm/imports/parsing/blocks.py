@@ -21,46 +21,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import re
 from dataclasses import dataclass, field
-from enum import Enum
 
 from crm.contacts.core.normalise import fold
+from crm.imports.parsing.block_lines import Kind, Line, classify
 from crm.imports.parsing.people import (
-    LineFacts,
     Person,
     add_contact,
     owns_email,
     person_from,
-    read_line,
     strip_field,
 )
 
-# Bounded, possessive runs: the heading test is repeated on every line, so each test stays short.
-_PRESS = r"(?:presse|press|m[ée]dias?|media)s?"
-_BLOCK_HEADING = re.compile(
-    r"^\W{0,40}+(?:(?:vos|votre|nos|notre|your|our) )?"
-    r"(?:(?:contacts?|relations?|service|bureau|p[ôo]le|cellule)(?:\(s\))?"
-    r"(?: (?:de la|de|du|des))?[\s-]{1,10}+" + _PRESS +
-    r"|(?:press|media|m[ée]dias?)[\s-]{1,10}+"
-    r"(?:contacts?|office|relations|enquiries|inquiries)(?:\(s\))?)\b"
-    r"(?: {1,3}(?:et|and|&) {1,3}" + _PRESS + r"\b)?"
-    r"[\s:.\-–—|/]*+(.*)$", re.IGNORECASE)
-# What a heading's text goes on with when it names the body: "Service de presse du Jura".
-_HEADING_LINK = re.compile(r"^(?:de la|de l['’]|du|des|de|d['’]|of the|of|for|pour|at|chez)\s*",
-                           re.IGNORECASE)
-# The boilerplate after a block, or a link: the block ends there.
-_BLOCK_END = re.compile(
-    r"^\W{0,10}+(?:[àa] propos\b|about\b|notes? (?:to|for) editors|notes? aux r[ée]dactions|"
-    r"fin du communiqu|suivez[- ]nous|follow us|retrouvez[- ]nous|pour en savoir plus|"
-    r"en savoir plus|plus d['’]informations?|for more information|more information|"
-    r"https?://|www\.|#{3})", re.IGNORECASE)
-_SPACES = re.compile(r"[ \t\u00a0\u202f\u2007]+")
-_TABS = re.compile(r"\t+")
-_CONTINUES = ("–", "—", "-", "|", ";", ",")
-_NOTHING = LineFacts(None, (), (), "")
-_SHORT_WORDS, _SHORT_CHARS = 12, 100
-_HEADING_CHARS = 160  # the most _BLOCK_HEADING reads before its final (.*)
 _ROLES_UNDER_NAME = 2  # role lines between a name line and its contact lines
 _GENERIC_LINES = 3  # contact lines of nobody between a sub-heading and its people
 _ROLE_WORDS = ("charge", "attache", "responsable", "direct", "conseill", "chef", "presse",
@@ -68,23 +40,6 @@ _ROLE_WORDS = ("charge", "attache", "responsable", "direct", "conseill", "chef",
                "journaliste", "redact", "delegue", "manager", "secretaire", "cabinet",
                "head", "officer", "press", "media", "public", "spokes", "consultant",
                "account", "coordinat", "adjoint", "executive", "chief", "lead", "stagiaire")
-
-
-class Kind(Enum):
-    BLANK = "blank"
-    HEADING = "heading"
-    PERSON = "person"
-    CONTACT = "contact"
-    SHORT = "short"
-    LONG = "long"
-    END = "end"
-
-
-@dataclass
-class Line:
-    kind: Kind
-    text: str
-    facts: LineFacts = _NOTHING
 
 
 @dataclass
@@ -124,61 +79,6 @@ def extract_blocks(text: str) -> list[FoundBlock]:
         else:
             found[block.fingerprint] = FoundBlock(block, 1)
     return list(found.values())
-
-
-def classify(text: str) -> list[Line]:
-    """The text's lines, wrapped person lines re-joined, each with its kind."""
-    lines: list[Line] = []
-    for raw in _joined_lines(text):
-        heading = _BLOCK_HEADING.match(raw)
-        if heading:
-            lines.append(Line(Kind.HEADING, raw))
-            raw = heading.group(1)
-            again = _BLOCK_HEADING.match(raw)  # "Contact presse / Press contact"
-            raw = _HEADING_LINK.sub("", (again.group(1) if again else raw).strip(" |"), count=1)
-            if not raw:
-                continue
-        lines.append(_classify_line(raw))
-    return lines
-
-
-def _joined_lines(text: str) -> list[str]:
-    """Lines with spaces collapsed; a line ending with a separator continues on the next.
-
-    A joined line is kept as its parts, and its start for the heading test, until it ends:
-    each line is copied once however many lines it joins.
-    """
-    out: list[str] = []
-    parts: list[str] = []
-    head, heading = "", False
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        line = _SPACES.sub(" ", _TABS.sub(" | ", line.strip())).strip()
-        if parts and parts[-1].endswith(_CONTINUES) and line and not heading:
-            parts.append(line)
-            if len(head) <= _HEADING_CHARS:  # the bounded heading test reads no further
-                head = f"{head} {line}"[:_HEADING_CHARS + 1]
-                heading = bool(_BLOCK_HEADING.match(head))
-            continue
-        if parts:
-            out.append(" ".join(parts))
-        parts, head = [line], line[:_HEADING_CHARS + 1]
-        heading = bool(_BLOCK_HEADING.match(head))
-    if parts:
-        out.append(" ".join(parts))
-    return out
-
-
-def _classify_line(text: str) -> Line:
-    if not text:
-        return Line(Kind.BLANK, text)
-    if _BLOCK_END.match(text):
-        return Line(Kind.END, text)
-    facts = read_line(text)
-    if facts.has_contact:
-        return Line(Kind.PERSON if facts.name else Kind.CONTACT, text, facts)
-    if len(text.split()) <= _SHORT_WORDS and len(text) <= _SHORT_CHARS:
-        return Line(Kind.SHORT, text, facts)
-    return Line(Kind.LONG, text, facts)
 
 
 @dataclass
