@@ -105,18 +105,19 @@ TEXT_CASES = {
                                 lambda n: "Contacts presse\n" + "Camille Roussel\n" * n, 1_000),
     "blocks_names_roles_contacts": (
         extract_blocks, lambda n: "Press contacts\n" + "Nom : Camille Roussel\nAttachée de presse\n"
-        "Chargée de communication\nTél. : 03 53 01 20 11\n" * n, 100),
+        "Chargée de communication\nTél. : 03 53 01 20 11\n" * n, 150),
     "blocks_generic_contacts": (extract_blocks, lambda n: "Service de presse du Jura\nAgence "
-                                "Rivages\n" + "Standard : 03 53 01 50 00\n\n" * n, 150),
+                                "Rivages\n" + "Standard : 03 53 01 50 00\n\n" * n, 400),
     "blocks_sections_over_contacts": (extract_blocks, lambda n: "Contacts presse\n" + (
-        "Agence Rivages\n" + "a@b.fr\n" * 3 + "\n" * 20) * n, 100),
+        "Agence Rivages\n" + "a@b.fr\n" * 3 + "\n" * 20) * n, 200),
     "blocks_headings": (extract_blocks,
-                        lambda n: "Contacts presse et médias / Press contact du\n" * n, 1_000),
-    "blocks_tabs": (extract_blocks, lambda n: "CONTACTS PRESSE\n" + "Camille\t" * n, 2_000),
-    "blocks_links": (extract_blocks, lambda n: "CONTACTS PRESSE\n" + "www." * n, 5_000),
-    "line_labels": (read_line, lambda n: "T. " * n + "06 00 12 34 56", 5_000),
-    "line_fields_and_bullets": (read_line, lambda n: "• Nom : " + "Nom : " * n + "x", 10_000),
-    "line_colons": (read_line, lambda n: "a : " * n, 10_000),
+                        lambda n: "Contacts presse et médias / Press contact du\n" * n, 2_000),
+    "blocks_tabs": (extract_blocks, lambda n: "CONTACTS PRESSE\n" + "Camille\t" * n, 8_000),
+    "blocks_links": (extract_blocks, lambda n: "CONTACTS PRESSE\nCamille ROUSSEL – 06 00 11 22 33 – "
+                     + "www.a " * n, 20_000),
+    "line_labels": (read_line, lambda n: "T. " * n + "06 00 12 34 56", 25_000),
+    "line_fields_and_bullets": (read_line, lambda n: "• Nom : " + "Nom : " * n + "x", 15_000),
+    "line_colons": (read_line, lambda n: "a : " * n, 20_000),
     "csv_header_same_name": (lambda h: [unique_headers(h) for _ in range(20)],
                              lambda n: ["Nom"] * n, 1_000),
     "csv_header_numbered_names": (lambda h: [unique_headers(h) for _ in range(20)],
