@@ -49,6 +49,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     _register_blueprints(app)
     _register_commands(app)
     _register_template_helpers(app)
+    _compose_pages(app)
     return app
 
 
@@ -72,6 +73,15 @@ def _register_template_helpers(app: Flask) -> None:
     for context in (interactions_views.template_context, tasks_views.template_context,
                     imports_views.template_context):
         app.context_processor(context)
+
+
+def _compose_pages(app: Flask) -> None:
+    """Pages that one feature composes and another answers with: a quick log (interactions)
+    answers with the contact page (contacts)."""
+    from crm.contacts.views import render_page
+    from crm.interactions import views as interactions_views
+
+    interactions_views.init_app(app, contact_page=render_page)
 
 
 def _register_blueprints(app: Flask) -> None:

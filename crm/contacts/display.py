@@ -1,6 +1,6 @@
 """Contact values as the reader sees them, field by field (the conflict page, the timeline).
 
-The timeline itself lives in ``crm.interactions.timeline``: interactions, tasks and events."""
+The timeline itself lives in ``crm.contacts.timeline``: interactions, tasks and events."""
 
 from __future__ import annotations
 

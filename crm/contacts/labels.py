@@ -31,13 +31,6 @@ OUTLET_KIND = {
     OutletKind.AGENCY: _l("Agency"),
 }
 AREA = {"national": _l("National")}
-def event_label(action: str) -> str:
-    """Timeline wording of an audit action: the audit log's own label."""
-    from crm.audit.labels import action_label
-
-    return action_label(action)
-
-
 def area_label(area: str | None) -> str:
     return str(AREA.get(area, area)) if area else ""
 
@@ -51,7 +44,7 @@ def plain(labels: dict) -> dict:  # type: ignore[type-arg]
 LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
           "visibility_labels": VISIBILITY, "legal_basis_labels": LEGAL_BASIS,
           "phone_kind_labels": PHONE_KIND, "outlet_kind_labels": OUTLET_KIND,
-          "area_label": area_label, "event_label": event_label,
+          "area_label": area_label,
           "area_names": {a: AREA.get(a, a) for a in AREAS}}
 
 

@@ -1,4 +1,8 @@
-"""Contact pages: list and search, show, create, edit (with conflict page), delete, trash."""
+"""Contact pages: list and search, show, create, edit (with conflict page), delete, trash.
+
+The contact page is composed here: its details, the timeline (``crm.contacts.timeline``) and
+the quick logging form of interactions (``quick_log``, app-wide template context). A quick log
+answers with this page again through ``render_page``, handed to interactions by ``crm.app``."""
 
 from __future__ import annotations
 
@@ -24,10 +28,10 @@ from crm.contacts.duplicates import find_duplicates, new_duplicates
 from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form_values
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
+from crm.contacts.timeline import FILTERS, contact_timeline
 from crm.errors import ConflictError
 from crm.extensions import db
 from crm.forms import ConfirmForm
-from crm.interactions.views import activity
 from crm.lists.services import criteria_of, lists_of_contact, owned_lists
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
@@ -66,12 +70,34 @@ def index():  # type: ignore[no-untyped-def]
 @bp.get("/<int:contact_id>")
 @login_required
 def show(contact_id: int):  # type: ignore[no-untyped-def]
-    contact = services.get_contact_or_404(current_user, contact_id)
-    return render_template("contacts/show.html", contact=contact, **activity(contact),
-                           may_erase=may_erase(current_user, contact),
+    return render_page(services.get_contact_or_404(current_user, contact_id))
+
+
+def render_page(contact: Contact, quick_form: object = None, *, fragment: bool = False,
+                refresh_details: bool = False) -> str:
+    """``contact``'s page as the current user sees it, or only its activity block (quick form
+    and timeline) when ``fragment``, then with the details outside it that a log changes when
+    ``refresh_details``. ``quick_form`` is the quick logging form as sent (``None``: a fresh
+    one); the page is also answered from the interactions blueprint, hence the labels here."""
+    kind = request.args.get("kind", "")
+    context = {**_labels(), "contact": contact, "quick_form": quick_form,
+               "timeline": contact_timeline(current_user, contact, kind, page_arg()),
+               "kind": kind if kind in FILTERS else "", "filters": FILTERS,
+               "visible_contact": _visible_contact}
+    if fragment:
+        return render_template("contacts/_activity.html", refresh_details=refresh_details,
+                               **context)
+    return render_template("contacts/show.html", may_erase=may_erase(current_user, contact),
                            lists=owned_lists(current_user),
                            member_of=lists_of_contact(current_user, contact.id),
-                           may_delete=services.is_owner(current_user, contact))
+                           may_delete=services.is_owner(current_user, contact), **context)
+
+
+def _visible_contact(contact_id: object) -> Contact | None:
+    """The contact a timeline event names (a merge), when the reader may open it."""
+    if not isinstance(contact_id, int):
+        return None
+    return db.session.scalar(services.visible_contacts(current_user).where(Contact.id == contact_id))
 
 
 @bp.route("/new", methods=["GET", "POST"])

@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 from crm.audit.services import record
 from crm.auth.models import Role, User
 from crm.contacts.core.normalise import is_web_url
-from crm.contacts.models import Contact, Visibility
+from crm.contacts.models import Contact, Visibility, contact_outlet
 from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.extensions import db
@@ -78,6 +78,18 @@ def visible_of(user: User, contacts: list[Contact]) -> list[Contact]:
     """The ``contacts`` that ``user`` may see: an interaction may outlive a contact's scope."""
     return [c for c in contacts if c.deleted_at is None and (
         c.visibility == Visibility.SHARED or c.organisation_id == user.organisation_id)]
+
+
+def candidates(user: User, contact: Contact, *extra: Contact) -> list[Contact]:
+    """Who an interaction about ``contact`` may also concern, as ``user`` sees them: the
+    contact, ``extra``, then up to 20 colleagues at its outlets."""
+    outlet_ids = [o.id for o in contact.outlets]
+    colleagues = list(db.session.scalars(visible_contacts(user).where(
+        Contact.id.in_(select(contact_outlet.c.contact_id).where(
+            contact_outlet.c.outlet_id.in_(outlet_ids))), Contact.id != contact.id)
+        .options(selectinload(Contact.outlets))
+        .order_by(Contact.sort_key).limit(20))) if outlet_ids else []
+    return list({c.id: c for c in (contact, *extra, *colleagues)}.values())
 
 
 def can_change(user: User, interaction: Interaction) -> bool:
@@ -187,8 +199,6 @@ def contact_interactions(user: User, contact_id: int) -> Select[tuple[Interactio
 
 def outlet_interactions(user: User, outlet_id: int) -> Select[tuple[Interaction]]:
     """Visible interactions with the outlet, or about a visible contact working there."""
-    from crm.contacts.models import contact_outlet
-
     staff = select(interaction_contact.c.interaction_id).join(
         contact_outlet, contact_outlet.c.contact_id == interaction_contact.c.contact_id).where(
         contact_outlet.c.outlet_id == outlet_id,

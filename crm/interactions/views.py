@@ -1,85 +1,74 @@
 """Interaction pages: quick logging from a contact page (htmx or plain POST), show, edit,
-delete with undo; and the activity block (quick form and timeline) of a contact page."""
+delete with undo; and the quick logging form that the contact page shows.
+
+The contact page belongs to ``contacts``: this feature gives it the quick form (``quick_log``,
+app-wide template context) and, after a quick log, has it rendered again by the renderer the
+composition root hands over (``init_app``)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from collections.abc import Callable
+
+from flask import (
+    Blueprint,
+    Flask,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
-from crm.contacts import labels as contact_labels
-from crm.contacts.display import field_label
-from crm.contacts.models import Contact, contact_outlet
-from crm.contacts.services import get_contact_or_404, visible_contacts
+from crm.contacts.models import Contact
+from crm.contacts.services import get_contact_or_404
 from crm.extensions import db
 from crm.interactions import labels, services
 from crm.interactions.forms import InteractionForm, form_values
 from crm.interactions.models import Interaction
-from crm.interactions.timeline import FILTERS, contact_timeline
-from crm.security import page_arg
 
 bp = Blueprint("interactions", __name__)
+
+#: ``contact_page(contact, quick_form, fragment=..., refresh_details=...)``: the contact page
+#: around ``quick_form`` (``None``: a fresh one), or only its activity block when ``fragment``.
+ContactPage = Callable[..., str]
+_CONTACT_PAGE = "interactions.contact_page"
+
+
+def init_app(app: Flask, contact_page: ContactPage) -> None:
+    """Keep the contact page renderer of ``contacts`` for the quick log to answer with."""
+    app.extensions[_CONTACT_PAGE] = contact_page
 
 
 def template_context() -> dict[str, object]:
     """What every page may use about interactions (registered app-wide by ``crm.app``)."""
     return {**labels.LABELS, "can_change_interaction": services.can_change,
             "visible_of": lambda contacts: services.visible_of(current_user, contacts),
-            "visible_contact": _visible_contact}
+            "quick_log": quick_log}
 
 
-def _visible_contact(contact_id: object) -> Contact | None:
-    """The contact a timeline event names (a merge), when the reader may open it."""
-    if not isinstance(contact_id, int):
-        return None
-    return db.session.scalar(visible_contacts(current_user).where(Contact.id == contact_id))
-
-
-@bp.context_processor
-def _contact_labels() -> dict[str, object]:
-    """The contact page is also rendered from here (a quick log without JavaScript)."""
-    return {**contact_labels.LABELS, "field_label": field_label}
-
-
-@bp.app_url_defaults
-def _keep_contact_id(endpoint: str, values: dict[str, object]) -> None:
-    """Timeline pagination links (contact page, or its block after a quick log) keep the contact."""
-    if endpoint == "contacts.show" and "contact_id" not in values and request.view_args:
-        values["contact_id"] = request.view_args.get("contact_id")
-
-
-def candidates(contact: Contact, *extra: Contact) -> list[Contact]:
-    """Who an interaction about ``contact`` may also concern: colleagues at its outlets."""
-    outlet_ids = [o.id for o in contact.outlets]
-    colleagues = list(db.session.scalars(visible_contacts(current_user).where(
-        Contact.id.in_(select(contact_outlet.c.contact_id).where(
-            contact_outlet.c.outlet_id.in_(outlet_ids))), Contact.id != contact.id)
-        .options(selectinload(Contact.outlets))
-        .order_by(Contact.sort_key).limit(20))) if outlet_ids else []
-    return list({c.id: c for c in (contact, *extra, *colleagues)}.values())
-
-
-def activity(contact: Contact, form: InteractionForm | None = None) -> dict[str, object]:
-    """What the contact page's activity block needs: the quick form and a timeline page."""
-    if form is None:  # a fresh form, never the values just sent
+def quick_log(contact: Contact, form: InteractionForm | None = None) -> Markup:
+    """The quick logging form of ``contact``'s page: ``form`` as sent (with its errors), or a
+    fresh one, never the values just sent."""
+    if form is None:
         form = InteractionForm(formdata=None, contact_ids=[contact.id])
-        form.set_choices(candidates(contact))
+        form.set_choices(services.candidates(current_user, contact))
         form.outlet_id.data = str(contact.outlets[0].id) if contact.outlets else ""
-    kind = request.args.get("kind", "")
-    page = contact_timeline(current_user, contact, kind, page_arg())
-    return {"form": form, "timeline": page, "kind": kind if kind in FILTERS else "",
-            "filters": FILTERS}
+    # the template is autoescaped: the Markup wraps the HTML it rendered
+    return Markup(render_template("interactions/_quick_log.html",  # noqa: S704
+                                  contact=contact, form=form))
 
 
 @bp.post("/contact/<int:contact_id>")
 @login_required
 def log(contact_id: int):  # type: ignore[no-untyped-def]
     contact = get_contact_or_404(current_user, contact_id)
-    form = InteractionForm().set_choices(candidates(contact))
+    form = InteractionForm().set_choices(services.candidates(current_user, contact))
     htmx = request.headers.get("HX-Request") == "true"
     if form.validate_on_submit():
         if _log_once(form):
@@ -89,11 +78,11 @@ def log(contact_id: int):  # type: ignore[no-untyped-def]
         if not htmx:
             return redirect(url_for("contacts.show", contact_id=contact.id))
         form = None
-    template = "interactions/_activity.html" if htmx else "contacts/show.html"
     status = 200 if htmx or form is None else 422
-    # after a log through htmx, the contact details outside the block follow (out of band)
-    return render_template(template, contact=contact, refresh_details=htmx and form is None,
-                           **activity(contact, form)), status
+    # through htmx only the activity block is sent again, and after a log the contact details
+    # outside it follow (out of band); without JavaScript, the whole page with the errors
+    contact_page: ContactPage = current_app.extensions[_CONTACT_PAGE]
+    return contact_page(contact, form, fragment=htmx, refresh_details=htmx and form is None), status
 
 
 def _log_once(form: InteractionForm) -> bool:
@@ -123,7 +112,8 @@ def edit(interaction_id: int):  # type: ignore[no-untyped-def]
     interaction = _changeable(services.get_interaction_or_404(current_user, interaction_id))
     seen = services.visible_of(current_user, interaction.contacts)
     form = InteractionForm(data=form_values(services.interaction_data(interaction)))
-    form.set_choices(candidates(seen[0], *seen) if seen else [], interaction.outlet)
+    form.set_choices(services.candidates(current_user, seen[0], *seen) if seen else [],
+                     interaction.outlet)
     if form.validate_on_submit():
         services.update_interaction(current_user, interaction, form.to_data())
         db.session.commit()

@@ -15,10 +15,15 @@ from sqlalchemy.orm import aliased, selectinload
 
 from crm.audit.services import record
 from crm.auth.models import Role, User
+from crm.contacts.models import Contact
+from crm.contacts.services import visible_contacts
 from crm.database import utcnow
 from crm.extensions import db
 from crm.i18n import N_
+from crm.interactions.models import Interaction
+from crm.interactions.services import visible_interactions
 from crm.mail.services import queue_email
+from crm.outlets.models import Outlet
 from crm.tasks.models import Priority, Task, TaskComment, TaskStatus
 
 
@@ -129,12 +134,6 @@ def _notify(actor: User, task: Task) -> None:
 
 def _check_links(actor: User, task: Task, data: TaskData) -> None:
     """A new link must point at a record ``actor`` may see (kept links stay as they are)."""
-    from crm.contacts.models import Contact
-    from crm.contacts.services import visible_contacts
-    from crm.interactions.models import Interaction
-    from crm.interactions.services import visible_interactions
-    from crm.outlets.models import Outlet
-
     if data.contact_id and data.contact_id != task.contact_id and not db.session.scalar(
             visible_contacts(actor).where(Contact.id == data.contact_id)):
         raise ValueError("unknown contact")

@@ -1,4 +1,5 @@
-"""A contact's timeline: its visible interactions, tasks and audit events in one list.
+"""A contact's timeline: its visible interactions, tasks and audit events in one list, read
+through the services of interactions and tasks (it changes nothing).
 
 One UNION query picks the page (newest first); one query per source loads its rows,
 so a page costs the same number of queries whatever the length of the history.
@@ -17,7 +18,7 @@ from crm.audit.models import AuditEvent
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.extensions import db
-from crm.interactions import services
+from crm.interactions import services as interaction_services
 from crm.interactions.models import Interaction, InteractionKind
 from crm.tasks import services as task_services
 from crm.tasks.models import Task
@@ -36,7 +37,7 @@ class Entry:
 def _sources(user: User, contact_id: int, kind: str) -> list[Select[Any]]:
     parts: list[Select[Any]] = []
     if kind not in ("tasks", "history"):
-        stmt = services.contact_interactions(user, contact_id)
+        stmt = interaction_services.contact_interactions(user, contact_id)
         if kind in InteractionKind.__members__.values():
             stmt = stmt.where(Interaction.kind == InteractionKind(kind))
         parts.append(stmt.with_only_columns(
@@ -77,7 +78,7 @@ class TimelinePage(Pagination):
 def _load(ids: dict[str, list[int]]) -> dict[tuple[str, int], Entry]:
     found: dict[tuple[str, int], Entry] = {}
     if ids["interaction"]:
-        for i in db.session.scalars(services.with_details(
+        for i in db.session.scalars(interaction_services.with_details(
                 select(Interaction).where(Interaction.id.in_(ids["interaction"])))):
             found["interaction", i.id] = Entry("interaction", i.happened_at, i)
     if ids["task"]:
