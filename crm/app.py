@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
     from crm.lists.views import bp as lists_bp
+    from crm.mailings.views import bp as mailings_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
     from crm.privacy.views import bp as privacy_bp
@@ -112,6 +113,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(interactions_bp, url_prefix="/interactions")
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(lists_bp, url_prefix="/lists")
+    app.register_blueprint(mailings_bp, url_prefix="/mailings")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

@@ -103,6 +103,7 @@ def load_tasks() -> None:
     import crm.dedupe.jobs
     import crm.imports.jobs
     import crm.mail.jobs
+    import crm.mailings.jobs
     import crm.maintenance
     import crm.tasks.jobs  # noqa: F401 - only the last import of a package looks unused
 

@@ -94,7 +94,8 @@ class QuietRequestHandler(WSGIRequestHandler):
     def version_string(self) -> str:
         return "Relais"
 
-SECRET_LINK_ENDPOINTS = {"auth.reset_password"}
+SECRET_LINK_ENDPOINTS = {"auth.reset_password", "mailings.unsubscribe",
+                         "mailings.unsubscribe_choice"}
 
 
 def csp_nonce() -> str:

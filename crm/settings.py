@@ -56,6 +56,10 @@ class Settings:
     import_inline_rows: int
     import_upload_folder: Path
     log_format: str  # "text" or "json": the line each request writes (crm.requestlog)
+    mailing_senders: Mapping[str, tuple[str, str]]  # body short name -> (From, Reply-To)
+    mailing_rate_per_minute: int  # 0: as fast as the server takes them
+    mailing_max_attempts: int  # a 4xx answer is retried this many times in all
+    mailing_stale_claim: dt.timedelta  # a delivery "sending" this long: the worker died
     suppression_key: bytes = field(repr=False)
 
     @property
@@ -89,8 +93,23 @@ class Settings:
             import_inline_rows=int(config["IMPORT_INLINE_ROWS"]),
             import_upload_folder=Path(uploads),
             log_format=_log_format(config["LOG_FORMAT"]),
+            mailing_senders=_senders(config.get("MAILING_SENDERS") or {}),
+            mailing_rate_per_minute=int(config["MAILING_RATE_PER_MINUTE"]),
+            mailing_max_attempts=int(config["MAILING_MAX_ATTEMPTS"]),
+            mailing_stale_claim=dt.timedelta(minutes=config["MAILING_STALE_CLAIM_MINUTES"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
         )
+
+
+def _senders(raw: object) -> dict[str, tuple[str, str]]:
+    if not isinstance(raw, Mapping):
+        raise SettingsError("MAILING_SENDERS: a table of body short names.")
+    found = {}
+    for name, value in raw.items():
+        if not isinstance(value, Mapping) or not str(value.get("from", "")).strip():
+            raise SettingsError(f"MAILING_SENDERS: {name!r} needs a \"from\" address.")
+        found[str(name)] = (str(value["from"]), str(value.get("reply_to", "")))
+    return found
 
 
 def _zone(name: object) -> ZoneInfo:

@@ -21,6 +21,9 @@ from crm.interactions.models import InteractionKind
 from crm.interactions.services import InteractionData, log_interaction
 from crm.lists.models import ListVisibility
 from crm.lists.services import create_list
+from crm.mailings.models import Delivery, DeliveryStatus
+from crm.mailings.sending import token_hash
+from crm.mailings.services import MailingData, create_mailing
 from crm.tasks.services import TaskData, create_task
 from tests.conftest import login
 
@@ -165,6 +168,9 @@ ROUTES += [
 # An officer of another body (the records are the Préfecture's, the users the AER's): 404 for
 # its private records, 403 where the action is refused on a shared record they can see.
 REFUSED, NOT_FOUND = {**SIGNED_IN, "default": 403}, {**SIGNED_IN, "default": 404}
+MANAGERS = {"anonymous": LOGIN, "officer": 403}
+# RFC 8058: a mail client unsubscribes with a bare POST, no cookie and no CSRF token.
+CSRF_EXEMPT = {"mailings.unsubscribe"}
 ROUTES += [
     ("contacts.delete", "GET", "/contacts/{contact}/delete", {}, REFUSED),
     ("contacts.delete", "GET", "/contacts/{own_contact}/delete", {}, SIGNED_IN),
@@ -192,6 +198,27 @@ ROUTES += [
     ("lists.add_import", "POST", "/lists/{list}/import", {}, REFUSED),
     ("lists.remove", "POST", "/lists/{list}/members/{contact}/remove", {}, REFUSED),
     ("lists.show", "GET", "/lists/{private_list}", {}, NOT_FOUND),
+    # mailings are the managers': a draft of the users' own body, and one of the Préfecture
+    ("mailings.index", "GET", "/mailings/", {}, MANAGERS),
+    ("mailings.new", "GET", "/mailings/new", {}, MANAGERS),
+    ("mailings.new", "POST", "/mailings/new", {}, {**MANAGERS, "default": 422}),
+    ("mailings.show", "GET", "/mailings/{mailing}", {}, MANAGERS),
+    ("mailings.progress", "GET", "/mailings/{mailing}/progress", {}, MANAGERS),
+    ("mailings.edit", "GET", "/mailings/{mailing}/edit", {}, MANAGERS),
+    ("mailings.edit", "POST", "/mailings/{mailing}/edit", {"subject": ""},
+     {**MANAGERS, "default": 422}),
+    ("mailings.send", "POST", "/mailings/{mailing}/send", {}, {**MANAGERS, "default": 302}),
+    ("mailings.resend", "POST", "/mailings/{mailing}/deliveries/{delivery}/resend", {},
+     {**MANAGERS, "default": 302}),
+    ("mailings.show", "GET", "/mailings/{foreign_mailing}", {}, {**MANAGERS, "default": 404}),
+    ("mailings.send", "POST", "/mailings/{foreign_mailing}/send", {},
+     {**MANAGERS, "default": 404}),
+    # the recipient's link: no account, a token
+    ("mailings.unsubscribe", "GET", "/mailings/unsubscribe/{token}", {}, {}),
+    ("mailings.unsubscribe", "POST", "/mailings/unsubscribe/{token}", {}, {}),
+    ("mailings.unsubscribe", "GET", "/mailings/unsubscribe/not-a-token", {}, {"default": 404}),
+    ("mailings.unsubscribe_choice", "POST", "/mailings/unsubscribe/{token}/choose",
+     {"scope": "all"}, {}),
     ("lists.edit", "GET", "/lists/{own_list}/edit", {}, SIGNED_IN),
     ("lists.edit", "POST", "/lists/{own_list}/edit", {"name": ""}, {**SIGNED_IN, "default": 422}),
     ("lists.delete", "POST", "/lists/{own_list}/delete", {}, {**SIGNED_IN, "default": 302}),
@@ -246,6 +273,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
             db.session.commit()
+        if needed & {"mailing", "delivery", "token", "foreign_mailing"}:
+            found.update(_mailings(app, importer, make_user, next(counter)))
         if needed & {"list", "private_list", "own_list"}:
             found.update(_lists(app, importer, make_user))
         if needed & OTHER_BODY:
@@ -319,6 +348,28 @@ def _lists(app, importer, make_user) -> dict[str, int]:
     return found
 
 
+def _mailings(app, importer, make_user, n: int) -> dict[str, object]:
+    """A draft of the AER with an uncertain delivery whose unsubscribe token is known, and a
+    draft of the Préfecture."""
+    aer, prefecture = make_user("manager", "AER BFC"), make_user("manager", "Préfecture BFC")
+    with app.app_context():
+        mailing = create_mailing(db.session.get_one(User, aer.id),
+                                 MailingData(subject="Invitation", body="Bonjour"))
+        foreign = create_mailing(db.session.get_one(User, prefecture.id),
+                                 MailingData(subject="Invitation", body="Bonjour"))
+        contact = create_contact(None, ContactData(last_name="ROBIN", source="test"),
+                                 organisation_id=aer.organisation_id)
+        db.session.flush()
+        token = f"token-{n}-{'x' * 40}"
+        delivery = Delivery(mailing_id=mailing.id, contact_id=contact.id,
+                            email=f"robin{n}@journal.test", message_id=f"<m{n}@relais.test>",
+                            status=DeliveryStatus.UNCERTAIN, unsubscribe_hash=token_hash(token))
+        db.session.add(delivery)
+        db.session.commit()
+        return {"mailing": mailing.id, "foreign_mailing": foreign.id, "delivery": delivery.id,
+                "token": token}
+
+
 def _interaction_and_task(user: User) -> dict[str, int]:
     """A call logged by an AER officer (visible to the AER) and a task she gave herself."""
     contact = create_contact(user, ContactData(last_name="ROBIN", first_name="Antoine",
@@ -336,6 +387,7 @@ def _interaction_and_task(user: User) -> dict[str, int]:
 def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
                          "{interaction}{task}{scan}{list}{private_list}{own_list}"
+                         "{mailing}{foreign_mailing}{delivery}{token}"
                          + "".join(f"{{{n}}}" for n in OTHER_BODY))
 
 
@@ -378,7 +430,8 @@ def test_access_matrix(app, make_user, fresh_records, endpoint, method, path, da
 
 
 @pytest.mark.parametrize(("endpoint", "path"), [
-    (r[0], r[2]) for r in ROUTES if r[1] == "POST" and r[0] != "auth.login"
+    (r[0], r[2]) for r in ROUTES
+    if r[1] == "POST" and r[0] != "auth.login" and r[0] not in CSRF_EXEMPT
 ] + [("auth.login", "/auth/login")])
 def test_every_post_needs_a_csrf_token(app, client, make_user, records, endpoint, path):
     admin = make_user("admin", "AER BFC")

@@ -56,6 +56,8 @@ RELEASED = {
         "ec3e03364f6e7cf1da2fc89868b1d6007fc1bff6bd0d3a522f6214ed6832ba57",
     "20261201_0013_lists_and_segments.py":
         "cf6b472d14fec54c29704740b7b7209f3f746c6394ede02dba29dcb73b0d3b01",
+    "20261201_0014_mailings.py":
+        "e105d3d8d185277b87bdf96dc90708cbcf91a9d9412c57aea0d057f884e91ff5",
 }
 
 

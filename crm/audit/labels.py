@@ -57,6 +57,22 @@ ACTION_LABELS = {
     "task.cancelled": _l("Task cancelled"),
     "task.reopened": _l("Task reopened"),
     "task.commented": _l("Task commented"),
+    "list.created": _l("List created"),
+    "list.updated": _l("List modified"),
+    "list.deleted": _l("List deleted"),
+    "list.members_added": _l("Contacts added to a list"),
+    "list.member_removed": _l("Contact removed from a list"),
+    "mailing.created": _l("Mailing drafted"),
+    "mailing.updated": _l("Mailing draft modified"),
+    "mailing.queued": _l("Mailing sent"),
+    "mailing.started": _l("Mailing recipients resolved"),
+    "mailing.finished": _l("Mailing delivered"),
+    "mailing.uncertain": _l("Messages left uncertain by a stopped worker"),
+    "mailing.resent": _l("Message sent again"),
+    "mailing.sent": _l("Mailing received"),
+    "mailing.bounced": _l("Mailing bounced"),
+    "mailing.failed": _l("Mailing not delivered"),
+    "contact.unsubscribed": _l("Unsubscribed from mailings"),
 }
 
 

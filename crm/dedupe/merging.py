@@ -62,6 +62,8 @@ CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
     "contact_merge.kept_id": ("excluded", "the record of a merge names what it merged"),
     "contact_merge.merged_id": ("excluded", "the record of a merge names what it merged"),
     "import_row.contact_id": ("excluded", "history: the contact an import row created"),
+    "delivery.contact_id": ("excluded", "history: the message went to the contact it names"),
+    "mailing_exclusion.contact_id": ("excluded", "history: who a sent mailing left out"),
     "import_row.match_contact_id": ("excluded", "history: the match an import row found"),
 }
 

@@ -239,3 +239,12 @@ def member_counts(reader: User, lists: list[ContactList]) -> dict[int, int]:
     for segment in (x for x in lists if x.is_segment):
         counts[segment.id] = member_count(reader, segment)
     return counts
+
+
+def deleted_member_ids(reader: User, contact_list: ContactList) -> list[int]:
+    """The members of a static list that ``reader`` sees in the trash (left out of a send)."""
+    if contact_list.is_segment:
+        return []
+    members = select(ListMember.contact_id).where(ListMember.list_id == contact_list.id)
+    return list(db.session.scalars(visible_contacts(reader, deleted=True).with_only_columns(
+        Contact.id).where(Contact.id.in_(members))))

@@ -25,6 +25,7 @@ from crm.contacts.services import (
     create_contact,
     soft_delete_contact,
     update_contact,
+    visible_contacts,
 )
 from crm.dedupe.jobs import run_scan
 from crm.dedupe.merging import merge_contacts, undo_merge
@@ -39,6 +40,10 @@ from crm.imports.staging import stage_table, stage_text
 from crm.imports.uploads import read_upload
 from crm.interactions.models import Interaction, InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData, log_interaction, soft_delete_interaction
+from crm.lists.services import add_members, create_list
+from crm.mailings.models import Delivery, DeliveryStatus
+from crm.mailings.sending import start_mailing
+from crm.mailings.services import MailingData, create_mailing, send_mailing
 from crm.outlets.models import Outlet, OutletKind
 from crm.outlets.services import OutletData, create_outlet, soft_delete_outlet
 from crm.privacy.services import erase_contact
@@ -263,8 +268,35 @@ def build_state(password: str) -> State:
         pages[f"/contacts/{officer.id}"] = frozenset()
         erase_contact(_user(Role.MANAGER, org), officer)
     db.session.commit()
+    _mailings()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
                  headings)
+
+
+def _mailings() -> None:
+    """Each body's list of a few journalists and a segment, and a mailing of the AER co-signed
+    by the Région: one draft, one sent whose first delivery the worker left uncertain."""
+    aer, region = _user(Role.MANAGER, "AER BFC"), _user(Role.MANAGER, "Région BFC")
+    people = list(db.session.scalars(visible_contacts(aer).with_only_columns(Contact.id)
+                                     .order_by(Contact.id).limit(12)))
+    for manager in (aer, region):
+        create_list(manager, "Segment Doubs", criteria={"q": "", "filters": {"area": "25"}})
+        add_members(manager, create_list(manager, "Invitation Assises"), people)
+    invitation = create_list(aer, "Presse des Assises")
+    add_members(aer, invitation, people)
+    for subject in ("Assises 2026 : invitation", "Assises 2026 : communiqué"):
+        mailing = create_mailing(aer, MailingData(
+            subject=subject, body="{{ salutation }}\n\nVous êtes invité·e.",
+            sender_ids=[region.organisation_id], list_ids=[invitation.id]))
+    db.session.commit()
+    send_mailing(aer, mailing)
+    db.session.commit()
+    start_mailing(mailing.id, "Relais <relais@localhost>")
+    first = db.session.scalars(select(Delivery).where(Delivery.mailing_id == mailing.id)
+                               .order_by(Delivery.id)).first()
+    if first is not None:
+        first.status = DeliveryStatus.UNCERTAIN
+    db.session.commit()
 
 
 def turn_on_mfa(client: Client, email: str, password: str) -> list[str]:

@@ -29,9 +29,13 @@ UNREACHABLE = {
     "auth.reset_password": "reached from the e-mail only (a signed token)",
     "health.live": "a probe for the service manager and the load balancer, linked from no page",
     "health.ready": "a probe for the load balancer and the monitoring, linked from no page",
+    "mailings.unsubscribe": "reached from a mailing's message only (a token of one delivery)",
 }
 # POST routes with no form on any page: endpoint -> reason.
-NO_FORM: dict[str, str] = {}
+NO_FORM: dict[str, str] = {
+    "mailings.unsubscribe": "RFC 8058 one-click: mail clients POST to the message's link",
+    "mailings.unsubscribe_choice": "on the unsubscribe page, reached from a message only",
+}
 # The order accounts are visited in, and the deferred forms last of all, sign-outs at the end.
 ACCOUNTS = [(role, org) for role in (Role.OFFICER, Role.MANAGER, Role.ADMIN) for org in DEMO_PEOPLE]
 LAST = ("auth.logout", "auth.change_password")  # a new password: no sign-in after it

@@ -1,0 +1,38 @@
+"""Mailing forms: the message and its senders and lists; sending is a confirmation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from crm.mailings.compose import MergeError, check_template
+from crm.security import coerce_id
+
+
+def _merge_fields(_form: object, field: StringField) -> None:
+    try:
+        check_template(field.data or "")
+    except MergeError:
+        raise ValidationError(_l("A merge field is not closed: write them like {{ prenom }}.")) \
+            from None
+
+
+class MailingForm(FlaskForm):
+    subject = StringField(_l("Subject"), validators=[DataRequired(), Length(max=255),
+                                                     _merge_fields])
+    body = TextAreaField(_l("Message"), validators=[DataRequired(), Length(max=100_000),
+                                                    _merge_fields],
+                         description=_l("Markdown: **bold**, *italics*, lists with -, links "
+                                        "[text](https://…). Merge fields: {{ salutation }}, "
+                                        "{{ civilite }}, {{ prenom }}, {{ nom }}, {{ media }}."))
+    sender_ids = SelectMultipleField(_l("Co-signing organisations"), coerce=coerce_id,
+                                     validate_choice=False)
+    list_ids = SelectMultipleField(_l("Lists and segments"), coerce=coerce_id,
+                                   validate_choice=False)
+
+    def set_choices(self, organisations: list, lists: list) -> MailingForm:  # type: ignore[type-arg]
+        self.sender_ids.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
+        self.list_ids.choices = [SelectChoice(str(x.id), x.name) for x in lists]
+        return self

@@ -1,0 +1,134 @@
+"""Mailings, their sender bodies and lists, and one delivery row per recipient (the outbox and
+the send log in one), with the exclusions found when the recipients were resolved."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from crm.database import UTCDateTime, str_enum, utcnow
+from crm.extensions import db
+from crm.lists.models import ContactList
+from crm.orgs.models import Organisation
+
+
+class MailingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    QUEUED = "queued"  # "Send" pressed: waits for the worker
+    SENDING = "sending"  # recipients resolved, deliveries under way
+    DONE = "done"  # no delivery left pending
+
+
+class DeliveryStatus(enum.StrEnum):
+    PENDING = "pending"
+    SENDING = "sending"  # claimed: if the worker dies here the outcome is unknown
+    SENT = "sent"
+    FAILED = "failed"
+    BOUNCED = "bounced"
+    UNCERTAIN = "uncertain"  # found "sending" after a crash: never re-sent automatically
+
+
+class ExclusionReason(enum.StrEnum):
+    SUPPRESSED = "suppressed"  # erased on request: in the suppression list
+    OPTED_OUT = "opted_out"  # global opt-out
+    SENDER_OPT_OUT = "sender_opt_out"  # opted out of the sender body (or of a co-signer)
+    BOUNCED = "bounced"
+    NO_EMAIL = "no_email"
+    DELETED = "deleted"  # in the trash
+    DUPLICATE = "duplicate"  # same address as another recipient
+
+
+mailing_sender = db.Table(
+    "mailing_sender", db.metadata,
+    db.Column("mailing_id", ForeignKey("mailing.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("organisation_id", ForeignKey("organisation.id", ondelete="CASCADE"),
+              primary_key=True),
+)
+
+mailing_list = db.Table(
+    "mailing_list", db.metadata,
+    db.Column("mailing_id", ForeignKey("mailing.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("list_id", ForeignKey("contact_list.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Mailing(db.Model):  # type: ignore[name-defined]
+    __tablename__ = "mailing"
+    __table_args__ = (Index("ix_mailing_organisation_status", "organisation_id", "status"),
+                      Index("ix_mailing_status", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    subject: Mapped[str] = mapped_column(String(255))
+    body: Mapped[str] = mapped_column(Text)  # Markdown with merge fields
+    status: Mapped[MailingStatus] = mapped_column(str_enum(MailingStatus, "mailing_status", 10),
+                                                  default=MailingStatus.DRAFT)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id", ondelete="SET NULL"))
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+
+    organisation: Mapped[Organisation] = relationship(lazy="joined")
+    senders: Mapped[list[Organisation]] = relationship(secondary=mailing_sender,
+                                                       order_by=Organisation.name)
+    lists: Mapped[list[ContactList]] = relationship(secondary=mailing_list,
+                                                    order_by=ContactList.name)
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == MailingStatus.DRAFT
+
+
+class Delivery(db.Model):  # type: ignore[name-defined]
+    """One recipient of a mailing, with what the message said to them (the snapshot)."""
+
+    __tablename__ = "delivery"
+    __table_args__ = (
+        UniqueConstraint("mailing_id", "email"),
+        Index("ix_delivery_mailing_status", "mailing_id", "status", "next_attempt_at"),
+        Index("ix_delivery_contact", "contact_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    email: Mapped[str] = mapped_column(String(254))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    civility: Mapped[str] = mapped_column(String(10), default="none")
+    first_name: Mapped[str] = mapped_column(String(100), default="")
+    last_name: Mapped[str] = mapped_column(String(100), default="")
+    outlet: Mapped[str] = mapped_column(String(200), default="")
+    with_notice: Mapped[bool] = mapped_column(default=False)  # first message: RGPD notice
+    status: Mapped[DeliveryStatus] = mapped_column(
+        str_enum(DeliveryStatus, "delivery_status", 10), default=DeliveryStatus.PENDING)
+    message_id: Mapped[str] = mapped_column(String(255), unique=True)
+    unsubscribe_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    claimed_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    smtp_code: Mapped[int | None]
+    error: Mapped[str | None] = mapped_column(String(500))
+
+    mailing: Mapped[Mailing] = relationship()
+
+
+class Exclusion(db.Model):  # type: ignore[name-defined]
+    """A contact of the mailing's lists left out when it was sent, and why."""
+
+    __tablename__ = "mailing_exclusion"
+    __table_args__ = (Index("ix_mailing_exclusion_mailing", "mailing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id", ondelete="CASCADE"))
+    contact_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"))
+    name: Mapped[str] = mapped_column(String(200), default="")
+    reason: Mapped[ExclusionReason] = mapped_column(
+        str_enum(ExclusionReason, "exclusion_reason", 20))

@@ -1,0 +1,152 @@
+"""Mailing verbs and scope. Verbs flush and audit; the caller commits.
+
+Scope: a mailing is seen by the managers of its body and of the bodies that co-sign it;
+only its own body's managers edit or send it. "Send" is a conditional transition
+(draft → queued): a double click or a second manager finds it queued and sends nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import ColumnElement, Select, func, or_, select, update
+
+from crm.audit.services import record
+from crm.auth.models import Role, User
+from crm.database import utcnow
+from crm.extensions import db
+from crm.lists.services import get_visible_list
+from crm.mailings.compose import check_template
+from crm.mailings.models import (
+    Delivery,
+    DeliveryStatus,
+    Exclusion,
+    Mailing,
+    MailingStatus,
+    mailing_sender,
+)
+from crm.orgs.models import Organisation
+
+
+class AlreadySent(RuntimeError):
+    """The mailing left the draft state (sent, or being sent) before this request."""
+
+
+@dataclass
+class MailingData:
+    subject: str
+    body: str
+    sender_ids: list[int] = field(default_factory=list)
+    list_ids: list[int] = field(default_factory=list)
+
+
+def in_scope(user: User) -> ColumnElement[bool]:
+    cosigned = select(mailing_sender.c.mailing_id).where(
+        mailing_sender.c.organisation_id == user.organisation_id)
+    return or_(Mailing.organisation_id == user.organisation_id, Mailing.id.in_(cosigned))
+
+
+def visible_mailings(user: User) -> Select[tuple[Mailing]]:
+    return select(Mailing).where(in_scope(user)).order_by(Mailing.created_at.desc(),
+                                                          Mailing.id.desc())
+
+
+def get_mailing_or_404(user: User, mailing_id: int) -> Mailing:
+    return db.first_or_404(select(Mailing).where(in_scope(user), Mailing.id == mailing_id))
+
+
+def may_send(user: User, mailing: Mailing) -> bool:
+    return user.has_role(Role.MANAGER) and user.organisation_id == mailing.organisation_id
+
+
+def _apply(actor: User, mailing: Mailing, data: MailingData) -> None:
+    if not data.subject.strip() or not data.body.strip():
+        raise ValueError("a subject and a body are required")
+    check_template(data.subject)
+    check_template(data.body)
+    senders = set(data.sender_ids) | {actor.organisation_id}
+    mailing.senders = list(db.session.scalars(select(Organisation).where(
+        Organisation.id.in_(senders))))
+    mailing.lists = [get_visible_list(actor, i) for i in sorted(set(data.list_ids))]
+    mailing.subject, mailing.body = " ".join(data.subject.split())[:255], data.body
+    mailing.updated_at = utcnow()
+
+
+def create_mailing(actor: User, data: MailingData) -> Mailing:
+    mailing = Mailing(organisation_id=actor.organisation_id, created_by_id=actor.id,
+                      subject="", body="")
+    _apply(actor, mailing, data)
+    db.session.add(mailing)
+    db.session.flush()
+    record(actor, "mailing.created", mailing)
+    return mailing
+
+
+def update_mailing(actor: User, mailing: Mailing, data: MailingData) -> None:
+    if not mailing.is_draft:
+        raise AlreadySent("only a draft can be changed")
+    _apply(actor, mailing, data)
+    record(actor, "mailing.updated", mailing)
+
+
+def send_mailing(actor: User, mailing: Mailing) -> None:
+    """Queue ``mailing`` for the worker, once: AlreadySent if it is no longer a draft."""
+    if not may_send(actor, mailing):
+        raise PermissionError("only a manager of the sending body sends a mailing")
+    result = db.session.execute(
+        update(Mailing).where(Mailing.id == mailing.id, Mailing.status == MailingStatus.DRAFT)
+        .values(status=MailingStatus.QUEUED, queued_at=utcnow(), sent_by_id=actor.id),
+        execution_options={"synchronize_session": False})
+    if result.rowcount != 1:  # type: ignore[attr-defined]
+        raise AlreadySent("the mailing was already sent")
+    db.session.refresh(mailing)
+    record(actor, "mailing.queued", mailing, lists=len(mailing.lists),
+           senders=[o.short_name for o in mailing.senders])
+
+
+def resend_delivery(actor: User, delivery: Delivery) -> None:
+    """A manager's explicit decision to send an uncertain or failed delivery again."""
+    if not may_send(actor, delivery.mailing):
+        raise PermissionError("only a manager of the sending body re-sends")
+    if delivery.status not in (DeliveryStatus.UNCERTAIN, DeliveryStatus.FAILED):
+        raise AlreadySent("only an uncertain or failed delivery is sent again")
+    delivery.status, delivery.next_attempt_at, delivery.error = (
+        DeliveryStatus.PENDING, utcnow(), None)
+    mailing = delivery.mailing
+    if mailing.status == MailingStatus.DONE:
+        mailing.status, mailing.finished_at = MailingStatus.SENDING, None
+    record(actor, "mailing.resent", mailing, delivery_id=delivery.id,
+           contact_id=delivery.contact_id)
+
+
+def status_counts(mailing: Mailing) -> dict[DeliveryStatus, int]:
+    rows = db.session.execute(select(Delivery.status, func.count()).where(
+        Delivery.mailing_id == mailing.id).group_by(Delivery.status))
+    return {DeliveryStatus(status): int(n) for status, n in rows}
+
+
+def deliveries(mailing: Mailing, status: DeliveryStatus | None = None) -> Select[tuple[Delivery]]:
+    stmt = select(Delivery).where(Delivery.mailing_id == mailing.id)
+    if status is not None:
+        stmt = stmt.where(Delivery.status == status)
+    return stmt.order_by(Delivery.last_name, Delivery.first_name, Delivery.id)
+
+
+def exclusions(mailing: Mailing) -> list[Exclusion]:
+    return list(db.session.scalars(select(Exclusion).where(
+        Exclusion.mailing_id == mailing.id).order_by(Exclusion.reason, Exclusion.name)))
+
+
+def get_delivery_or_404(mailing: Mailing, delivery_id: int) -> Delivery:
+    return db.first_or_404(select(Delivery).where(Delivery.mailing_id == mailing.id,
+                                                  Delivery.id == delivery_id))
+
+
+def sender_choices() -> list[Organisation]:
+    return list(db.session.scalars(select(Organisation).order_by(Organisation.name)))
+
+
+def contact_deliveries(contact_id: int) -> list[Delivery]:
+    """The messages a contact was sent (their mailings are named on the contact's page)."""
+    return list(db.session.scalars(select(Delivery).where(
+        Delivery.contact_id == contact_id).order_by(Delivery.id.desc()).limit(50)))

@@ -1,0 +1,208 @@
+"""Mailing pages (managers): list, write, preview as any recipient with the exclusions,
+send once, follow the progress, read the report and re-send an uncertain delivery."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from crm.auth.access import role_required
+from crm.auth.models import Role
+from crm.extensions import csrf, db
+from crm.forms import ConfirmForm
+from crm.lists.services import visible_lists
+from crm.mailings import jobs, labels, services
+from crm.mailings.forms import MailingForm
+from crm.mailings.models import DeliveryStatus, Mailing
+from crm.mailings.preview import preview_for
+from crm.mailings.recipients import resolve
+from crm.mailings.unsubscribe import find_delivery
+from crm.mailings.unsubscribe import unsubscribe as unsubscribe_from
+from crm.security import id_arg, page_arg, parse_id
+
+bp = Blueprint("mailings", __name__)
+manager_required = role_required(Role.MANAGER)
+
+
+@bp.context_processor
+def _labels() -> dict[str, object]:
+    return labels.LABELS
+
+
+def _form(**kwargs: object) -> MailingForm:
+    lists = list(db.session.scalars(visible_lists(current_user)))
+    return MailingForm(**kwargs).set_choices(services.sender_choices(), lists)
+
+
+@bp.get("/")
+@manager_required
+def index():  # type: ignore[no-untyped-def]
+    page = db.paginate(services.visible_mailings(current_user), page=page_arg(), per_page=50,
+                       error_out=False)
+    return render_template("mailings/index.html", page=page)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@manager_required
+def new():  # type: ignore[no-untyped-def]
+    form = _form()
+    if form.validate_on_submit():
+        mailing = _or_404(services.create_mailing, current_user, _data(form))
+        db.session.commit()
+        flash(_("Draft saved. Check the recipients and the preview before sending."), "success")
+        return redirect(url_for("mailings.show", mailing_id=mailing.id))
+    return render_template("mailings/form.html", form=form, mailing=None), \
+        422 if form.is_submitted() else 200
+
+
+@bp.route("/<int:mailing_id>/edit", methods=["GET", "POST"])
+@manager_required
+def edit(mailing_id: int):  # type: ignore[no-untyped-def]
+    mailing = _draft(_sendable(mailing_id))
+    form = _form(obj=mailing)
+    if request.method == "GET":
+        form.sender_ids.data = [o.id for o in mailing.senders]
+        form.list_ids.data = [x.id for x in mailing.lists]
+    if form.validate_on_submit():
+        _or_404(services.update_mailing, current_user, mailing, _data(form))
+        db.session.commit()
+        flash(_("Draft saved."), "success")
+        return redirect(url_for("mailings.show", mailing_id=mailing.id))
+    return render_template("mailings/form.html", form=form, mailing=mailing), \
+        422 if form.is_submitted() else 200
+
+
+@bp.get("/<int:mailing_id>")
+@manager_required
+def show(mailing_id: int):  # type: ignore[no-untyped-def]
+    mailing = services.get_mailing_or_404(current_user, mailing_id)
+    if mailing.is_draft:
+        resolved = resolve(current_user, mailing)
+        return render_template("mailings/draft.html", mailing=mailing, resolved=resolved,
+                               preview=preview_for(mailing, resolved.recipients, id_arg("contact_id")),
+                               form=ConfirmForm(), may_send=services.may_send(current_user, mailing))
+    return _report(mailing)
+
+
+def _report(mailing: Mailing):  # type: ignore[no-untyped-def]
+    status = request.args.get("status")
+    wanted = DeliveryStatus(status) if status in DeliveryStatus.__members__.values() else None
+    page = db.paginate(services.deliveries(mailing, wanted), page=page_arg(), per_page=100,
+                       error_out=False)
+    return render_template("mailings/report.html", mailing=mailing, page=page, wanted=wanted,
+                           counts=services.status_counts(mailing),
+                           exclusions=services.exclusions(mailing), form=ConfirmForm(),
+                           may_send=services.may_send(current_user, mailing))
+
+
+@bp.get("/<int:mailing_id>/progress")
+@manager_required
+def progress(mailing_id: int):  # type: ignore[no-untyped-def]
+    """The progress bar alone, polled by the report while the worker sends."""
+    mailing = services.get_mailing_or_404(current_user, mailing_id)
+    return render_template("mailings/_progress.html", mailing=mailing,
+                           counts=services.status_counts(mailing))
+
+
+@bp.post("/<int:mailing_id>/send")
+@manager_required
+def send(mailing_id: int):  # type: ignore[no-untyped-def]
+    mailing = _sendable(mailing_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.send_mailing(current_user, mailing)
+    except services.AlreadySent:
+        db.session.rollback()
+        flash(_("This mailing was already sent: nothing was sent again."), "warning")
+        return redirect(url_for("mailings.show", mailing_id=mailing_id))
+    db.session.commit()
+    jobs.send_mailing_job(mailing.id)
+    flash(_("The mailing is being sent; this page shows its progress."), "success")
+    return redirect(url_for("mailings.show", mailing_id=mailing.id))
+
+
+@bp.post("/<int:mailing_id>/deliveries/<int:delivery_id>/resend")
+@manager_required
+def resend(mailing_id: int, delivery_id: int):  # type: ignore[no-untyped-def]
+    mailing = _sendable(mailing_id)
+    delivery = services.get_delivery_or_404(mailing, delivery_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.resend_delivery(current_user, delivery)
+    except services.AlreadySent:
+        abort(409)
+    db.session.commit()
+    jobs.send_mailing_job(mailing.id)
+    flash(_("The message to %(email)s will be sent again.", email=delivery.email), "success")
+    return redirect(url_for("mailings.show", mailing_id=mailing.id))
+
+
+def _sendable(mailing_id: int) -> Mailing:
+    mailing = services.get_mailing_or_404(current_user, mailing_id)
+    if not services.may_send(current_user, mailing):
+        abort(403)
+    return mailing
+
+
+def _draft(mailing: Mailing) -> Mailing:
+    if not mailing.is_draft:
+        abort(409)
+    return mailing
+
+
+def _data(form: MailingForm) -> services.MailingData:
+    return services.MailingData(subject=form.subject.data, body=form.body.data,
+                                sender_ids=form.sender_ids.data or [],
+                                list_ids=form.list_ids.data or [])
+
+
+def _or_404(verb, *args):  # type: ignore[no-untyped-def]
+    """Run ``verb``; a list out of scope (a forged id) answers 404."""
+    try:
+        return verb(*args)
+    except ValueError:
+        db.session.rollback()
+        abort(404)
+
+
+@bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
+@csrf.exempt
+def unsubscribe(token: str):  # type: ignore[no-untyped-def]
+    """The link of every message. GET shows the choices (link scanners prefetch it); POST is
+    RFC 8058's one-click: no cookie, no token, idempotent, answered 200 and never redirected."""
+    delivery = find_delivery(token)
+    if request.method == "POST":
+        if delivery is None:
+            return Response("Unknown or expired link.\n", 404, mimetype="text/plain")
+        unsubscribe_from(delivery, [o.id for o in delivery.mailing.senders])
+        db.session.commit()
+        return Response("You will no longer receive these messages.\n", 200,
+                        mimetype="text/plain")
+    if delivery is None:
+        abort(404)
+    return render_template("mailings/unsubscribe.html", delivery=delivery, token=token,
+                           chosen=id_arg("org"), form=ConfirmForm(), done=None)
+
+
+@bp.post("/unsubscribe/<token>/choose")
+def unsubscribe_choice(token: str):  # type: ignore[no-untyped-def]
+    """The confirmation page's buttons: one body, the mailing's bodies, or everything."""
+    delivery = find_delivery(token)
+    if delivery is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    senders = {o.id for o in delivery.mailing.senders}
+    scope = request.form.get("scope", "")
+    if scope == "all":
+        unsubscribe_from(delivery, None)
+    elif (org := parse_id(scope)) in senders:
+        unsubscribe_from(delivery, [org])  # type: ignore[list-item]
+    else:
+        unsubscribe_from(delivery, sorted(senders))
+    db.session.commit()
+    return render_template("mailings/unsubscribe.html", delivery=delivery, token=token,
+                           chosen=None, form=ConfirmForm(), done=scope or "senders")
