@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from email.message import EmailMessage
 from email.utils import formataddr, formatdate
+from functools import lru_cache
 
 from jinja2 import TemplateError
 from jinja2.sandbox import SandboxedEnvironment
@@ -20,6 +21,7 @@ from markupsafe import Markup, escape
 
 MERGE_FIELDS = ("civilite", "prenom", "nom", "media", "salutation")
 _ENV = SandboxedEnvironment(autoescape=False)
+_HTML_ENV = SandboxedEnvironment(autoescape=True)  # values typed in a contact are escaped
 _MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
 CIVILITIES = {"mr": "Monsieur", "mrs": "Madame"}
 
@@ -78,9 +80,28 @@ def check_template(text: str) -> None:
         raise MergeError(str(exc)) from exc
 
 
+@lru_cache(maxsize=64)
+def _text_template(text: str):  # type: ignore[no-untyped-def]
+    return _ENV.from_string(text)
+
+
+@lru_cache(maxsize=64)
+def _html_template(markdown: str):  # type: ignore[no-untyped-def]
+    """The body's HTML with its merge fields still to fill: Markdown is rendered once per
+    mailing, and each recipient's values go in escaped."""
+    return _HTML_ENV.from_string(_MARKDOWN.render(markdown))
+
+
 def merge(text: str, recipient: Recipient) -> str:
     try:
-        return _ENV.from_string(text).render(recipient.merge_values())
+        return str(_text_template(text).render(recipient.merge_values()))
+    except TemplateError as exc:
+        raise MergeError(str(exc)) from exc
+
+
+def merge_html(markdown: str, recipient: Recipient) -> str:
+    try:
+        return str(_html_template(markdown).render(recipient.merge_values()))
     except TemplateError as exc:
         raise MergeError(str(exc)) from exc
 
@@ -96,11 +117,11 @@ def render(content: Content, recipient: Recipient) -> tuple[str, str, str]:
     if content.notice:
         text_parts += [content.notice, ""]
     text_parts += [f"{unsubscribe % s.name}: {s.unsubscribe_url}" for s in content.senders]
-    html = _html(content, body, unsubscribe)
+    html = _html(content, merge_html(content.body, recipient), unsubscribe)
     return subject, "\n".join(text_parts) + "\n", html
 
 
-def _html(content: Content, body: str, unsubscribe: str) -> str:
+def _html(content: Content, body_html: str, unsubscribe: str) -> str:
     header = "".join(f"<strong>{escape(s.name)}</strong>" if i == 0 else
                      f" · <strong>{escape(s.name)}</strong>"
                      for i, s in enumerate(content.senders))
@@ -109,7 +130,7 @@ def _html(content: Content, body: str, unsubscribe: str) -> str:
     footer = f"<hr><p>{_lines(content.footer)}</p>" if content.footer else ""
     notice = f"<p><small>{_lines(content.notice)}</small></p>" if content.notice else ""
     return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'
-            f"<p>{header}</p>{_MARKDOWN.render(body)}{footer}{notice}"
+            f"<p>{header}</p>{body_html}{footer}{notice}"
             f"<p><small>{links}</small></p></body></html>")
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import current_app
 
 from crm.jobs import crontab, periodic_task, task
-from crm.mail.smtp import SmtpSettings
+from crm.mail.services import SmtpSettings
 from crm.mailings.sending import active_mailings, process_mailing
 
 

@@ -35,5 +35,6 @@ def preview_for(mailing: Mailing, recipients: list[Contact],
         subject, text, html = compose.render(content, recipient)
     except compose.MergeError:
         return None
+    inside = html.partition("<body>")[2].rpartition("</body>")[0]  # the page has its own
     # compose.render escapes every value it inserts and renders Markdown with HTML turned off
-    return Preview(contact, subject, text, Markup(html))  # noqa: S704
+    return Preview(contact, subject, text, Markup(inside))  # noqa: S704

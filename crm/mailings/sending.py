@@ -27,7 +27,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.extensions import db
-from crm.mail.smtp import SmtpSettings, connect
+from crm.mail.services import SmtpSettings, connect  # the transport, through its service
 from crm.mailings import compose
 from crm.mailings.models import (
     Delivery,

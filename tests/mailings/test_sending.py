@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from crm.auth.models import User
 from crm.contacts.models import Contact, ContactOptOut
 from crm.extensions import db
-from crm.mail.smtp import SmtpSettings
+from crm.mail.services import SmtpSettings
 from crm.mailings import sending
 from crm.mailings.models import Delivery, DeliveryStatus, Exclusion, ExclusionReason, Mailing, MailingStatus
 from crm.mailings.services import send_mailing
