@@ -73,11 +73,11 @@ class Content:
 
 
 def check_template(text: str) -> None:
-    """MergeError when ``text`` does not compile (called when the mailing is saved)."""
-    try:
-        _ENV.from_string(text)
-    except TemplateError as exc:
-        raise MergeError(str(exc)) from exc
+    """MergeError when ``text`` does not compile, or reaches for what the sandbox refuses
+    (called when the mailing is saved, so that the worker never meets it)."""
+    sample = Recipient("a@example.fr", "mrs", "Anne", "MARTIN", "Le Bien Public")
+    merge(text, sample)
+    merge_html(text, sample)
 
 
 @lru_cache(maxsize=64)

@@ -188,8 +188,13 @@ def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
                     time.sleep(max(0.0, next_at - time.monotonic()))
                     next_at = time.monotonic() + interval
                 delivery = db.session.get_one(Delivery, delivery_id)
-                conn, code, error = _send(conn, smtp, delivery.email,
-                                          composer.message(delivery, token))
+                try:
+                    message = composer.message(delivery, token)
+                except compose.MergeError as exc:  # checked when saved: nothing was sent
+                    delivery.status, delivery.error = DeliveryStatus.FAILED, str(exc)[:500]
+                    db.session.commit()
+                    continue
+                conn, code, error = _send(conn, smtp, delivery.email, message)
                 attempted += 1
                 settle(delivery, code, error)
     finally:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import pytest
-from jinja2.exceptions import SecurityError
 
 from crm.mailings import compose
 
@@ -31,11 +30,10 @@ def test_typed_html_and_values_never_become_markup():
 
 @pytest.mark.parametrize("body", ["{{ ''.__class__.__mro__ }}", "{{ nom.__class__ }}"])
 def test_the_sandbox_refuses_python_internals(body):
-    try:
-        text = _render(body, last_name="x")[1]
-    except SecurityError:
-        return
-    assert "<class" not in text and "object" not in text
+    with pytest.raises(compose.MergeError):
+        compose.check_template(body)
+    with pytest.raises(compose.MergeError):
+        _render(body, last_name="x")
 
 
 def test_a_broken_merge_field_is_a_merge_error():
