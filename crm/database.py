@@ -6,10 +6,13 @@ import datetime as dt
 import enum
 import sqlite3
 from pathlib import Path
+from typing import Any, cast
 
 from flask import Flask
-from sqlalchemy import DateTime, Enum, event
-from sqlalchemy.engine import Engine
+from sqlalchemy import DateTime, Enum, Executable, event
+from sqlalchemy.engine import CursorResult, Dialect, Engine
+from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
 from crm.extensions import db
@@ -25,13 +28,21 @@ def str_enum(enum_cls: type[enum.Enum], name: str, length: int = 30) -> Enum:
                 values_callable=lambda e: [m.value for m in e], length=length)
 
 
+def affected_rows(stmt: Executable) -> int:
+    """Run an UPDATE or DELETE in the session and return the number of rows it matched.
+
+    Its result is a ``CursorResult``, which ``Session.execute`` does not say in its type.
+    """
+    return cast("CursorResult[Any]", db.session.execute(stmt)).rowcount
+
+
 class UTCDateTime(TypeDecorator[dt.datetime]):
     """Timezone-aware UTC datetimes on SQLite (which stores none) and PostgreSQL alike."""
 
     impl = DateTime(timezone=True)
     cache_ok = True
 
-    def process_bind_param(self, value: dt.datetime | None, dialect):  # type: ignore[no-untyped-def]
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is not None:
             if value.tzinfo is None:
                 raise ValueError("naive datetime given to a UTC column")
@@ -40,14 +51,14 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
                 value = value.replace(tzinfo=None)
         return value
 
-    def process_result_value(self, value: dt.datetime | None, dialect):  # type: ignore[no-untyped-def]
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: DBAPIConnection, _record: ConnectionPoolEntry) -> None:
     if isinstance(dbapi_connection, sqlite3.Connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")

@@ -4,6 +4,7 @@ nothing about the internals."""
 from __future__ import annotations
 
 from flask import Flask, g, has_request_context, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from sqlalchemy import event
@@ -51,25 +52,25 @@ def outcome() -> str:
                   "again."))
 
 
-def _render(code: int, detail: str | None = None):  # type: ignore[no-untyped-def]
+def _render(code: int, detail: str | None = None) -> ResponseReturnValue:
     title, text = MESSAGES.get(code, MESSAGES[500])
     size = f"{settings().upload_max_bytes // (1024 * 1024)} Mo"
     return render_template("errors/error.html", code=code, title=title,
                            text=str(text) % {"size": size}, detail=detail), code
 
 
-def handle_http(exc: HTTPException):  # type: ignore[no-untyped-def]
+def handle_http(exc: HTTPException) -> ResponseReturnValue:
     return _render(exc.code or 500)
 
 
-def handle_csrf(_exc: CSRFError):  # type: ignore[no-untyped-def]
+def handle_csrf(_exc: CSRFError) -> ResponseReturnValue:
     from flask_babel import gettext as _
 
     return _render(400, _("The form expired or was sent twice. Go back, reload the page "
                           "and send it again: nothing was saved."))
 
 
-def handle_500(_exc: InternalServerError):  # type: ignore[no-untyped-def]
+def handle_500(_exc: InternalServerError) -> ResponseReturnValue:
     db.session.rollback()
     return _render(500, outcome())
 

@@ -1,11 +1,13 @@
 """Bare extension singletons, bound to an application in ``create_app``."""
 
+from typing import TYPE_CHECKING, ClassVar
+
 from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData
+from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
 from crm.migration_hooks import is_modelled
@@ -22,9 +24,19 @@ NAMING_CONVENTION = {
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    if TYPE_CHECKING:  # every model maps one table (none maps a join or a select)
+        __table__: ClassVar[Table]
 
 
 db = SQLAlchemy(model_class=Base)
+
+# Flask-SQLAlchemy builds ``db.Model`` at run time from ``Base``'s body (plus its bind and
+# table-name mixins), so a type checker cannot use it as a base class. Models subclass
+# ``Model``: ``db.Model`` when running, ``Base`` (the same declarative API) for the checker.
+if TYPE_CHECKING:
+    Model = Base
+else:
+    Model = db.Model
 migrate = Migrate(render_as_batch=True, compare_type=True, include_object=is_modelled)
 login_manager = LoginManager()
 csrf = CSRFProtect()

@@ -5,6 +5,7 @@
 HAND_BUILT_PREFIXES = ("contact_fts", "ix_contact_search", "search_vector")
 
 
-def is_modelled(_obj, name, _type, _reflected, _compare_to) -> bool:  # type: ignore[no-untyped-def]
+def is_modelled(_obj: object, name: str | None, _type: str, _reflected: bool,
+                _compare_to: object) -> bool:
     """``include_object`` hook: False for the hand-built objects above."""
     return not (name or "").startswith(HAND_BUILT_PREFIXES)

@@ -141,4 +141,4 @@ def override(app: Flask, **config: Any) -> Settings:
 
 def settings(app: Flask | None = None) -> Settings:
     """The settings of ``app``, or of the current app."""
-    return (app or current_app).extensions[EXTENSION]  # type: ignore[no-any-return]
+    return (app or current_app).extensions[EXTENSION]
