@@ -16,7 +16,7 @@ from typing import Any
 from flask import url_for
 from flask_babel import format_decimal
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from crm.audit.labels import action_label
 from crm.audit.models import AuditEvent
@@ -92,7 +92,8 @@ def _scoped(viewer: User) -> dict[str, Callable[[set[int]], dict[int, Shown]]]:
 
     admin = viewer.has_role(Role.ADMIN)
 
-    def load(stmt, model, text, endpoint, arg):  # type: ignore[no-untyped-def]
+    def load(stmt: Select[Any], model: Any, text: Callable[[Any], str], endpoint: str,
+             arg: str) -> Callable[[set[int]], dict[int, Shown]]:
         def run(ids: set[int]) -> dict[int, Shown]:
             rows = db.session.scalars(stmt.where(model.id.in_(ids)))
             return {r.id: Shown(text(r), url_for(endpoint, **{arg: r.id})) for r in rows}
@@ -159,7 +160,7 @@ def _values(event: AuditEvent, key: str, value: Any,
     if key == "mode":
         return [Shown(str(MODES.get(str(value), value)))]
     if key == "kind" and event.action.startswith("interaction."):
-        return [Shown(str(KIND.get(value, value)))]  # type: ignore[call-overload]
+        return [Shown(str(KIND.get(value, value)))]
     if key == "role" and isinstance(value, list):
         return [Shown(role_label(v)) for v in value]  # a change: before, after
     if key == "role":

@@ -3,15 +3,15 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String, event
-from sqlalchemy.orm import Mapped, mapped_column, object_session, relationship
+from sqlalchemy import JSON, Connection, ForeignKey, Index, String, event
+from sqlalchemy.orm import Mapped, Mapper, mapped_column, object_session, relationship
 
 from crm.auth.models import User
 from crm.database import UTCDateTime, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
-class AuditEvent(db.Model):  # type: ignore[name-defined]
+class AuditEvent(Model):
     __tablename__ = "audit_event"
     __table_args__ = (
         Index("ix_audit_event_target", "target_type", "target_id"),
@@ -42,12 +42,12 @@ class AuditTamperError(RuntimeError):
 # Mapper events fire only for audit events in a flush: no walk of the whole identity map
 # (``session.dirty``) on every flush, which made large imports quadratic.
 @event.listens_for(AuditEvent, "before_update")
-def _no_update(_mapper, _connection, target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+def _no_update(_mapper: Mapper[AuditEvent], _connection: Connection, target: AuditEvent) -> None:
     session = object_session(target)
     if session is not None and session.is_modified(target, include_collections=False):
         raise AuditTamperError("audit events are append-only")
 
 
 @event.listens_for(AuditEvent, "before_delete")
-def _no_delete(_mapper, _connection, _target: AuditEvent) -> None:  # type: ignore[no-untyped-def]
+def _no_delete(_mapper: Mapper[AuditEvent], _connection: Connection, _target: AuditEvent) -> None:
     raise AuditTamperError("audit events are append-only")

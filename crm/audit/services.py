@@ -12,7 +12,7 @@ from sqlalchemy import Select, delete, select
 from crm.audit.models import AuditEvent
 from crm.auth.models import User
 from crm.clock import day_start
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 
 
@@ -53,7 +53,7 @@ class AuditFilter:
     until: dt.date | None = None
 
 
-def audit_query(flt: AuditFilter) -> Select[tuple[AuditEvent]]:
+def audit_query(flt: AuditFilter) -> Select[AuditEvent]:
     stmt = select(AuditEvent).order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     if flt.action:
         stmt = stmt.where(AuditEvent.action == flt.action)
@@ -79,5 +79,4 @@ def known_actions() -> list[str]:
 def purge_old_events(retention_days: int) -> int:
     """Delete events past retention (the only deletion the log allows; run by the worker)."""
     cutoff = utcnow() - dt.timedelta(days=retention_days)
-    result = db.session.execute(delete(AuditEvent).where(AuditEvent.created_at < cutoff))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return affected_rows(delete(AuditEvent).where(AuditEvent.created_at < cutoff))

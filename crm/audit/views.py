@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
@@ -21,7 +22,7 @@ bp = Blueprint("audit", __name__)
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form = AuditFilterForm(request.args)
     form.action.choices = [SelectChoice("", _("All"))] + [
         SelectChoice(a, action_label(a)) for a in known_actions()]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
-from typing import Any, TypeVar
+from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, url_for
@@ -15,7 +15,8 @@ from crm.auth.services import resume_session
 from crm.extensions import login_manager
 from crm.settings import settings
 
-F = TypeVar("F", bound=Callable[..., Any])
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @login_manager.user_loader
@@ -26,18 +27,18 @@ def load_user(token: str) -> User | None:
                           lifetime=settings().session_lifetime)
 
 
-def role_required(role: Role) -> Callable[[F], F]:
+def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Login required, and at least ``role``; anyone below gets 403."""
 
-    def decorator(view: F) -> F:
+    def decorator(view: Callable[P, R]) -> Callable[P, R]:
         @wraps(view)
         @login_required
-        def wrapped(*args: Any, **kwargs: Any) -> Any:
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
             if not current_user.has_role(role):
                 abort(403)
             return view(*args, **kwargs)
 
-        return wrapped  # type: ignore[return-value]
+        return wrapped
 
     return decorator
 
@@ -62,5 +63,5 @@ def init_login_manager() -> None:
     from flask_babel import lazy_gettext as _l
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = _l("Please sign in to see this page.")  # type: ignore[assignment]
+    login_manager.login_message = _l("Please sign in to see this page.")
     login_manager.login_message_category = "info"

@@ -5,6 +5,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     EmailField,
+    Field,
     HiddenField,
     PasswordField,
     SelectChoice,
@@ -45,7 +46,7 @@ class NewPasswordMixin:
     )
     personal_words: tuple[str, ...] = ()
 
-    def validate_new_password(self, field) -> None:  # type: ignore[no-untyped-def]
+    def validate_new_password(self, field: Field) -> None:
         problem = password_problem(field.data or "", personal=self.personal_words)
         if problem:
             raise ValidationError(str(PASSWORD_MESSAGES[problem]))

@@ -20,7 +20,7 @@ from crm.auth import throttle
 from crm.auth.core import mfa
 from crm.auth.models import MfaRecoveryCode, User, UserMfa
 from crm.auth.services import close_all_sessions
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 
 
@@ -132,26 +132,26 @@ def check_code(user: User, code: str, ip: str, rules: throttle.ThrottleRules,
     if step is not None:
         throttle.clear_now(_account(user))
         # Conditional update: two requests racing with the same code cannot both win.
-        won = db.session.execute(
+        won = affected_rows(
             update(UserMfa)
             .where(UserMfa.user_id == user.id,
                    (UserMfa.last_used_step.is_(None)) | (UserMfa.last_used_step < step))
             .values(last_used_step=step)
             .execution_options(synchronize_session="fetch")
-        ).rowcount
+        )
         if won:
             return CodeCheck(ok=True)
     elif allow_recovery and mfa.looks_like_recovery_code(code):
         digest = mfa.hash_recovery_code(keys.recovery, code)
         if _unused_recovery_code(user, digest):
             throttle.clear_now(_account(user))
-            used = db.session.execute(
+            used = affected_rows(
                 update(MfaRecoveryCode)
                 .where(MfaRecoveryCode.user_id == user.id, MfaRecoveryCode.code_hash == digest,
                        MfaRecoveryCode.used_at.is_(None))
                 .values(used_at=now)
                 .execution_options(synchronize_session=False)
-            ).rowcount
+            )
             if used:
                 record(user, "auth.mfa_recovery_code_used", user,
                        remaining=remaining_recovery_codes(user))

@@ -2,12 +2,13 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 from crm.orgs.models import Organisation
 
 
@@ -21,7 +22,7 @@ class Role(enum.StrEnum):
         return list(Role).index(self)
 
 
-class User(db.Model):  # type: ignore[name-defined]
+class User(Model):
     __tablename__ = "app_user"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -43,7 +44,10 @@ class User(db.Model):  # type: ignore[name-defined]
 
     # Flask-Login protocol. The id handed to Flask-Login is the session token, not the
     # user id, so that a session row removed on the server ends the session for good.
-    session_token = None  # set per request; not a column
+    # Set per request; not a column (Mapped[] annotations are columns, hence the checker only).
+    if TYPE_CHECKING:
+        session_token: str | None
+    session_token = None
 
     @property
     def is_active(self) -> bool:
@@ -67,7 +71,7 @@ class User(db.Model):  # type: ignore[name-defined]
         return f"<User {self.email}>"
 
 
-class UserSession(db.Model):  # type: ignore[name-defined]
+class UserSession(Model):
     """One signed-in browser. Only the SHA-256 of its token is stored."""
 
     __tablename__ = "user_session"
@@ -83,7 +87,7 @@ class UserSession(db.Model):  # type: ignore[name-defined]
     user: Mapped[User] = relationship(lazy="joined")
 
 
-class LoginFailure(db.Model):  # type: ignore[name-defined]
+class LoginFailure(Model):
     """A failed login, kept for the throttling window: per account key and per address."""
 
     __tablename__ = "login_failure"
@@ -98,7 +102,7 @@ class LoginFailure(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class UserMfa(db.Model):  # type: ignore[name-defined]
+class UserMfa(Model):
     """A user's TOTP authenticator. Active once ``confirmed_at`` is set by a first good code."""
 
     __tablename__ = "user_mfa"
@@ -112,7 +116,7 @@ class UserMfa(db.Model):  # type: ignore[name-defined]
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
-class MfaRecoveryCode(db.Model):  # type: ignore[name-defined]
+class MfaRecoveryCode(Model):
     """A single-use recovery code; only its keyed hash is stored."""
 
     __tablename__ = "mfa_recovery_code"

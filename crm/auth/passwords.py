@@ -41,7 +41,7 @@ def init_app(app: Flask) -> None:
 def hasher() -> PasswordHasher:
     """The current app's hasher; the default one outside an app."""
     if has_app_context():
-        return current_app.extensions["password_hasher"]  # type: ignore[no-any-return]
+        return current_app.extensions["password_hasher"]
     return DEFAULT_HASHER
 
 

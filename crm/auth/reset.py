@@ -28,11 +28,11 @@ def _digest(user: User) -> str:
     return hashlib.sha256(user.password_hash.encode()).hexdigest()[:20]
 
 
-def make_token(secret_key: str, user: User) -> str:
+def make_token(secret_key: str | bytes, user: User) -> str:
     return URLSafeTimedSerializer(secret_key, salt=SALT).dumps({"u": user.id, "h": _digest(user)})
 
 
-def user_for_token(secret_key: str, token: str, max_age: int) -> User | None:
+def user_for_token(secret_key: str | bytes, token: str, max_age: int) -> User | None:
     """The enabled user the token was made for, if it is genuine, fresh and unused."""
     try:
         data = URLSafeTimedSerializer(secret_key, salt=SALT).loads(token, max_age=max_age)

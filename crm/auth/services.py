@@ -13,7 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.audit.services import record
 from crm.auth import passwords, throttle
 from crm.auth.models import User, UserSession
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.i18n import N_
 from crm.mail.services import queue_email
@@ -122,7 +122,7 @@ def close_all_sessions(user: User, *, keep_token: str | None = None) -> int:
     stmt = delete(UserSession).where(UserSession.user_id == user.id)
     if keep_token:
         stmt = stmt.where(UserSession.token_hash != _hash_token(keep_token))
-    return int(db.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return affected_rows(stmt)
 
 
 def purge_expired_sessions(idle: dt.timedelta, lifetime: dt.timedelta) -> int:
@@ -130,7 +130,7 @@ def purge_expired_sessions(idle: dt.timedelta, lifetime: dt.timedelta) -> int:
     stmt = delete(UserSession).where(
         (UserSession.last_seen_at < now - idle) | (UserSession.created_at < now - lifetime)
     )
-    return int(db.session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    return affected_rows(stmt)
 
 
 def change_password(user: User, new_password: str, *, keep_token: str | None) -> None:

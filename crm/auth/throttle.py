@@ -16,12 +16,13 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from typing import cast
 
-from sqlalchemy import delete, func, insert, select, text
-from sqlalchemy.engine import Connection
+from sqlalchemy import ColumnElement, delete, func, insert, select, text
+from sqlalchemy.engine import Connection, Row
 
 from crm.auth.models import LoginFailure
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.settings import ThrottleRules
 
@@ -50,8 +51,8 @@ def attempt(account: str, ip: str, rules: ThrottleRules) -> int:
                 conn.execute(text("SET LOCAL lock_timeout = '10s'"))
                 conn.execute(text("LOCK TABLE login_failure IN SHARE ROW EXCLUSIVE MODE"))
             now = utcnow()
-            new_id = conn.execute(insert(LoginFailure).values(
-                account=account, ip=ip, created_at=now)).inserted_primary_key[0]
+            new_id = cast("Row[int]", conn.execute(insert(LoginFailure).values(
+                account=account, ip=ip, created_at=now)).inserted_primary_key)[0]
             wait = _retry_after(conn, account, ip, rules, exclude=new_id, now=now)
         except BaseException:
             transaction.rollback()
@@ -86,7 +87,7 @@ def _retry_after(conn: Connection, account: str, ip: str, rules: ThrottleRules, 
     return max(waits)
 
 
-def _wait(conn: Connection, criterion, free: int, since: dt.datetime,  # type: ignore[no-untyped-def]
+def _wait(conn: Connection, criterion: ColumnElement[bool], free: int, since: dt.datetime,
           now: dt.datetime, rules: ThrottleRules, exclude: int) -> int:
     count, last = conn.execute(
         select(func.count(LoginFailure.id), func.max(LoginFailure.created_at))
@@ -103,5 +104,4 @@ def _wait(conn: Connection, criterion, free: int, since: dt.datetime,  # type: i
 
 
 def purge_expired(window: dt.timedelta) -> int:
-    result = db.session.execute(delete(LoginFailure).where(LoginFailure.created_at < utcnow() - window))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return affected_rows(delete(LoginFailure).where(LoginFailure.created_at < utcnow() - window))

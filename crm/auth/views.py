@@ -11,6 +11,7 @@ from flask import (
     session,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, logout_user
 
@@ -33,7 +34,7 @@ bp = Blueprint("auth", __name__)
 
 
 @bp.route("/login", methods=["GET", "POST"])
-def login():  # type: ignore[no-untyped-def]
+def login() -> ResponseReturnValue:
     if current_user.is_authenticated:
         return redirect(url_for("dashboard.index"))
     form = LoginForm(next=request.args.get("next", ""))
@@ -61,7 +62,7 @@ def login():  # type: ignore[no-untyped-def]
 
 @bp.post("/logout")
 @login_required
-def logout():  # type: ignore[no-untyped-def]
+def logout() -> ResponseReturnValue:
     services.close_session(current_user.session_token)
     logout_user()
     session.clear()
@@ -72,14 +73,14 @@ def logout():  # type: ignore[no-untyped-def]
 
 @bp.get("/account")
 @login_required
-def account():  # type: ignore[no-untyped-def]
+def account() -> ResponseReturnValue:
     return render_template("auth/account.html", password_form=ChangePasswordForm(),
                            preferences_form=PreferencesForm(obj=current_user))
 
 
 @bp.post("/account/password")
 @login_required
-def change_password():  # type: ignore[no-untyped-def]
+def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     form.personal_words = (current_user.email.split("@")[0], *current_user.full_name.split())
     if form.validate_on_submit():
@@ -96,7 +97,7 @@ def change_password():  # type: ignore[no-untyped-def]
 
 @bp.post("/account/preferences")
 @login_required
-def preferences():  # type: ignore[no-untyped-def]
+def preferences() -> ResponseReturnValue:
     form = PreferencesForm()
     if form.validate_on_submit():
         current_user.locale = form.locale.data
@@ -108,7 +109,7 @@ def preferences():  # type: ignore[no-untyped-def]
 
 
 @bp.post("/language")
-def language():  # type: ignore[no-untyped-def]
+def language() -> ResponseReturnValue:
     form = LanguageForm()
     if form.validate_on_submit() and form.locale.data in settings().languages:
         session["locale"] = form.locale.data
@@ -122,7 +123,7 @@ RESET_MAX_AGE = 3600  # seconds a reset link stays valid
 
 
 @bp.route("/forgot", methods=["GET", "POST"])
-def forgot_password():  # type: ignore[no-untyped-def]
+def forgot_password() -> ResponseReturnValue:
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         account = throttle.RESET_PREFIX + services.normalise_email(form.email.data)
@@ -130,7 +131,7 @@ def forgot_password():  # type: ignore[no-untyped-def]
         if throttle.attempt(account, request.remote_addr or "?", rules) == 0:  # counts requests
             # The link comes from BASE_URL, never from the Host header the client sent.
             reset.request_reset(form.email.data, lambda user: external_url(
-                "auth.reset_password", token=reset.make_token(current_app.secret_key, user)))
+                "auth.reset_password", token=reset.make_token(current_app.config["SECRET_KEY"], user)))
             db.session.commit()
         # The same answer whether or not the account exists (no account discovery).
         flash(_("If an account uses this address, a message with a link has been sent to it. "
@@ -140,8 +141,8 @@ def forgot_password():  # type: ignore[no-untyped-def]
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
-def reset_password(token: str):  # type: ignore[no-untyped-def]
-    user = reset.user_for_token(current_app.secret_key, token, RESET_MAX_AGE)
+def reset_password(token: str) -> ResponseReturnValue:
+    user = reset.user_for_token(current_app.config["SECRET_KEY"], token, RESET_MAX_AGE)
     if user is None:
         abort(410)
     form = ResetPasswordForm()

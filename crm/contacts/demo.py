@@ -12,9 +12,10 @@ import datetime as dt
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from faker import Faker
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import Table, func, insert, select, text
 
 from crm.contacts.core.normalise import fold, name_key, phone_search_tokens, search_text, sort_key
 from crm.contacts.models import (
@@ -74,11 +75,11 @@ def _strip_accents(text_: str) -> str:
                    if not unicodedata.combining(c))
 
 
-def _next_id(table) -> int:  # type: ignore[no-untyped-def]
-    return int(db.session.scalar(select(func.coalesce(func.max(table.c.id), 0)))) + 1
+def _next_id(table: Table) -> int:
+    return int(db.session.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar_one()) + 1
 
 
-def _outlet_rows(count: int, rng: random.Random, fake: Faker) -> list[dict]:  # type: ignore[type-arg]
+def _outlet_rows(count: int, rng: random.Random, fake: Faker) -> list[dict[str, Any]]:
     start, now, rows = _next_id(Outlet.__table__), utcnow(), []
     for i in range(count):
         if i < len(REAL_OUTLETS):
@@ -114,7 +115,7 @@ def _rare_surnames(rng: random.Random, count: int) -> list[str]:
     return sorted(made)
 
 
-def _people(count: int, rng: random.Random, fake: Faker) -> Iterator[dict]:  # type: ignore[type-arg]
+def _people(count: int, rng: random.Random, fake: Faker) -> Iterator[dict[str, str]]:
     firsts = [fake.first_name() for _ in range(600)]
     lasts = [fake.last_name() for _ in range(3000)]
     rare = _rare_surnames(rng, max(1_000, count // 2))
@@ -125,7 +126,7 @@ def _people(count: int, rng: random.Random, fake: Faker) -> Iterator[dict]:  # t
                "phone": f"+33{rng.choice('67')}{rng.randint(10000000, 99999999)}"}
 
 
-def _variant(person: dict, rng: random.Random) -> dict:  # type: ignore[type-arg]
+def _variant(person: dict[str, str], rng: random.Random) -> dict[str, str]:
     """The same person as typed by someone else."""
     first, last = person["first"], person["last"]
     change = rng.randrange(4)
@@ -152,7 +153,7 @@ def generate(contacts: int, outlets: int, *, seed: int = 2026,
                        for row in db.session.execute(select(Outlet.id, Outlet.name, Outlet.aliases,
                                                             Outlet.switchboard_phone))]
     result = Generated(outlets=outlets)
-    people: list[dict] = []  # type: ignore[type-arg]
+    people: list[dict[str, str]] = []
     batch = _Batch(_next_id(Contact.__table__))
     for person in _people(contacts, rng, fake):
         if people and rng.random() < duplicate_share:
@@ -174,10 +175,10 @@ def generate(contacts: int, outlets: int, *, seed: int = 2026,
 class _Batch:
     def __init__(self, next_id: int) -> None:
         self.next_id, self.size = next_id, 0
-        self.rows: dict[str, list[dict]] = {  # type: ignore[type-arg]
+        self.rows: dict[str, list[dict[str, Any]]] = {
             "contact": [], "email": [], "phone": [], "beat": [], "outlet": []}
 
-    def add(self, person: dict, rng: random.Random, outlets: list[dict],  # type: ignore[type-arg]
+    def add(self, person: dict[str, str], rng: random.Random, outlets: list[dict[str, Any]],
             org_ids: list[int]) -> None:
         cid, now = self.next_id, utcnow() - dt.timedelta(minutes=rng.randint(0, 500_000))
         self.next_id += 1

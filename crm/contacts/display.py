@@ -7,6 +7,7 @@ from __future__ import annotations
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from crm.contacts import labels
 from crm.contacts.core.normalise import display_phone
@@ -29,10 +30,11 @@ FIELD_LABELS = {
 }
 
 
-def _names(model, ids: list[int], attr: str) -> str:  # type: ignore[no-untyped-def]
+def _names(model: type[Outlet | Organisation], ids: list[int], attr: str) -> str:
     if not ids:
         return ""
-    rows = db.session.scalars(select(getattr(model, attr)).where(model.id.in_(ids)))
+    column: InstrumentedAttribute[str] = getattr(model, attr)
+    rows = db.session.scalars(select(column).where(model.id.in_(ids)))
     return ", ".join(sorted(rows))
 
 

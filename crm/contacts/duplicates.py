@@ -8,7 +8,7 @@ indexed check alone."""
 
 from __future__ import annotations
 
-from sqlalchemy import or_, select
+from sqlalchemy import ColumnElement, or_, select
 from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
@@ -21,7 +21,7 @@ from crm.extensions import db
 def find_duplicates(user: User, data: ContactData, *, exclude_id: int | None = None,
                     limit: int = 5) -> list[Contact]:
     data = normalised(data)
-    conditions = []
+    conditions: list[ColumnElement[bool]] = []
     if data.emails:
         conditions.append(Contact.id.in_(
             select(ContactEmail.contact_id).where(ContactEmail.email.in_(data.emails))))

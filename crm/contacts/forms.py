@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import enum
 from collections.abc import Callable
+from typing import TypeVar
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -33,11 +35,15 @@ from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, Visibi
 from crm.contacts.search import ContactFilters
 from crm.contacts.services import ContactData
 from crm.forms import choices, lines
-from crm.outlets.models import OutletKind
+from crm.orgs.models import Organisation
+from crm.outlets.models import Outlet, OutletKind
 from crm.security import coerce_id, parse_id
 
+E = TypeVar("E", bound=enum.Enum)
 
-def _each_line(check: Callable[[str], object], message: object):  # type: ignore[no-untyped-def]
+
+def _each_line(check: Callable[[str], object],
+               message: object) -> Callable[[FlaskForm, Field], None]:
     def validate(_form: FlaskForm, field: Field) -> None:
         for number, line in enumerate(lines(field.data), start=1):
             try:
@@ -91,7 +97,7 @@ class ContactForm(FlaskForm):
     version = HiddenField()
     create_anyway = SubmitField(_l("Save anyway"))
 
-    def set_choices(self, outlets: list, organisations: list) -> ContactForm:  # type: ignore[type-arg]
+    def set_choices(self, outlets: list[Outlet], organisations: list[Organisation]) -> ContactForm:
         self.civility.choices = choices(labels.CIVILITY)
         self.kind.choices = choices(labels.CONTACT_KIND)
         self.area.choices = area_choices(str(_l("(not set)")))
@@ -102,7 +108,7 @@ class ContactForm(FlaskForm):
                                                  for o in organisations]
         return self
 
-    def keep_trashed_outlets(self, outlets: list) -> ContactForm:  # type: ignore[type-arg]
+    def keep_trashed_outlets(self, outlets: list[Outlet]) -> ContactForm:
         """The contact's outlets in the trash stay choices: an edit keeps their link (it
         serves again if the outlet is restored) instead of dropping it unseen."""
         self.outlet_ids.choices = [*self.outlet_ids.choices, *(
@@ -165,7 +171,7 @@ class ContactFilterForm(FlaskForm):
     bounced = SelectField(_l("Email bounced"), validate_choice=False)
     sort = SelectField(_l("Sort by"), validate_choice=False)
 
-    def set_choices(self, organisations: list) -> ContactFilterForm:  # type: ignore[type-arg]
+    def set_choices(self, organisations: list[Organisation]) -> ContactFilterForm:
         every = str(_l("Any"))
         self.organisation.choices = [SelectChoice("", every)] + [
             SelectChoice(str(o.id), o.short_name) for o in organisations]
@@ -185,7 +191,7 @@ class ContactFilterForm(FlaskForm):
         def flag(value: str | None) -> bool | None:
             return {"yes": True, "no": False}.get(value or "")
 
-        def member(enum_cls, value):  # type: ignore[no-untyped-def]
+        def member(enum_cls: type[E], value: str | None) -> E | None:
             return enum_cls(value) if value in {m.value for m in enum_cls} else None
 
         org = self.organisation.data or ""

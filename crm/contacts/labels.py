@@ -1,5 +1,7 @@
 """Translated labels of the contact and outlet enums, for forms, lists and the conflict page."""
 
+from typing import Any
+
 from flask_babel import lazy_gettext as _l
 
 from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, PhoneKind, Visibility
@@ -35,7 +37,7 @@ def area_label(area: str | None) -> str:
     return str(AREA.get(area, area)) if area else ""
 
 
-def plain(labels: dict) -> dict:  # type: ignore[type-arg]
+def plain(labels: dict[str, Any]) -> dict[str, Any]:
     """Labels as plain strings in the current locale: translated once per page, not per row."""
     return {key: {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
             for key, value in labels.items()}
@@ -76,7 +78,7 @@ EVIDENCE_LEVEL = {"different": _l("different"), "vaguely similar": _l("vaguely s
                   "missing": _l("missing on one side")}
 
 
-def evidence_label(evidence: dict) -> str:  # type: ignore[type-arg]
+def evidence_label(evidence: dict[str, Any]) -> str:
     """One piece of a duplicate pair's evidence (``{"field", "label", ...}``) as a phrase."""
     field, level = str(evidence.get("field", "")), str(evidence.get("label", ""))
     phrase = EVIDENCE.get((field, level))

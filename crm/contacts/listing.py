@@ -76,7 +76,7 @@ def _attach_details(rows: list[ContactRow]) -> None:
     if not by_id:
         return
     ids = list(by_id)
-    outlets = select(contact_outlet.c.contact_id, Outlet.id, Outlet.name,
+    outlets: Select[int, int, str, bool] = select(contact_outlet.c.contact_id, Outlet.id, Outlet.name,
                      Outlet.deleted_at.is_not(None)).join(
         Outlet, Outlet.id == contact_outlet.c.outlet_id).where(
         contact_outlet.c.contact_id.in_(ids)).order_by(Outlet.name_key)
@@ -145,7 +145,7 @@ class SearchPagination(CappedPagination):
         return self.window_total
 
 
-def _counted_rows(stmt: Select[Any], sort: str, dialect: str) -> Select[Any]:
+def _counted_rows(stmt: Select[Contact], sort: str, dialect: str) -> Select[*tuple[Any, ...]]:
     """The list rows of the search ``stmt`` plus the number of matches, in one statement.
 
     SQLite: ``count(*) OVER ()``. PostgreSQL 15 costs a LIMIT above that window as if it
@@ -162,7 +162,7 @@ def _counted_rows(stmt: Select[Any], sort: str, dialect: str) -> Select[Any]:
         Contact.id.in_(select(matches.c.id))).order_by(*SORTS.get(sort, SORTS["name"]))
 
 
-def _rows(stmt: Select[Any]) -> Select[Any]:
+def _rows(stmt: Select[Contact]) -> Select[*tuple[Any, ...]]:
     return stmt.with_only_columns(*ROW_COLUMNS).join(
         Organisation, Organisation.id == Contact.organisation_id)
 
@@ -172,6 +172,7 @@ def search_contacts(user: User, query: str = "", filters: ContactFilters | None 
     """One page of ``ContactRow`` for the contacts ``user`` may see that match ``query`` and
     ``filters``, in a constant number of statements."""
     stmt = contacts_query(user, query, filters, sort)
+    pagination: type[CappedPagination]
     if search_tokens(query):
         dialect = db.session.get_bind().dialect.name
         pagination, rows = SearchPagination, _counted_rows(stmt, sort, dialect)

@@ -21,7 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
 
@@ -67,7 +67,7 @@ contact_outlet = Table(
 )
 
 
-class Contact(db.Model):  # type: ignore[name-defined]
+class Contact(Model):
     __tablename__ = "contact"
     __table_args__ = (
         CheckConstraint("length(source) > 0", name="source_required"),
@@ -148,7 +148,7 @@ class Contact(db.Model):  # type: ignore[name-defined]
         return f"<Contact {self.id} {self.full_name}>"
 
 
-class ContactEmail(db.Model):  # type: ignore[name-defined]
+class ContactEmail(Model):
     __tablename__ = "contact_email"
     __table_args__ = (UniqueConstraint("contact_id", "email"),
                       Index("ix_contact_email_email", "email"))
@@ -159,7 +159,7 @@ class ContactEmail(db.Model):  # type: ignore[name-defined]
     is_primary: Mapped[bool] = mapped_column(default=False)
 
 
-class ContactPhone(db.Model):  # type: ignore[name-defined]
+class ContactPhone(Model):
     __tablename__ = "contact_phone"
     __table_args__ = (UniqueConstraint("contact_id", "e164"),
                       Index("ix_contact_phone_e164", "e164"))
@@ -171,7 +171,7 @@ class ContactPhone(db.Model):  # type: ignore[name-defined]
     is_primary: Mapped[bool] = mapped_column(default=False)
 
 
-class ContactBeat(db.Model):  # type: ignore[name-defined]
+class ContactBeat(Model):
     """A beat or topic (tag) as typed, with its folded key for filters."""
 
     __tablename__ = "contact_beat"
@@ -184,7 +184,7 @@ class ContactBeat(db.Model):  # type: ignore[name-defined]
     key: Mapped[str] = mapped_column(String(80))
 
 
-class ContactOptOut(db.Model):  # type: ignore[name-defined]
+class ContactOptOut(Model):
     """The contact asked one sender organisation to stop writing to them."""
 
     __tablename__ = "contact_opt_out"

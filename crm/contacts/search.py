@@ -9,8 +9,10 @@ PostgreSQL through the GIN index on the generated ``search_vector`` column (its
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from sqlalchemy import (
+    ColumnClause,
     ColumnElement,
     Integer,
     Select,
@@ -68,7 +70,7 @@ def matching(query: str, dialect: str) -> ColumnElement[bool] | None:
     if dialect == "postgresql":
         tsquery = " & ".join(f"{t}:*" for t in tokens)
         # contact.search_vector: generated column of migration 0002, unknown to the model
-        vector = literal_column("contact.search_vector")
+        vector: ColumnClause[Any] = literal_column("contact.search_vector")
         return vector.op("@@")(func.to_tsquery(literal_column("'simple'::regconfig"), tsquery))
     if dialect == "sqlite":
         fts = " ".join(f'"{t}"*' for t in tokens)  # tokens are folded words: no quotes inside
@@ -78,8 +80,8 @@ def matching(query: str, dialect: str) -> ColumnElement[bool] | None:
     return and_(*(Contact.search_text.contains(t, autoescape=True) for t in tokens))
 
 
-def _filtered(stmt: Select[tuple[Contact]], f: ContactFilters,
-              user: User) -> Select[tuple[Contact]]:
+def _filtered(stmt: Select[Contact], f: ContactFilters,
+              user: User) -> Select[Contact]:
     simple = {Contact.organisation_id: f.organisation_id, Contact.visibility: f.visibility,
               Contact.kind: f.kind, Contact.area: f.area,
               Contact.is_email_bounced: f.bounced}
@@ -107,7 +109,7 @@ def _filtered(stmt: Select[tuple[Contact]], f: ContactFilters,
 
 
 def contacts_query(user: User, query: str = "", filters: ContactFilters | None = None,
-                   sort: str = "name") -> Select[tuple[Contact]]:
+                   sort: str = "name") -> Select[Contact]:
     """The statement behind the list page, without eager loading or paging."""
     stmt = _filtered(visible_contacts(user), filters or ContactFilters(), user)
     condition = matching(query, db.session.get_bind().dialect.name)

@@ -276,7 +276,7 @@ def in_scope(user: User) -> ColumnElement[bool]:
                Contact.organisation_id == user.organisation_id)
 
 
-def visible_contacts(user: User, *, deleted: bool = False) -> Select[tuple[Contact]]:
+def visible_contacts(user: User, *, deleted: bool = False) -> Select[Contact]:
     """Contacts ``user`` may see: alive ones, or those in the trash when ``deleted``."""
     alive = Contact.deleted_at.is_not(None) if deleted else Contact.deleted_at.is_(None)
     return select(Contact).where(and_(alive, in_scope(user)))

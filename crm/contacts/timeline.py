@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import Select, func, literal, select, union_all
+from sqlalchemy import Select, Subquery, func, literal, select, union_all
 
 from crm.audit.models import AuditEvent
 from crm.auth.models import User
@@ -34,8 +34,8 @@ class Entry:
     item: Any
 
 
-def _sources(user: User, contact_id: int, kind: str) -> list[Select[Any]]:
-    parts: list[Select[Any]] = []
+def _sources(user: User, contact_id: int, kind: str) -> list[Select[str, dt.datetime, int]]:
+    parts: list[Select[str, dt.datetime, int]] = []
     if kind not in ("tasks", "history"):
         stmt = interaction_services.contact_interactions(user, contact_id)
         if kind in InteractionKind.__members__.values():
@@ -56,7 +56,7 @@ def _sources(user: User, contact_id: int, kind: str) -> list[Select[Any]]:
 
 
 class TimelinePage(Pagination):
-    def _union(self):  # type: ignore[no-untyped-def]
+    def _union(self) -> Subquery:
         parts = _sources(**self._query_args)
         return union_all(*parts).subquery() if len(parts) > 1 else parts[0].subquery()
 

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -57,7 +58,7 @@ def _form(**kwargs: object) -> ContactForm:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form = ContactFilterForm(request.args).set_choices(_organisations())
     sort = form.sort.data or "name"
     page = search_contacts(current_user, form.q.data or "", form.to_filters(), sort,
@@ -69,7 +70,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:contact_id>")
 @login_required
-def show(contact_id: int):  # type: ignore[no-untyped-def]
+def show(contact_id: int) -> ResponseReturnValue:
     return render_page(services.get_contact_or_404(current_user, contact_id))
 
 
@@ -102,7 +103,7 @@ def _visible_contact(contact_id: object) -> Contact | None:
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = _form()
     if form.validate_on_submit():
         data = form.to_data()
@@ -120,7 +121,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:contact_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(contact_id: int):  # type: ignore[no-untyped-def]
+def edit(contact_id: int) -> ResponseReturnValue:
     contact = services.get_contact_or_404(current_user, contact_id)
     form = _form(data=form_values(services.contact_data(contact), contact.version))
     form.keep_trashed_outlets(contact.outlets)
@@ -153,7 +154,7 @@ def _lock_owner_fields(form: ContactForm, contact: Contact) -> None:
     form.opt_out_organisation_ids.description = hint
 
 
-def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
+def _save(contact: Contact, form: ContactForm) -> ResponseReturnValue:
     data = form.to_data()
     try:
         version = int(form.version.data) if (form.version.data or "").isdigit() else 0
@@ -175,7 +176,7 @@ def _save(contact, form: ContactForm):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:contact_id>/delete", methods=["GET", "POST"])
 @login_required
-def delete(contact_id: int):  # type: ignore[no-untyped-def]
+def delete(contact_id: int) -> ResponseReturnValue:
     """A confirmation page, then the POST that sends the contact to the trash (owner only)."""
     contact = _get_owned_or_403(contact_id)
     form = ConfirmForm()
@@ -191,7 +192,7 @@ def delete(contact_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:contact_id>/restore")
 @login_required
-def restore(contact_id: int):  # type: ignore[no-untyped-def]
+def restore(contact_id: int) -> ResponseReturnValue:
     contact = _get_owned_or_403(contact_id, deleted=True)
     services.restore_deleted_contact(current_user, contact)
     db.session.commit()
@@ -209,7 +210,7 @@ def _get_owned_or_403(contact_id: int, *, deleted: bool = False) -> Contact:
 
 @bp.post("/bulk-tag")
 @login_required
-def bulk_tag():  # type: ignore[no-untyped-def]
+def bulk_tag() -> ResponseReturnValue:
     form = BulkTagForm()
     if form.validate_on_submit():
         contacts = list(db.session.scalars(services.visible_contacts(current_user).where(
@@ -225,7 +226,7 @@ def bulk_tag():  # type: ignore[no-untyped-def]
 
 @bp.get("/trash")
 @login_required
-def trash():  # type: ignore[no-untyped-def]
+def trash() -> ResponseReturnValue:
     stmt = services.visible_contacts(current_user, deleted=True).order_by(
         Contact.deleted_at.desc(), Contact.id.desc())
     page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)

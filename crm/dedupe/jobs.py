@@ -12,7 +12,7 @@ from crm.jobs import clear_progress, read_progress, report_progress, task
 
 def progress(run_id: int) -> tuple[int, int, str] | None:
     """(steps done, steps in all, current step) of a running scan, if the worker reported."""
-    return read_progress("scan", run_id)  # type: ignore[return-value]
+    return read_progress("scan", run_id)
 
 
 def _report(run_id: int, step: str) -> None:

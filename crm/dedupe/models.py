@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class PairStatus(enum.StrEnum):
@@ -28,7 +28,7 @@ class ScanState(enum.StrEnum):
     FAILED = "failed"
 
 
-class DuplicatePair(db.Model):  # type: ignore[name-defined]
+class DuplicatePair(Model):
     __tablename__ = "duplicate_pair"
     __table_args__ = (UniqueConstraint("low_id", "high_id"),
                       CheckConstraint("low_id < high_id", name="ordered"),
@@ -55,7 +55,7 @@ class DuplicatePair(db.Model):  # type: ignore[name-defined]
     high: Mapped[Contact] = relationship(foreign_keys=[high_id], lazy="joined")
 
 
-class ContactMerge(db.Model):  # type: ignore[name-defined]
+class ContactMerge(Model):
     """One merge: what both contacts were, and every row re-pointed, so it can be undone."""
 
     __tablename__ = "contact_merge"
@@ -76,7 +76,7 @@ class ContactMerge(db.Model):  # type: ignore[name-defined]
     merged: Mapped[Contact] = relationship(foreign_keys=[merged_id], lazy="joined")
 
 
-class ScanRun(db.Model):  # type: ignore[name-defined]
+class ScanRun(Model):
     """A whole-file scan run by the worker; its counters are the progress the page shows."""
 
     __tablename__ = "duplicate_scan"

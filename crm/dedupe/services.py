@@ -135,6 +135,7 @@ def _store(pairs: list[ScoredPair], run_id: int) -> None:
                DuplicatePair.status, DuplicatePair.scan_id))}
     new, changed = [], []
     for pair in pairs:
+        # The engine ran on contact ids; its pairs carry them as Hashable.
         low, high = sorted((int(pair.left), int(pair.right)))  # type: ignore[call-overload]
         values = {"score": pair.score, "certain": pair.decision == CERTAIN,
                   "evidence": [{"field": e.field, "level": e.level, "label": e.label,
@@ -246,7 +247,7 @@ def _sees(user: User, contact: type[Contact]) -> ColumnElement[bool]:
 _KEPT, _MERGED = aliased(Contact), aliased(Contact)
 
 
-def visible_merges(user: User) -> Select[tuple[ContactMerge]]:
+def visible_merges(user: User) -> Select[ContactMerge]:
     """Merges whose two contacts ``user`` may see, alive or in the trash: another body's
     private contact, merged or kept, hides the whole merge (newest first)."""
     return (select(ContactMerge)
@@ -256,7 +257,7 @@ def visible_merges(user: User) -> Select[tuple[ContactMerge]]:
             .order_by(ContactMerge.id.desc()))
 
 
-def undoable_merges(user: User) -> Select[tuple[int]]:
+def undoable_merges(user: User) -> Select[int]:
     """Ids of the visible merges that ``user``'s body is involved in: it owns one of the
     two contacts, or one of its users made the merge. Only those bodies undo it."""
     org = user.organisation_id

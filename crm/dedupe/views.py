@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -42,7 +43,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.post("/scan")
 @login_required
-def start_scan():  # type: ignore[no-untyped-def]
+def start_scan() -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         if services.scan_under_way(current_user.organisation_id):
             flash(_("A search for duplicates is already under way; this page shows its "
@@ -66,7 +67,7 @@ SCAN_STEP_LABELS = {
 
 @bp.get("/scan/<int:run_id>/progress")
 @login_required
-def scan_progress(run_id: int):  # type: ignore[no-untyped-def]
+def scan_progress(run_id: int) -> ResponseReturnValue:
     """The progress of a scan alone, polled by the page while the worker searches."""
     run = db.first_or_404(select(ScanRun).where(
         ScanRun.id == run_id, ScanRun.organisation_id == current_user.organisation_id))
@@ -78,7 +79,7 @@ def scan_progress(run_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:pair_id>")
 @login_required
-def show(pair_id: int):  # type: ignore[no-untyped-def]
+def show(pair_id: int) -> ResponseReturnValue:
     pair = get_pair_or_404(pair_id)
     form, keep = merge_form(), merging.must_keep(pair.low, pair.high)
     if keep is not None:  # a shared contact is never merged into a private one
@@ -90,7 +91,7 @@ def show(pair_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:pair_id>/merge")
 @login_required
-def merge(pair_id: int):  # type: ignore[no-untyped-def]
+def merge(pair_id: int) -> ResponseReturnValue:
     pair = get_pair_or_404(pair_id)
     form = merge_form()
     if form.validate_on_submit():
@@ -113,7 +114,7 @@ def merge(pair_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:pair_id>/not-same")
 @login_required
-def not_same(pair_id: int):  # type: ignore[no-untyped-def]
+def not_same(pair_id: int) -> ResponseReturnValue:
     pair = get_pair_or_404(pair_id)
     if ConfirmForm().validate_on_submit():
         services.mark_not_same(current_user, pair)
@@ -124,7 +125,7 @@ def not_same(pair_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/merges")
 @login_required
-def merges():  # type: ignore[no-untyped-def]
+def merges() -> ResponseReturnValue:
     found = db.session.scalars(services.visible_merges(current_user).limit(200)).all()
     undoable = set(db.session.scalars(services.undoable_merges(current_user).where(
         ContactMerge.id.in_([m.id for m in found]))))
@@ -134,7 +135,7 @@ def merges():  # type: ignore[no-untyped-def]
 
 @bp.post("/merges/<int:merge_id>/undo")
 @login_required
-def undo(merge_id: int):  # type: ignore[no-untyped-def]
+def undo(merge_id: int) -> ResponseReturnValue:
     merge = get_merge_or_404(merge_id)
     if not services.may_undo(current_user, merge):
         abort(403)

@@ -58,7 +58,7 @@ def _title(found: StagedBlock, batch: ImportBatch) -> str:
 Shown = list[tuple[ContactBlockSection, list[ContactBlockEntry]]]
 
 
-def visible_blocks(user: User) -> Select[tuple[ContactBlock]]:
+def visible_blocks(user: User) -> Select[ContactBlock]:
     """Blocks holding at least one contact ``user`` sees, or found by an import of their
     body (newest first), with their sections and entries."""
     seen = visible_contacts(user).with_only_columns(Contact.id)

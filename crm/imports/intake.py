@@ -67,7 +67,7 @@ def keep_upload(stream: IO[bytes], filename: str, max_bytes: int) -> str:
     handle, path = tempfile.mkstemp(prefix="import-", suffix=".upload", dir=folder())
     try:
         with os.fdopen(handle, "wb") as out:  # mkstemp creates the file with mode 0600
-            shutil.copyfileobj(_limited(stream, max_bytes + 1), out, 1 << 20)
+            shutil.copyfileobj(_Limited(stream, max_bytes + 1), out, 1 << 20)
         size = os.path.getsize(path)
         with open(path, "rb") as kept:
             check_head(kept.read(HEAD), size, filename, max_bytes)
@@ -80,18 +80,18 @@ def keep_upload(stream: IO[bytes], filename: str, max_bytes: int) -> str:
     return os.path.basename(path)
 
 
-def _limited(stream: IO[bytes], limit: int) -> IO[bytes]:
-    class Limited:
-        left = limit
+class _Limited:
+    """Reads at most ``limit`` bytes of ``stream``."""
 
-        def read(self, size: int = -1) -> bytes:
-            if self.left <= 0:
-                return b""
-            data = stream.read(self.left if size < 0 else min(size, self.left))
-            self.left -= len(data)
-            return data
+    def __init__(self, stream: IO[bytes], limit: int) -> None:
+        self.stream, self.left = stream, limit
 
-    return Limited()  # type: ignore[return-value]
+    def read(self, size: int = -1) -> bytes:
+        if self.left <= 0:
+            return b""
+        data = self.stream.read(self.left if size < 0 else min(size, self.left))
+        self.left -= len(data)
+        return data
 
 
 def upload_path(name: str) -> Path:

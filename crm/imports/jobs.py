@@ -27,7 +27,7 @@ from crm.settings import settings
 
 def progress(batch_id: int) -> tuple[int, int] | None:
     """(rows done, rows in all) of a running import, if the worker reported any."""
-    return read_progress("import", batch_id)  # type: ignore[return-value]
+    return read_progress("import", batch_id)
 
 
 class Discarded(Exception):
@@ -36,7 +36,7 @@ class Discarded(Exception):
 
 def staging_progress(batch_id: int) -> tuple[int, int] | None:
     """(rows staged, rows in all) of a file the worker is reading, once it has read it."""
-    return read_progress("staging", batch_id)  # type: ignore[return-value]
+    return read_progress("staging", batch_id)
 
 
 def run_staging(batch_id: int, user_id: int) -> None:

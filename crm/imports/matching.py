@@ -11,7 +11,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from crm.auth.models import User
 from crm.contacts.core.normalise import fold, name_key
@@ -64,7 +64,8 @@ def _lookup(column: Any, contact_id: Any, scope: Any, wanted: set[str]) -> dict[
     found: dict[str, set[int]] = defaultdict(set)
     if not wanted:
         return found
-    stmt = select(column, contact_id).where(column.in_(sorted(wanted)), contact_id.in_(scope))
+    stmt: Select[str, int] = select(column, contact_id).where(
+        column.in_(sorted(wanted)), contact_id.in_(scope))
     for value, cid in db.session.execute(stmt):
         found[value].add(cid)
     return found
@@ -75,7 +76,8 @@ def _outlet_names(contact_ids: set[int]) -> dict[int, set[str]]:
     names: dict[int, set[str]] = defaultdict(set)
     if not contact_ids:
         return names
-    stmt = select(contact_outlet.c.contact_id, Outlet.name, Outlet.aliases).join(
+    stmt: Select[int, str, list[str]] = select(
+        contact_outlet.c.contact_id, Outlet.name, Outlet.aliases).join(
         Outlet, Outlet.id == contact_outlet.c.outlet_id).where(
         contact_outlet.c.contact_id.in_(sorted(contact_ids)))
     for cid, name, aliases in db.session.execute(stmt):

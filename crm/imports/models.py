@@ -12,7 +12,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 from crm.imports.batch_settings import BatchSettings
 from crm.orgs.models import Organisation
 
@@ -55,7 +55,7 @@ class RowOutcome(enum.StrEnum):
     REJECTED = "rejected"
 
 
-class ImportBatch(db.Model):  # type: ignore[name-defined]
+class ImportBatch(Model):
     __tablename__ = "import_batch"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -90,7 +90,7 @@ class ImportBatch(db.Model):  # type: ignore[name-defined]
         self.settings_json = value.to_json()  # a new value: the JSON column sees the change
 
 
-class ImportRow(db.Model):  # type: ignore[name-defined]
+class ImportRow(Model):
     __tablename__ = "import_row"
     __table_args__ = (UniqueConstraint("batch_id", "number"),)
 
@@ -99,7 +99,7 @@ class ImportRow(db.Model):  # type: ignore[name-defined]
     number: Mapped[int]
     raw: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     values: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    errors: Mapped[list[str]] = mapped_column(JSON, default=list)
+    errors: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     decision: Mapped[RowDecision] = mapped_column(str_enum(RowDecision, "row_decision", 10))
     match_contact_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact.id", ondelete="SET NULL"))
@@ -113,7 +113,7 @@ class ImportRow(db.Model):  # type: ignore[name-defined]
     batch: Mapped[ImportBatch] = relationship(back_populates="rows")
 
 
-class ContactBlock(db.Model):  # type: ignore[name-defined]
+class ContactBlock(Model):
     """A "CONTACTS PRESSE" block: ordered organisation sections of press contacts.
 
     The same block found again (also with other spacing) has the same fingerprint: one row.
@@ -133,7 +133,7 @@ class ContactBlock(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan")
 
 
-class ContactBlockSection(db.Model):  # type: ignore[name-defined]
+class ContactBlockSection(Model):
     __tablename__ = "contact_block_section"
     __table_args__ = (UniqueConstraint("block_id", "position"),)
 
@@ -151,7 +151,7 @@ class ContactBlockSection(db.Model):  # type: ignore[name-defined]
         cascade="all, delete-orphan")
 
 
-class ContactBlockEntry(db.Model):  # type: ignore[name-defined]
+class ContactBlockEntry(Model):
     __tablename__ = "contact_block_entry"
     __table_args__ = (UniqueConstraint("section_id", "position"),
                       Index("ix_contact_block_entry_contact", "contact_id"))

@@ -29,7 +29,7 @@ from crm.contacts.services import (
     update_contact,
 )
 from crm.contacts.snapshots import from_snapshot, snapshot
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.imports.block_store import store_blocks
 from crm.imports.models import (
@@ -61,9 +61,8 @@ class UndoBlocked(RuntimeError):
 
 def _claim(batch: ImportBatch, before: BatchStatus, after: BatchStatus) -> None:
     """Move the batch from ``before`` to ``after`` atomically, or refuse."""
-    result = db.session.execute(update(ImportBatch).where(
-        ImportBatch.id == batch.id, ImportBatch.status == before).values(status=after))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if affected_rows(update(ImportBatch).where(
+            ImportBatch.id == batch.id, ImportBatch.status == before).values(status=after)) != 1:
         raise ImportStateError(batch.status.value)
     db.session.refresh(batch)
 
@@ -112,9 +111,8 @@ def discard_batch(actor: User, batch: ImportBatch) -> str | None:
     record(actor, "import.discarded", batch)
     applied = select(ImportRow.id).where(ImportRow.batch_id == batch.id,
                                          ImportRow.outcome.is_not(None))
-    result = db.session.execute(delete(ImportBatch).where(  # rows: ON DELETE CASCADE
-        ImportBatch.id == batch.id, ImportBatch.status.in_(DISCARDABLE), ~applied.exists()))
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+    if affected_rows(delete(ImportBatch).where(  # rows: ON DELETE CASCADE
+            ImportBatch.id == batch.id, ImportBatch.status.in_(DISCARDABLE), ~applied.exists())) != 1:
         raise ImportStateError(batch.status.value)
     return upload
 

@@ -12,7 +12,7 @@ evidence is kept), new.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import Any
 
@@ -106,13 +106,14 @@ def line_numbers(count: int, skipped: set[int], *, first: int) -> list[int]:
     return numbers
 
 
-def remap(actor: User, batch: ImportBatch, mapping: dict[str, str | None], *,
+def remap(actor: User, batch: ImportBatch, mapping: Mapping[str, str | None], *,
           after_chunk: Progress | None = None) -> None:
     """Read every row again through ``mapping`` and decide again, ``CHUNK`` rows per bulk
     update."""
     batch.settings = replace(batch.settings, mapping=mapping)
-    rows = db.session.execute(select(ImportRow.id, ImportRow.number, ImportRow.raw).where(
-        ImportRow.batch_id == batch.id).order_by(ImportRow.number)).all()
+    rows: Sequence[tuple[int, int, dict[str, Any]]] = db.session.execute(
+        select(ImportRow.id, ImportRow.number, ImportRow.raw).where(
+            ImportRow.batch_id == batch.id).order_by(ImportRow.number)).all()
     seen: dict[str, int] = {}
     for start in range(0, len(rows), CHUNK):
         part = rows[start:start + CHUNK]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from flask import Blueprint, Response, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -64,7 +65,7 @@ def get_batch_or_404(batch_id: int) -> ImportBatch:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     batches = db.paginate(select(ImportBatch).where(
         ImportBatch.organisation_id == current_user.organisation_id).order_by(
         ImportBatch.id.desc()), per_page=50, error_out=False)
@@ -80,7 +81,7 @@ class NothingToImport(ValueError):
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = UploadForm()
     if form.validate_on_submit():
         try:
@@ -126,11 +127,11 @@ def _stage(form: UploadForm) -> ImportBatch:
 
 @bp.get("/<int:batch_id>")
 @login_required
-def show(batch_id: int):  # type: ignore[no-untyped-def]
+def show(batch_id: int) -> ResponseReturnValue:
     return _show(get_batch_or_404(batch_id))
 
 
-def _show(batch: ImportBatch, changed: list[Contact] | None = None):  # type: ignore[no-untyped-def]
+def _show(batch: ImportBatch, changed: list[Contact] | None = None) -> ResponseReturnValue:
     """The batch's page: one page of rows read from the database, never all of them."""
     page = page_arg()
     rows = db.session.scalars(select(ImportRow).where(ImportRow.batch_id == batch.id).order_by(
@@ -159,7 +160,7 @@ def _known_blocks(batch: ImportBatch) -> set[str]:
 
 @bp.post("/<int:batch_id>/mapping")
 @login_required
-def remap(batch_id: int):  # type: ignore[no-untyped-def]
+def remap(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)
     headers = list(batch.settings.headers)
     form = mapping_form(headers, dict(batch.settings.mapping))()
@@ -184,7 +185,7 @@ def _row_count(batch: ImportBatch) -> int:
 
 @bp.post("/<int:batch_id>/commit")
 @login_required
-def commit(batch_id: int):  # type: ignore[no-untyped-def]
+def commit(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)
     form = CommitForm()
     if not form.validate_on_submit():
@@ -203,7 +204,7 @@ def commit(batch_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("imports.show", batch_id=batch.id))
 
 
-def _queue(batch: ImportBatch, mode: ImportMode):  # type: ignore[no-untyped-def]
+def _queue(batch: ImportBatch, mode: ImportMode) -> ResponseReturnValue:
     try:
         services.queue_batch(batch, mode)
     except services.ImportStateError:
@@ -218,7 +219,7 @@ def _queue(batch: ImportBatch, mode: ImportMode):  # type: ignore[no-untyped-def
 
 @bp.get("/<int:batch_id>/progress")
 @login_required
-def progress(batch_id: int):  # type: ignore[no-untyped-def]
+def progress(batch_id: int) -> ResponseReturnValue:
     """The progress bar alone, polled by the page while the worker reads or imports."""
     batch = get_batch_or_404(batch_id)
     if batch.status is BatchStatus.QUEUED:
@@ -232,7 +233,7 @@ def progress(batch_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:batch_id>/discard")
 @login_required
-def discard(batch_id: int):  # type: ignore[no-untyped-def]
+def discard(batch_id: int) -> ResponseReturnValue:
     """Throw a preview away (staged or unreadable): its rows and any kept file go."""
     batch = get_batch_or_404(batch_id)
     if not ConfirmForm().validate_on_submit():
@@ -251,7 +252,7 @@ def discard(batch_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:batch_id>/undo")
 @login_required
-def undo(batch_id: int):  # type: ignore[no-untyped-def]
+def undo(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -273,7 +274,7 @@ def undo(batch_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:batch_id>/rejected.csv")
 @login_required
-def rejected(batch_id: int):  # type: ignore[no-untyped-def]
+def rejected(batch_id: int) -> ResponseReturnValue:
     batch = get_batch_or_404(batch_id)
     body = services.rejected_csv(batch, {k: str(v) for k, v in problem_labels().items()})
     return Response(body, content_type="text/csv; charset=utf-8", headers={
@@ -282,7 +283,7 @@ def rejected(batch_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/blocks/")
 @login_required
-def blocks():  # type: ignore[no-untyped-def]
+def blocks() -> ResponseReturnValue:
     found = list(db.session.scalars(block_store.visible_blocks(current_user)))
     return render_template("imports/blocks.html", blocks=found,
                            titles=block_store.block_titles(current_user, found))
@@ -290,7 +291,7 @@ def blocks():  # type: ignore[no-untyped-def]
 
 @bp.get("/blocks/<int:block_id>")
 @login_required
-def block(block_id: int):  # type: ignore[no-untyped-def]
+def block(block_id: int) -> ResponseReturnValue:
     found = block_store.get_block_or_404(current_user, block_id)
     return render_template("imports/block.html", block=found,
                            sections=block_store.shown_sections(current_user, found),

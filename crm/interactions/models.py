@@ -15,7 +15,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
 
@@ -51,7 +51,7 @@ interaction_contact = Table(
 )
 
 
-class Interaction(db.Model):  # type: ignore[name-defined]
+class Interaction(Model):
     __tablename__ = "interaction"
     __table_args__ = (
         Index("ix_interaction_org_at", "organisation_id", "happened_at", "kind", "deleted_at"),

@@ -56,12 +56,12 @@ def in_scope(user: User) -> ColumnElement[bool]:
                Interaction.organisation_id == user.organisation_id)
 
 
-def visible_interactions(user: User, *, deleted: bool = False) -> Select[tuple[Interaction]]:
+def visible_interactions(user: User, *, deleted: bool = False) -> Select[Interaction]:
     alive = Interaction.deleted_at.is_not(None) if deleted else Interaction.deleted_at.is_(None)
     return select(Interaction).where(and_(alive, in_scope(user)))
 
 
-def with_details(stmt: Select[tuple[Interaction]]) -> Select[tuple[Interaction]]:
+def with_details(stmt: Select[Interaction]) -> Select[Interaction]:
     """Load what a list shows in a fixed number of queries, whatever the number of rows."""
     return stmt.options(selectinload(Interaction.contacts), selectinload(Interaction.outlet),
                         selectinload(Interaction.author),
@@ -190,14 +190,14 @@ def restore_interaction(actor: User, interaction: Interaction) -> None:
     record(actor, "interaction.restored", interaction)
 
 
-def contact_interactions(user: User, contact_id: int) -> Select[tuple[Interaction]]:
+def contact_interactions(user: User, contact_id: int) -> Select[Interaction]:
     """Visible interactions about one contact."""
     linked = select(interaction_contact.c.interaction_id).where(
         interaction_contact.c.contact_id == contact_id)
     return visible_interactions(user).where(Interaction.id.in_(linked))
 
 
-def outlet_interactions(user: User, outlet_id: int) -> Select[tuple[Interaction]]:
+def outlet_interactions(user: User, outlet_id: int) -> Select[Interaction]:
     """Visible interactions with the outlet, or about a visible contact working there."""
     staff = select(interaction_contact.c.interaction_id).join(
         contact_outlet, contact_outlet.c.contact_id == interaction_contact.c.contact_id).where(
@@ -207,7 +207,7 @@ def outlet_interactions(user: User, outlet_id: int) -> Select[tuple[Interaction]
         or_(Interaction.outlet_id == outlet_id, Interaction.id.in_(staff)))
 
 
-def latest(stmt: Select[tuple[Interaction]], limit: int = 20) -> tuple[list[Interaction], int]:
+def latest(stmt: Select[Interaction], limit: int = 20) -> tuple[list[Interaction], int]:
     """The ``limit`` most recent interactions of ``stmt``, and how many there are in all."""
     total = db.session.scalar(select(func.count()).select_from(
         stmt.with_only_columns(Interaction.id).subquery()))

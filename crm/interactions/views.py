@@ -20,6 +20,7 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -66,10 +67,11 @@ def quick_log(contact: Contact, form: InteractionForm | None = None) -> Markup:
 
 @bp.post("/contact/<int:contact_id>")
 @login_required
-def log(contact_id: int):  # type: ignore[no-untyped-def]
+def log(contact_id: int) -> ResponseReturnValue:
     contact = get_contact_or_404(current_user, contact_id)
     form = InteractionForm().set_choices(services.candidates(current_user, contact))
     htmx = request.headers.get("HX-Request") == "true"
+    logged = False
     if form.validate_on_submit():
         if _log_once(form):
             flash(_("Interaction logged."), "success")
@@ -77,12 +79,13 @@ def log(contact_id: int):  # type: ignore[no-untyped-def]
             flash(_("This form had already been sent: the interaction was logged once."), "info")
         if not htmx:
             return redirect(url_for("contacts.show", contact_id=contact.id))
-        form = None
-    status = 200 if htmx or form is None else 422
+        logged = True
+    status = 200 if htmx or logged else 422
     # through htmx only the activity block is sent again, and after a log the contact details
     # outside it follow (out of band); without JavaScript, the whole page with the errors
     contact_page: ContactPage = current_app.extensions[_CONTACT_PAGE]
-    return contact_page(contact, form, fragment=htmx, refresh_details=htmx and form is None), status
+    return contact_page(contact, None if logged else form, fragment=htmx,
+                        refresh_details=htmx and logged), status
 
 
 def _log_once(form: InteractionForm) -> bool:
@@ -101,14 +104,14 @@ def _log_once(form: InteractionForm) -> bool:
 
 @bp.get("/<int:interaction_id>")
 @login_required
-def show(interaction_id: int):  # type: ignore[no-untyped-def]
+def show(interaction_id: int) -> ResponseReturnValue:
     interaction = services.get_interaction_or_404(current_user, interaction_id)
     return render_template("interactions/show.html", interaction=interaction)
 
 
 @bp.route("/<int:interaction_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(interaction_id: int):  # type: ignore[no-untyped-def]
+def edit(interaction_id: int) -> ResponseReturnValue:
     interaction = _changeable(services.get_interaction_or_404(current_user, interaction_id))
     seen = services.visible_of(current_user, interaction.contacts)
     form = InteractionForm(data=form_values(services.interaction_data(interaction)))
@@ -125,7 +128,7 @@ def edit(interaction_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:interaction_id>/delete")
 @login_required
-def delete(interaction_id: int):  # type: ignore[no-untyped-def]
+def delete(interaction_id: int) -> ResponseReturnValue:
     interaction = _changeable(services.get_interaction_or_404(current_user, interaction_id))
     services.soft_delete_interaction(current_user, interaction)
     db.session.commit()
@@ -137,7 +140,7 @@ def delete(interaction_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:interaction_id>/restore")
 @login_required
-def restore(interaction_id: int):  # type: ignore[no-untyped-def]
+def restore(interaction_id: int) -> ResponseReturnValue:
     interaction = _changeable(
         services.get_interaction_or_404(current_user, interaction_id, deleted=True))
     services.restore_interaction(current_user, interaction)

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 from crm.interactions.models import Interaction
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
@@ -29,7 +29,7 @@ class Priority(enum.StrEnum):
     HIGH = "high"
 
 
-class Task(db.Model):  # type: ignore[name-defined]
+class Task(Model):
     __tablename__ = "task"
     __table_args__ = (
         Index("ix_task_assignee_status_due", "assignee_id", "status", "due_on"),
@@ -72,7 +72,7 @@ class Task(db.Model):  # type: ignore[name-defined]
         return self.status == TaskStatus.OPEN and self.due_on is not None and self.due_on < today
 
 
-class TaskComment(db.Model):  # type: ignore[name-defined]
+class TaskComment(Model):
     __tablename__ = "task_comment"
 
     id: Mapped[int] = mapped_column(primary_key=True)

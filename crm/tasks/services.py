@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, case, func, nulls_last, or_, select
@@ -44,11 +45,11 @@ def in_scope(user: User) -> ColumnElement[bool]:
     return or_(Task.organisation_id == user.organisation_id, Task.assignee_id.in_(colleagues))
 
 
-def visible_tasks(user: User) -> Select[tuple[Task]]:
+def visible_tasks(user: User) -> Select[Task]:
     return select(Task).where(in_scope(user))
 
 
-def with_details(stmt: Select[tuple[Task]]) -> Select[tuple[Task]]:
+def with_details(stmt: Select[Task]) -> Select[Task]:
     return stmt.options(selectinload(Task.contact), selectinload(Task.outlet))
 
 
@@ -58,7 +59,7 @@ def get_task_or_404(user: User, task_id: int) -> Task:
         selectinload(Task.created_by), selectinload(Task.interaction)))
 
 
-def urgency_order(today: dt.date) -> tuple:  # type: ignore[type-arg]
+def urgency_order(today: dt.date) -> tuple[Any, ...]:
     """Open and overdue first, then open by due date (undated last), then closed ones.
 
     Only indexed columns (assignee, status, due date): the sort reads no table row.
@@ -67,7 +68,7 @@ def urgency_order(today: dt.date) -> tuple:  # type: ignore[type-arg]
     return (rank, nulls_last(Task.due_on.asc()), Task.id)
 
 
-def my_tasks(user: User, status: TaskStatus | None, today: dt.date) -> Select[tuple[int]]:
+def my_tasks(user: User, status: TaskStatus | None, today: dt.date) -> Select[int]:
     """The ids of ``user``'s tasks, most urgent first (for ``task_page``)."""
     stmt = select(Task.id).where(Task.assignee_id == user.id)
     if status is not None:
@@ -76,7 +77,7 @@ def my_tasks(user: User, status: TaskStatus | None, today: dt.date) -> Select[tu
 
 
 def team_tasks(user: User, today: dt.date, *, status: TaskStatus | None,
-               organisation_id: int | None, assignee_id: int | None) -> Select[tuple[int]]:
+               organisation_id: int | None, assignee_id: int | None) -> Select[int]:
     """Ids of visible tasks grouped by assignee (name order), most urgent first in each."""
     assignee = aliased(User)
     # the scope through the joined assignee: no IN sub-query to probe for every task
@@ -108,7 +109,7 @@ class IdPage(Pagination):
         return int(db.session.scalar(select(func.count()).select_from(sub)) or 0)
 
 
-def task_page(stmt: Select[tuple[int]], page: int, per_page: int = 50) -> IdPage:
+def task_page(stmt: Select[int], page: int, per_page: int = 50) -> IdPage:
     return IdPage(page=page, per_page=per_page, error_out=False, select=stmt)
 
 

@@ -4,8 +4,11 @@ show with comments, edit and reassign, complete / cancel / reopen."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from typing import ParamSpec, TypeVar
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -20,6 +23,9 @@ from crm.security import id_arg, page_arg
 from crm.tasks import labels, services
 from crm.tasks.forms import CommentForm, StatusForm, TaskFilterForm, TaskForm
 from crm.tasks.models import Task, TaskStatus
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 bp = Blueprint("tasks", __name__)
 PER_PAGE = 50
@@ -37,7 +43,7 @@ def _filters() -> TaskFilterForm:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     form, today = _filters(), local_today()
     page = services.task_page(services.my_tasks(current_user, form.status_value(), today),
                               page_arg(), PER_PAGE)
@@ -46,7 +52,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/team")
 @login_required
-def team():  # type: ignore[no-untyped-def]
+def team() -> ResponseReturnValue:
     form, today = _filters(), local_today()
     stmt = services.team_tasks(current_user, today, status=form.status_value(),
                                organisation_id=form.organisation_value(),
@@ -57,7 +63,7 @@ def team():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = TaskForm(data=_prefill()).set_choices(services.assignable_users())
     if form.validate_on_submit():
         task = _or_404(services.create_task, current_user, form.to_data())
@@ -90,7 +96,7 @@ def _prefill() -> dict[str, object]:
 
 @bp.get("/<int:task_id>")
 @login_required
-def show(task_id: int):  # type: ignore[no-untyped-def]
+def show(task_id: int) -> ResponseReturnValue:
     task = services.get_task_or_404(current_user, task_id)
     return render_template("tasks/show.html", task=task, comment_form=CommentForm(),
                            status_form=StatusForm(), today=local_today())
@@ -98,7 +104,7 @@ def show(task_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:task_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(task_id: int):  # type: ignore[no-untyped-def]
+def edit(task_id: int) -> ResponseReturnValue:
     task = _changeable(services.get_task_or_404(current_user, task_id))
     form = TaskForm(obj=task).set_choices(services.assignable_users())
     if request.method == "GET":
@@ -114,7 +120,7 @@ def edit(task_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:task_id>/comments")
 @login_required
-def comment(task_id: int):  # type: ignore[no-untyped-def]
+def comment(task_id: int) -> ResponseReturnValue:
     task = services.get_task_or_404(current_user, task_id)
     form = CommentForm()
     if form.validate_on_submit():
@@ -128,7 +134,7 @@ def comment(task_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:task_id>/status")
 @login_required
-def status(task_id: int):  # type: ignore[no-untyped-def]
+def status(task_id: int) -> ResponseReturnValue:
     task = _changeable(services.get_task_or_404(current_user, task_id))
     form = StatusForm()
     if not form.validate_on_submit():
@@ -139,10 +145,10 @@ def status(task_id: int):  # type: ignore[no-untyped-def]
     return redirect(url_for("tasks.show", task_id=task.id))
 
 
-def _or_404(verb, *args):  # type: ignore[no-untyped-def]
+def _or_404(verb: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     """Run ``verb``; a link to a record out of scope (a forged hidden field) answers 404."""
     try:
-        return verb(*args)
+        return verb(*args, **kwargs)
     except ValueError:
         db.session.rollback()
         abort(404)

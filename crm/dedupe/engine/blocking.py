@@ -11,7 +11,7 @@ index pairs with ``i < j``.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -20,7 +20,7 @@ import numpy as np
 
 from crm.dedupe.engine.phonetic import phonetic
 
-Keys = Callable[[Mapping[str, Any]], Iterable[str]]
+Keys = Callable[[Mapping[str, Any]], Collection[str]]
 SortKey = Callable[[Mapping[str, Any]], str]
 
 
@@ -32,7 +32,7 @@ class BlockingRule:
 
 def each_value(field: str) -> BlockingRule:
     """One key per value of a multi-valued field (emails, phones) or the value itself."""
-    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
         value = record.get(field)
         if value is None:
             return ()
@@ -43,7 +43,7 @@ def each_value(field: str) -> BlockingRule:
 def name_sound(field: str, letters: int = 3) -> BlockingRule:
     """Phonetic surname + the first sounds of the first name, and the same across the two
     parts, so that a swapped "POIRIER Aline" meets "Aline POIRIER"."""
-    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
         name = record.get(field)
         if name is None:
             return ()
@@ -54,7 +54,7 @@ def name_sound(field: str, letters: int = 3) -> BlockingRule:
 
 def name_with(field: str, other: str) -> BlockingRule:
     """Folded surname together with each value of another field (e.g. each outlet)."""
-    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
         name, values = record.get(field), record.get(other)
         if name is None or not values:
             return ()
@@ -65,20 +65,20 @@ def name_with(field: str, other: str) -> BlockingRule:
 
 def combined(*fields: str) -> BlockingRule:
     """The values of several single-valued fields together (e.g. postcode + first initial)."""
-    def keys(record: Mapping[str, Any]) -> Iterable[str]:
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
         values = [record.get(f) for f in fields]
         return () if any(v is None for v in values) else ("|".join(map(str, values)),)
     return BlockingRule("+".join(fields), keys)
 
 
-def blocks(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
+def blocks(prepared: Sequence[Mapping[str, Any]], rules: Iterable[BlockingRule]) \
         -> dict[tuple[str, str], list[int]]:
     """Every (rule, key) with the indexes of the records that have it."""
     return {(rule.name, key): indexes for rule in rules
             for key, indexes in _members(prepared, rule).items()}
 
 
-def _members(prepared: list[Mapping[str, Any]], rule: BlockingRule) -> dict[str, list[int]]:
+def _members(prepared: Sequence[Mapping[str, Any]], rule: BlockingRule) -> dict[str, list[int]]:
     members: dict[str, list[int]] = defaultdict(list)
     for index, keys in enumerate(map(rule.keys, prepared)):
         for key in keys if len(keys) < 2 else set(keys):
@@ -87,7 +87,7 @@ def _members(prepared: list[Mapping[str, Any]], rule: BlockingRule) -> dict[str,
     return members
 
 
-def candidate_pairs(prepared: list[Mapping[str, Any]], rules: Iterable[BlockingRule],
+def candidate_pairs(prepared: Sequence[Mapping[str, Any]], rules: Iterable[BlockingRule],
                     sort_keys: Iterable[SortKey] = (), *, window: int = 4,
                     max_block: int = 40, ties: list[str] | None = None) -> np.ndarray:
     """Unique ``(i, j)`` pairs, ``i < j``, from capped blocks and sorted neighbourhoods;

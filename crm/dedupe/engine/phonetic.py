@@ -33,7 +33,7 @@ def phonetic(name: str) -> str:
     """First letter, then the consonant skeleton of the rewritten name, at most 6 letters."""
     text = fold(name).replace(" ", "")
     for pattern, replacement in _STEPS:
-        text = (text.replace(pattern, replacement) if type(pattern) is str
+        text = (text.replace(pattern, replacement) if isinstance(pattern, str)
                 else pattern.sub(replacement, text))
     if not text:
         return ""

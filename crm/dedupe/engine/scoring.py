@@ -165,8 +165,8 @@ def tf_adjustments(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndar
     adjust = np.zeros(len(pairs))
     for name, bonus in tf_bonuses(prepared, spec).items():
         kind = spec.field(name).kind
-        ids = {key: n for n, key in enumerate(bonus)}
-        key_ids = np.array([ids.get(tf_key(kind, value), -1) if value is not None else -1
+        ids: dict[str | None, int] = {key: n for n, key in enumerate(bonus)}
+        key_ids: np.ndarray = np.array([ids.get(tf_key(kind, value), -1) if value is not None else -1
                             for value in prepared.column(name)] + [-1])
         weights = np.array([*bonus.values(), 0.0])
         a, b = key_ids[pairs[:, 0]], key_ids[pairs[:, 1]]

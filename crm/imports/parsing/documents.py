@@ -49,7 +49,7 @@ PDF_FONT_COST = 1024  # what a font costs pypdf each time a page or form uses it
 PDF_MAX_OPERATIONS = 1_000_000
 PDF_MAX_PAGE_CHARS = 100_000  # pypdf builds a page's text by concatenation: quadratic in it
 PDF_MAX_FORMS = 100  # form XObjects drawn per page
-_PDF_LIMITS = {
+_PDF_LIMITS: dict[str, Any] = {
     "zlib_maximum_output_length": PDF_MAX_STREAM_BYTES,
     "lzw_maximum_output_length": PDF_MAX_STREAM_BYTES,
     "run_length_maximum_output_length": PDF_MAX_STREAM_BYTES,

@@ -10,6 +10,7 @@ other organisation ties with it. Returns the organisation id, or None.
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable, Sequence
+from typing import TypeVar
 
 from crm.contacts.core.normalise import fold
 
@@ -17,6 +18,8 @@ _EXPANSIONS = {"bfc": "bourgogne franche comte", "reg": "region", "pref": "prefe
                "cr": "conseil regional", "dept": "departement"}
 _STOP_WORDS = {"de", "du", "des", "la", "le", "les", "l", "d", "et", "en", "a", "au", "aux"}
 MIN_SIMILARITY = 0.34
+
+K = TypeVar("K", bound=Hashable)
 
 
 def words(text: str) -> frozenset[str]:
@@ -36,7 +39,7 @@ def similarity(heading: str, alias: str) -> float:
 
 
 def match_organisation(heading: str,
-                       organisations: Sequence[tuple[Hashable, Iterable[str]]]) -> Hashable | None:
+                       organisations: Sequence[tuple[K, Iterable[str]]]) -> K | None:
     """The id of the organisation whose name or alias the heading designates, or None."""
     scores = sorted(((max((similarity(heading, a) for a in aliases), default=0.0), org_id)
                      for org_id, aliases in organisations),

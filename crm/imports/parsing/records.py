@@ -9,6 +9,7 @@ needs none (RGPD minimisation).
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -64,7 +65,7 @@ def _split(text: str, separators: re.Pattern[str] = _LIST_SEPARATORS) -> list[st
     return [part for part in (p.strip() for p in separators.split(text)) if part]
 
 
-def _cells(row: dict[str, str], mapping: dict[str, str | None]) -> dict[str, list[str]]:
+def _cells(row: dict[str, str], mapping: Mapping[str, str | None]) -> dict[str, list[str]]:
     cells: dict[str, list[str]] = {}
     for header, target in mapping.items():
         value = (row.get(header) or "").strip()
@@ -124,7 +125,7 @@ def _area(cells: dict[str, list[str]], problems: list[Problem]) -> str | None:
     return None
 
 
-def build_record(row: dict[str, str], mapping: dict[str, str | None]) -> Record:
+def build_record(row: dict[str, str], mapping: Mapping[str, str | None]) -> Record:
     """The candidate contact values of ``row`` read through ``mapping`` (header → field)."""
     cells = _cells(row, mapping)
     problems: list[Problem] = []
