@@ -27,7 +27,7 @@ def my_open_tasks(user: User, today: dt.date, limit: int = 10) -> IdPage:
 
 def recent_interactions(user: User, limit: int = 10) -> list[Interaction]:
     """My organisation's latest interactions (private ones included: they are ours)."""
-    stmt: Select[tuple[Interaction]] = visible_interactions(user).where(
+    stmt: Select[Interaction] = visible_interactions(user).where(
         Interaction.organisation_id == user.organisation_id)
     return list(db.session.scalars(with_details(stmt).order_by(
         Interaction.happened_at.desc(), Interaction.id.desc()).limit(limit)))

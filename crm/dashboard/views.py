@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template
+from flask.typing import ResponseReturnValue
 from flask_babel import format_date
 from flask_login import current_user, login_required
 from sqlalchemy import select
@@ -16,7 +17,7 @@ bp = Blueprint("dashboard", __name__)
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     recent = db.session.scalars(
         select(AuditEvent).where(AuditEvent.actor_id == current_user.id)
         .order_by(AuditEvent.id.desc()).limit(10)

@@ -21,7 +21,7 @@ DATA = Path(__file__).resolve().parent / "data"
 RELEASE = "communique-assises-2026.txt"
 DEMO_FILES = ("journalistes-aer-bfc.csv", "presse-region-bfc.csv")
 
-OUTLETS = (
+OUTLETS: tuple[tuple[str, OutletKind, list[str], str, str | None, str | None], ...] = (
     ("Le Bien Public", OutletKind.PQR, ["LBP", "Bien Public"], "Côte-d'Or",
      "redaction@lebienpublic.fr", "03 80 42 42 42"),
     ("L'Est Républicain", OutletKind.PQR, ["Est Républicain", "L'Est Rep"], "Doubs, Jura",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import SMTP, Envelope, Session
 from flask import current_app
 from flask.cli import with_appcontext
 
@@ -20,10 +21,11 @@ class MaildirHandler:
         self.folder = folder
         folder.mkdir(parents=True, exist_ok=True)
 
-    async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
         stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
         path = self.folder / f"{stamp}-{secrets.token_hex(3)}.eml"
-        path.write_bytes(envelope.original_content or envelope.content)
+        content = envelope.original_content or envelope.content or b""
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
         return "250 Message accepted for delivery"
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import Enum, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import UTCDateTime, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class OutboxStatus(enum.StrEnum):
@@ -17,7 +17,7 @@ class OutboxStatus(enum.StrEnum):
     FAILED = "failed"
 
 
-class OutboxMessage(db.Model):  # type: ignore[name-defined]
+class OutboxMessage(Model):
     __tablename__ = "outbox_message"
     __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
 

@@ -18,7 +18,7 @@ from flask import render_template
 from flask_babel import force_locale, gettext
 from sqlalchemy import select, update
 
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.mail.smtp import SmtpSettings, build_message, connect
@@ -54,14 +54,14 @@ class DeliveryReport:
 
 
 def _claim(message_id: int) -> bool:
-    result = db.session.execute(
+    claimed = affected_rows(
         update(OutboxMessage)
         .where(OutboxMessage.id == message_id, OutboxMessage.status == OutboxStatus.PENDING)
         .values(status=OutboxStatus.SENDING, claimed_at=utcnow(),
                 attempts=OutboxMessage.attempts + 1)
     )
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return claimed == 1
 
 
 def _settle(message: OutboxMessage, report: DeliveryReport, max_attempts: int,

@@ -6,10 +6,10 @@ from sqlalchemy import JSON, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import UTCDateTime, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
-class Organisation(db.Model):  # type: ignore[name-defined]
+class Organisation(Model):
     __tablename__ = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -16,25 +17,25 @@ bp = Blueprint("orgs", __name__)
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     return render_template("orgs/index.html", rows=services.list_organisations())
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     return _save(None, OrganisationForm())
 
 
 @bp.route("/<int:org_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def edit(org_id: int):  # type: ignore[no-untyped-def]
+def edit(org_id: int) -> ResponseReturnValue:
     org = db.get_or_404(Organisation, org_id)
     return _save(org, OrganisationForm(name=org.name, short_name=org.short_name,
                                        aliases="\n".join(org.aliases or [])))
 
 
-def _save(org: Organisation | None, form: OrganisationForm):  # type: ignore[no-untyped-def]
+def _save(org: Organisation | None, form: OrganisationForm) -> ResponseReturnValue:
     """Create (``org`` is None) or rename, then back to the list; the form again on errors."""
     if form.validate_on_submit():
         names = {"name": form.name.data, "short_name": form.short_name.data,

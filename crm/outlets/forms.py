@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, StringField, TextAreaField
+from wtforms import Field, HiddenField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from crm.contacts.core.normalise import (
@@ -21,8 +23,9 @@ from crm.outlets.models import OutletKind
 from crm.outlets.services import OutletData
 
 
-def _check(convert, message):  # type: ignore[no-untyped-def]
-    def validate(_form: FlaskForm, field) -> None:  # type: ignore[no-untyped-def]
+def _check(convert: Callable[[str], object],
+           message: object) -> Callable[[FlaskForm, Field], None]:
+    def validate(_form: FlaskForm, field: Field) -> None:
         if field.data and field.data.strip():
             try:
                 if convert(field.data) is False:

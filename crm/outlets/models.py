@@ -11,7 +11,7 @@ from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class OutletKind(enum.StrEnum):
@@ -24,7 +24,7 @@ class OutletKind(enum.StrEnum):
     AGENCY = "agency"
 
 
-class Outlet(db.Model):  # type: ignore[name-defined]
+class Outlet(Model):
     __tablename__ = "outlet"
     __table_args__ = (Index("ix_outlet_alive_name", "deleted_at", "name_key"),)
 

@@ -109,7 +109,7 @@ def purge_deleted_outlets(actor: User | None, older_than: dt.timedelta) -> int:
     return len(ids)
 
 
-def alive_outlets() -> Select[tuple[Outlet]]:
+def alive_outlets() -> Select[Outlet]:
     return select(Outlet).where(Outlet.deleted_at.is_(None))
 
 
@@ -117,7 +117,7 @@ def outlet_choices() -> list[Outlet]:
     return list(db.session.scalars(alive_outlets().order_by(Outlet.name_key)))
 
 
-def search_outlets(query: str, kind: str | None = None) -> Select[tuple[Outlet]]:
+def search_outlets(query: str, kind: str | None = None) -> Select[Outlet]:
     """Alive outlets whose name or aliases contain every folded word of ``query``."""
     stmt = alive_outlets().order_by(Outlet.name_key, Outlet.id)
     for word in fold(query or "").split()[:8]:
@@ -133,6 +133,6 @@ def get_outlet_or_404(outlet_id: int, *, deleted: bool = False) -> Outlet:
     return db.first_or_404(stmt)
 
 
-def deleted_outlets() -> Select[tuple[Outlet]]:
+def deleted_outlets() -> Select[Outlet]:
     return select(Outlet).where(Outlet.deleted_at.is_not(None)).order_by(
         Outlet.deleted_at.desc(), Outlet.id.desc())

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
@@ -35,7 +36,7 @@ def _keep_outlet_id(endpoint: str, values: dict[str, object]) -> None:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     query, kind = request.args.get("q", ""), request.args.get("kind", "")
     kind = kind if kind in {k.value for k in OutletKind} else ""
     page = db.paginate(services.search_outlets(query, kind or None), page=page_arg(),
@@ -45,7 +46,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:outlet_id>")
 @login_required
-def show(outlet_id: int):  # type: ignore[no-untyped-def]
+def show(outlet_id: int) -> ResponseReturnValue:
     outlet = services.get_outlet_or_404(outlet_id)
     contacts = search_contacts(current_user, "", ContactFilters(outlet_id=outlet.id),
                                page=page_arg())
@@ -56,7 +57,7 @@ def show(outlet_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = OutletForm().set_choices()
     if form.validate_on_submit():
         outlet = services.create_outlet(current_user, form.to_data())
@@ -69,7 +70,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:outlet_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(outlet_id: int):  # type: ignore[no-untyped-def]
+def edit(outlet_id: int) -> ResponseReturnValue:
     outlet = services.get_outlet_or_404(outlet_id)
     form = OutletForm(data=outlet_form_values(services.outlet_data(outlet), outlet.version))
     if form.set_choices().validate_on_submit():
@@ -103,7 +104,7 @@ def _conflict(form: OutletForm, current: Outlet) -> str:
 
 @bp.post("/<int:outlet_id>/delete")
 @login_required
-def delete(outlet_id: int):  # type: ignore[no-untyped-def]
+def delete(outlet_id: int) -> ResponseReturnValue:
     outlet = services.get_outlet_or_404(outlet_id)
     services.soft_delete_outlet(current_user, outlet)
     db.session.commit()
@@ -115,7 +116,7 @@ def delete(outlet_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:outlet_id>/restore")
 @login_required
-def restore(outlet_id: int):  # type: ignore[no-untyped-def]
+def restore(outlet_id: int) -> ResponseReturnValue:
     outlet = services.get_outlet_or_404(outlet_id, deleted=True)
     services.restore_outlet(current_user, outlet)
     db.session.commit()
@@ -125,7 +126,7 @@ def restore(outlet_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/trash")
 @login_required
-def trash():  # type: ignore[no-untyped-def]
+def trash() -> ResponseReturnValue:
     stmt = services.deleted_outlets()
     page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     return render_template("outlets/trash.html", page=page)

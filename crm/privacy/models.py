@@ -9,7 +9,7 @@ from sqlalchemy import ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 
 
 class SuppressionKind(enum.StrEnum):
@@ -17,7 +17,7 @@ class SuppressionKind(enum.StrEnum):
     PHONE = "phone"
 
 
-class Suppression(db.Model):  # type: ignore[name-defined]
+class Suppression(Model):
     """A keyed digest of one email address or phone number of an erased person (never the
     value itself), with the body that erased them."""
 

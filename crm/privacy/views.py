@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from sqlalchemy import func, select
@@ -27,7 +28,7 @@ def _erasable_or_abort(contact_id: int) -> Contact:
 
 @bp.route("/contacts/<int:contact_id>/erase", methods=["GET", "POST"])
 @login_required
-def erase(contact_id: int):  # type: ignore[no-untyped-def]
+def erase(contact_id: int) -> ResponseReturnValue:
     contact = _erasable_or_abort(contact_id)
     form = EraseForm()
     if form.validate_on_submit():

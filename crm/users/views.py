@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -36,7 +37,7 @@ def _with_choices(form: UserForm) -> UserForm:
 
 @bp.get("/")
 @role_required(Role.ADMIN)
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     stmt = select(User).join(User.organisation).order_by(Organisation.name, User.full_name)
     org_id = id_arg("organisation")
     if org_id:
@@ -48,7 +49,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = _with_choices(NewUserForm(organisation_id=current_user.organisation_id))
     if form.validate_on_submit():
         org = db.get_or_404(Organisation, form.organisation_id.data)
@@ -68,7 +69,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:user_id>/edit", methods=["GET", "POST"])
 @role_required(Role.ADMIN)
-def edit(user_id: int):  # type: ignore[no-untyped-def]
+def edit(user_id: int) -> ResponseReturnValue:
     user = get_user_or_404(user_id)
     form = _with_choices(UserForm(obj=user, role=user.role.value))
     if form.validate_on_submit():
@@ -89,17 +90,17 @@ def edit(user_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/deactivate")
 @role_required(Role.ADMIN)
-def deactivate(user_id: int):  # type: ignore[no-untyped-def]
+def deactivate(user_id: int) -> ResponseReturnValue:
     return _set_enabled(get_user_or_404(user_id), False)
 
 
 @bp.post("/<int:user_id>/activate")
 @role_required(Role.ADMIN)
-def activate(user_id: int):  # type: ignore[no-untyped-def]
+def activate(user_id: int) -> ResponseReturnValue:
     return _set_enabled(get_user_or_404(user_id), True)
 
 
-def _set_enabled(user: User, enabled: bool):  # type: ignore[no-untyped-def]
+def _set_enabled(user: User, enabled: bool) -> ResponseReturnValue:
     try:
         services.set_enabled(current_user, user, enabled)
     except services.UserError as exc:
@@ -113,7 +114,7 @@ def _set_enabled(user: User, enabled: bool):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:user_id>/mfa/reset")
 @role_required(Role.ADMIN)
-def reset_mfa(user_id: int):  # type: ignore[no-untyped-def]
+def reset_mfa(user_id: int) -> ResponseReturnValue:
     user = get_user_or_404(user_id)
     try:
         mfa_services.reset(current_user, user)
