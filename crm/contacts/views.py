@@ -7,6 +7,7 @@ answers with this page again through ``render_page``, handed to interactions by 
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from flask import (
     Blueprint,
@@ -221,7 +222,10 @@ def bulk_tag() -> ResponseReturnValue:
                 num=count), "success")
     else:
         flash(_("Select at least one contact and type a beat."), "danger")
-    return redirect(url_for("contacts.index", **request.args))
+    # Back to the list as it was, without url_for's own options (_external, _scheme…): a
+    # query string naming them would build another kind of URL, or fail.
+    back: dict[str, Any] = {k: v for k, v in request.args.items() if not k.startswith("_")}
+    return redirect(url_for("contacts.index", **back))
 
 
 @bp.get("/trash")

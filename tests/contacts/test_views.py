@@ -140,6 +140,16 @@ def test_bulk_tag(app, client, login_as, make_contact):
     assert "Un" in client.get("/contacts/?beat=sport").text
 
 
+def test_bulk_tag_returns_to_the_list_without_url_building_options(app, client, login_as,
+                                                                   make_contact):
+    login_as("officer")
+    ids = [make_contact("Un")]
+    response = client.post_form("/contacts/bulk-tag?q=un&_scheme=javascript&_external=1&_anchor=x",
+                                {"contact_ids": ids, "beat": "Sport"})
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/contacts/?q=un"
+
+
 def test_list_pages_paginate(app, client, login_as):
     from crm.contacts import demo
 
