@@ -194,7 +194,7 @@ def _shown() -> ColumnElement[bool]:
 _LOW, _HIGH = aliased(Contact), aliased(Contact)
 
 
-def review_queue(user: User) -> Select[tuple[DuplicatePair]]:
+def review_queue(user: User) -> Select[DuplicatePair]:
     """Open pairs whose two contacts the user can see, best score first (a statement).
 
     Each pair is joined to its two contacts by primary key and the visibility checked on

@@ -33,7 +33,7 @@ def get_merge_or_404(merge_id: int) -> ContactMerge:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = services.review_page(current_user)
     run = db.session.scalar(select(ScanRun).where(
         ScanRun.organisation_id == current_user.organisation_id).order_by(ScanRun.id.desc()))

@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import HiddenField, SelectChoice, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, ValidationError
 
-from crm.lists.models import ListVisibility
+from crm.imports.models import ImportBatch
+from crm.lists.models import ContactList, ListVisibility
 from crm.security import coerce_id
 
 VISIBILITY = {ListVisibility.SHARED: _l("Shared with every organisation"),
@@ -37,7 +38,7 @@ class SegmentForm(ListForm):
             raise ValidationError(_l("The search to save is not valid."))
 
     def criteria_value(self) -> dict[str, Any]:
-        return json.loads(self.criteria.data)  # type: ignore[no-any-return]
+        return json.loads(self.criteria.data)
 
 
 class AddMembersForm(FlaskForm):
@@ -48,7 +49,7 @@ class AddMembersForm(FlaskForm):
     contact_ids = SelectMultipleField(_l("Contacts"), coerce=coerce_id, validate_choice=False,
                                       validators=[DataRequired()])
 
-    def set_choices(self, lists: list) -> AddMembersForm:  # type: ignore[type-arg]
+    def set_choices(self, lists: list[ContactList]) -> AddMembersForm:
         self.list_id.choices = [SelectChoice(str(x.id), x.name) for x in lists]
         return self
 
@@ -57,6 +58,6 @@ class AddImportForm(FlaskForm):
     batch_id = SelectField(_l("Import"), coerce=coerce_id, validate_choice=False,
                            validators=[DataRequired()])
 
-    def set_choices(self, batches: list) -> AddImportForm:  # type: ignore[type-arg]
+    def set_choices(self, batches: list[ImportBatch]) -> AddImportForm:
         self.batch_id.choices = [SelectChoice(str(b.id), b.filename) for b in batches]
         return self

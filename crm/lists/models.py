@@ -10,7 +10,7 @@ from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model
 from crm.orgs.models import Organisation
 
 
@@ -24,7 +24,7 @@ class ListVisibility(enum.StrEnum):
     PRIVATE = "private"
 
 
-class ContactList(db.Model):  # type: ignore[name-defined]
+class ContactList(Model):
     __tablename__ = "contact_list"
     __table_args__ = (
         CheckConstraint("kind = 'segment' OR criteria IS NULL", name="static_has_no_criteria"),
@@ -51,7 +51,7 @@ class ContactList(db.Model):  # type: ignore[name-defined]
         return self.kind == ListKind.SEGMENT
 
 
-class ListMember(db.Model):  # type: ignore[name-defined]
+class ListMember(Model):
     """A contact in a static list."""
 
     __tablename__ = "list_member"

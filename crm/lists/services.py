@@ -70,7 +70,7 @@ def in_scope(user: User) -> ColumnElement[bool]:
                ContactList.organisation_id == user.organisation_id)
 
 
-def visible_lists(user: User) -> Select[tuple[ContactList]]:
+def visible_lists(user: User) -> Select[ContactList]:
     return select(ContactList).where(in_scope(user)).order_by(
         func.lower(ContactList.name), ContactList.id)
 
@@ -176,7 +176,7 @@ def remove_member(actor: User, contact_list: ContactList, contact_id: int) -> No
     record(actor, "list.member_removed", contact_list, contact_id=contact_id)
 
 
-def members_query(reader: User, contact_list: ContactList) -> Select[tuple[Contact]]:
+def members_query(reader: User, contact_list: ContactList) -> Select[Contact]:
     """The contacts of the list as ``reader`` sees them, in name order."""
     if contact_list.is_segment:
         query, filters = filters_of(contact_list.criteria or {})

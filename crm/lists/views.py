@@ -4,6 +4,7 @@ delete, and adding contacts (ticked on the contact list, from a contact page or 
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -24,7 +25,7 @@ def _labels() -> dict[str, object]:
 
 @bp.get("/")
 @login_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     lists = list(db.session.scalars(services.visible_lists(current_user)))
     counts = services.member_counts(current_user, lists)
     return render_template("lists/index.html", lists=lists, counts=counts)
@@ -32,7 +33,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @login_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = ListForm()
     if form.validate_on_submit():
         created = services.create_list(current_user, form.name.data,
@@ -46,7 +47,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.post("/segments")
 @login_required
-def save_segment():  # type: ignore[no-untyped-def]
+def save_segment() -> ResponseReturnValue:
     form = SegmentForm()
     if not form.validate_on_submit():
         flash(_("Give the segment a name."), "danger")
@@ -63,7 +64,7 @@ def save_segment():  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:list_id>")
 @login_required
-def show(list_id: int):  # type: ignore[no-untyped-def]
+def show(list_id: int) -> ResponseReturnValue:
     contact_list = services.get_list_or_404(current_user, list_id)
     page = db.paginate(services.members_query(current_user, contact_list), page=page_arg(),
                        per_page=50, error_out=False)
@@ -76,7 +77,7 @@ def show(list_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:list_id>/edit", methods=["GET", "POST"])
 @login_required
-def edit(list_id: int):  # type: ignore[no-untyped-def]
+def edit(list_id: int) -> ResponseReturnValue:
     contact_list = _changeable(list_id)
     form = ListForm(obj=contact_list)
     if form.validate_on_submit():
@@ -91,7 +92,7 @@ def edit(list_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:list_id>/delete")
 @login_required
-def delete(list_id: int):  # type: ignore[no-untyped-def]
+def delete(list_id: int) -> ResponseReturnValue:
     contact_list = _changeable(list_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -103,7 +104,7 @@ def delete(list_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/add")
 @login_required
-def add():  # type: ignore[no-untyped-def]
+def add() -> ResponseReturnValue:
     form = AddMembersForm()
     if not form.validate_on_submit():
         flash(_("Select at least one contact and a list."), "danger")
@@ -123,7 +124,7 @@ def add():  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:list_id>/import")
 @login_required
-def add_import(list_id: int):  # type: ignore[no-untyped-def]
+def add_import(list_id: int) -> ResponseReturnValue:
     contact_list = _changeable(list_id)
     form = AddImportForm()
     if form.validate_on_submit():
@@ -141,7 +142,7 @@ def add_import(list_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:list_id>/members/<int:contact_id>/remove")
 @login_required
-def remove(list_id: int, contact_id: int):  # type: ignore[no-untyped-def]
+def remove(list_id: int, contact_id: int) -> ResponseReturnValue:
     contact_list = _changeable(list_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
