@@ -54,10 +54,13 @@ run: $(VENV)/.installed translations
 ## test: the whole suite, on SQLite and (when reachable) PostgreSQL, with a real browser
 test: $(VENV)/.installed-dev translations $(AXE)
 	$(BIN)/ruff check --quiet .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest
 
+## lint: ruff, then the type checker (mypy, configured in pyproject.toml)
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 
 ## bench: every benchmark under bench/, each beside its baseline
 bench: $(VENV)/.installed-dev translations
