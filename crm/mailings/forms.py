@@ -32,7 +32,7 @@ class MailingForm(FlaskForm):
     list_ids = SelectMultipleField(_l("Lists and segments"), coerce=coerce_id,
                                    validate_choice=False)
 
-    def set_choices(self, organisations: list, lists: list) -> MailingForm:  # type: ignore[type-arg]
+    def set_choices(self, organisations: list, lists: list) -> MailingForm:
         self.sender_ids.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
         self.list_ids.choices = [SelectChoice(str(x.id), x.name) for x in lists]
         return self

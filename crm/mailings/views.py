@@ -99,7 +99,7 @@ def show(mailing_id: int):  # type: ignore[no-untyped-def]
 
 
 def _report(mailing: Mailing):  # type: ignore[no-untyped-def]
-    status = request.args.get("status")
+    status = request.args.get("status", "")
     wanted = DeliveryStatus(status) if status in DeliveryStatus.__members__.values() else None
     page = db.paginate(services.deliveries(mailing, wanted), page=page_arg(), per_page=100,
                        error_out=False)
@@ -213,7 +213,7 @@ def unsubscribe_choice(token: str):  # type: ignore[no-untyped-def]
     if scope == "all":
         unsubscribe_from(delivery, None)
     elif (org := parse_id(scope)) in senders:
-        unsubscribe_from(delivery, [org])  # type: ignore[list-item]
+        unsubscribe_from(delivery, [org])
     else:
         unsubscribe_from(delivery, sorted(senders))
     db.session.commit()
