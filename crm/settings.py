@@ -60,6 +60,7 @@ class Settings:
     mailing_rate_per_minute: int  # 0: as fast as the server takes them
     mailing_max_attempts: int  # a 4xx answer is retried this many times in all
     mailing_stale_claim: dt.timedelta  # a delivery "sending" this long: the worker died
+    mailing_claim_batch: int  # deliveries claimed, then settled, per commit
     suppression_key: bytes = field(repr=False)
 
     @property
@@ -97,6 +98,7 @@ class Settings:
             mailing_rate_per_minute=int(config["MAILING_RATE_PER_MINUTE"]),
             mailing_max_attempts=int(config["MAILING_MAX_ATTEMPTS"]),
             mailing_stale_claim=dt.timedelta(minutes=config["MAILING_STALE_CLAIM_MINUTES"]),
+            mailing_claim_batch=max(1, int(config["MAILING_CLAIM_BATCH"])),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
         )
 

@@ -20,7 +20,7 @@ import time
 from email.utils import parseaddr
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -131,19 +131,25 @@ class Composer:
         return compose.build(envelope, recipient, subject, text, html)
 
 
-def _claim(delivery_id: int, token: str) -> bool:
-    result = db.session.execute(
-        update(Delivery).where(Delivery.id == delivery_id,
+def _claim(tokens: dict[int, str]) -> list[int]:
+    """Claim the pending deliveries among ``tokens``' keys, each with the hash of its token,
+    and commit; return those this worker got (another worker may have taken some)."""
+    hashes = {i: token_hash(t) for i, t in tokens.items()}
+    db.session.execute(
+        update(Delivery).where(Delivery.id.in_(list(hashes)),
                                Delivery.status == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.SENDING, claimed_at=utcnow(),
-                attempts=Delivery.attempts + 1, unsubscribe_hash=token_hash(token)),
+                attempts=Delivery.attempts + 1,
+                unsubscribe_hash=case(hashes, value=Delivery.id)),
         execution_options={"synchronize_session": False})
     db.session.commit()
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return sorted(db.session.scalars(select(Delivery.id).where(
+        Delivery.id.in_(list(hashes)), Delivery.status == DeliveryStatus.SENDING,
+        Delivery.unsubscribe_hash.in_(list(hashes.values())))))
 
 
 def settle(delivery: Delivery, code: int | None, error: str | None) -> None:
-    """Record the SMTP outcome of a claimed delivery. Commits."""
+    """Record the SMTP outcome of a claimed delivery (the caller commits)."""
     contact = db.session.get(Contact, delivery.contact_id) if delivery.contact_id else None
     delivery.smtp_code, delivery.error = code, (error or None) and error[:500]
     if error is None:
@@ -165,14 +171,13 @@ def settle(delivery: Delivery, code: int | None, error: str | None) -> None:
     if contact is not None and delivery.status != DeliveryStatus.PENDING:
         record(None, f"mailing.{delivery.status.value}", contact,
                mailing_id=delivery.mailing_id, delivery_id=delivery.id)
-    db.session.commit()
 
 
 def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
     """Send the due pending deliveries of the mailing; return how many were attempted."""
     mailing = db.session.get_one(Mailing, mailing_id)
     composer = Composer(mailing, smtp.sender)
-    rate = settings().mailing_rate_per_minute
+    rate, per_claim = settings().mailing_rate_per_minute, settings().mailing_claim_batch
     interval, attempted = (60.0 / rate if rate else 0.0), 0
     conn: smtplib.SMTP | None = None
     next_at = time.monotonic()
@@ -180,23 +185,22 @@ def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
         while due := list(db.session.scalars(select(Delivery.id).where(
                 Delivery.mailing_id == mailing_id, Delivery.status == DeliveryStatus.PENDING,
                 Delivery.next_attempt_at <= utcnow()).order_by(Delivery.id).limit(BATCH))):
-            for delivery_id in due:
-                token = secrets.token_urlsafe(32)
-                if not _claim(delivery_id, token):
-                    continue  # another worker took it
-                if interval:
-                    time.sleep(max(0.0, next_at - time.monotonic()))
-                    next_at = time.monotonic() + interval
-                delivery = db.session.get_one(Delivery, delivery_id)
-                try:
-                    message = composer.message(delivery, token)
-                except compose.MergeError as exc:  # checked when saved: nothing was sent
-                    delivery.status, delivery.error = DeliveryStatus.FAILED, str(exc)[:500]
-                    db.session.commit()
-                    continue
-                conn, code, error = _send(conn, smtp, delivery.email, message)
-                attempted += 1
-                settle(delivery, code, error)
+            for start in range(0, len(due), per_claim):
+                tokens = {i: secrets.token_urlsafe(32) for i in due[start:start + per_claim]}
+                for delivery_id in _claim(tokens):
+                    if interval:
+                        time.sleep(max(0.0, next_at - time.monotonic()))
+                        next_at = time.monotonic() + interval
+                    delivery = db.session.get_one(Delivery, delivery_id)
+                    try:
+                        message = composer.message(delivery, tokens[delivery_id])
+                    except compose.MergeError as exc:  # checked when saved: nothing was sent
+                        delivery.status, delivery.error = DeliveryStatus.FAILED, str(exc)[:500]
+                        continue
+                    conn, code, error = _send(conn, smtp, delivery.email, message)
+                    attempted += 1
+                    settle(delivery, code, error)
+                db.session.commit()  # the outcomes of this claim
     finally:
         if conn is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):

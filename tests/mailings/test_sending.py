@@ -203,3 +203,14 @@ def test_a_broken_merge_field_is_a_form_error(client, login_as, body):
     login_as("manager")
     response = client.post_form("/mailings/new", {"subject": "Invitation", "body": body})
     assert response.status_code == 422
+
+
+def test_deliveries_claimed_several_at_a_time_are_each_sent_once(app, smtp, draft):
+    override(app, MAILING_CLAIM_BATCH=2)
+    smtp.answers["antoine.robin@bienpublic.test"] = ["550 5.1.1 No such user"]
+    _send(app, draft)
+    _process(app)
+    _process(app)
+    statuses = sorted(d.status for d in _deliveries(app, draft).values())
+    assert statuses == [DeliveryStatus.BOUNCED, DeliveryStatus.SENT, DeliveryStatus.SENT]
+    assert len(smtp.messages) == 2
