@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -52,8 +53,7 @@ def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarr
     """Levels of every pair, one column per field (``MISSING`` = -1)."""
     levels = np.full((len(pairs), len(spec.fields)), MISSING, dtype=np.int8)
     for column, spec_field in enumerate(spec.fields):
-        values = prepared.column(spec_field.name)
-        present = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+        present = _present(prepared, spec_field.name)
         keep = np.flatnonzero(present[pairs[:, 0]] & present[pairs[:, 1]])
         if len(keep):
             levels[keep, column] = _compare_column(prepared, spec_field.name, spec_field.kind,
@@ -61,13 +61,27 @@ def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarr
     return levels
 
 
+def _present(prepared: Prepared, name: str) -> np.ndarray:
+    key = f"present:{name}"
+    if key not in prepared.cache:
+        values = prepared.column(name)
+        prepared.cache[key] = np.fromiter((v is not None for v in values), dtype=bool,
+                                          count=len(values))
+    return prepared.cache[key]
+
+
+def column_table(prepared: Prepared, name: str, kind: str) -> Any:
+    """The table ``crm.dedupe.engine.vector`` compares one field with, built once per scan."""
+    key = f"table:{name}"
+    if key not in prepared.cache:
+        prepared.cache[key] = vector.tabulate(kind, prepared.column(name))
+    return prepared.cache[key]
+
+
 def _compare_column(prepared: Prepared, name: str, kind: str, left: np.ndarray,
                     right: np.ndarray) -> np.ndarray:
     values = prepared.column(name)
-    key = f"table:{name}"
-    if key not in prepared.cache:
-        prepared.cache[key] = vector.tabulate(kind, values)
-    table = prepared.cache[key]
+    table = column_table(prepared, name, kind)
     if table is not None:
         return vector.levels(kind, table, left, right)
     compare_values = KINDS[kind].compare

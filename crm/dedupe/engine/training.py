@@ -48,20 +48,19 @@ pairs labelled "same person", blended with the unsupervised estimate as if it we
 from __future__ import annotations
 
 import warnings
-from collections import defaultdict
-from collections.abc import Hashable, Sequence
 from itertools import combinations
 
 import numpy as np
 
 from crm.dedupe.engine.blocking import unique_pairs
 from crm.dedupe.engine.dataset import Prepared
-from crm.dedupe.engine.fields import KINDS, MISSING, Value
+from crm.dedupe.engine.fields import KINDS, MISSING
 from crm.dedupe.engine.scoring import (
     EM_MIN_PAIRS,
     MIN_RECORDS,
     SMOOTHING,
     Weights,
+    column_table,
     compare_pairs,
     distinct_rows,
     initial_m,
@@ -71,11 +70,12 @@ from crm.dedupe.engine.scoring import (
     raw_scores,
 )
 from crm.dedupe.engine.spec import Spec
+from crm.dedupe.engine.vector import SET_KINDS
 
 EM_ITERATIONS = 60
 EM_TOLERANCE = 1e-6
 SESSION_MIN_PAIRS = 200  # fewer pairs in a session say too little
-SESSION_PAIRS = 60_000  # pairs drawn for one session, at most
+SESSION_PAIRS = 20_000  # pairs drawn for one session, at most
 SEED = 20260610
 SESSION_MAX_U = 0.01  # a field makes a session when exact agreement is this rare by chance
 PRIOR_PAIRS = 20.0  # Dirichlet pseudo-counts on each field's m
@@ -122,7 +122,9 @@ def estimate_m(prepared: Prepared, start: Weights, spec: Spec) -> Weights:
     found: list[list[np.ndarray]] = [[] for _ in spec.fields]
     rng = np.random.default_rng(SEED)
     for column in session_fields(start, spec):
-        pairs = session_pairs(prepared.column(spec.fields[column].name), SESSION_PAIRS, rng)
+        spec_field = spec.fields[column]
+        pairs = session_pairs(*value_keys(prepared, spec_field.name, spec_field.kind),
+                              SESSION_PAIRS, rng)
         if len(pairs) < SESSION_MIN_PAIRS:
             continue
         patterns, counts = distinct_rows(compare_pairs(prepared, pairs, spec))
@@ -135,30 +137,48 @@ def estimate_m(prepared: Prepared, start: Weights, spec: Spec) -> Weights:
     return monotone(Weights(m, start.u, start.match_share), spec)
 
 
-def session_pairs(values: Sequence[Value], limit: int, rng: np.random.Generator) -> np.ndarray:
-    """Pairs of records sharing a value (any value of a multi-valued field), all of them or
-    ``limit`` drawn uniformly among them."""
-    groups: dict[Hashable, list[int]] = defaultdict(list)
-    for index, value in enumerate(values):
-        if value is None:
-            continue
-        for key in value if isinstance(value, frozenset) else (value,):
-            groups[key].append(index)
-    members = [np.array(g, dtype=np.int64) for g in groups.values() if len(g) > 1]
-    if not members:
-        return np.empty((0, 2), dtype=np.int64)
-    sizes = np.array([len(g) for g in members], dtype=np.int64)
+def session_pairs(rows: np.ndarray, keys: np.ndarray, limit: int,
+                  rng: np.random.Generator) -> np.ndarray:
+    """Pairs of records sharing a value (``rows[n]`` holds the value numbered ``keys[n]``), all
+    of them or ``limit`` drawn uniformly among them."""
+    order = np.argsort(keys, kind="stable")
+    rows, keys = rows[order], keys[order]
+    _, starts, sizes = np.unique(keys, return_index=True, return_counts=True)
+    shared = sizes > 1
+    starts, sizes = starts[shared], sizes[shared]
     within = sizes * (sizes - 1) // 2
+    if not within.sum():
+        return np.empty((0, 2), dtype=np.int64)
     if within.sum() <= limit:
-        return unique_pairs([np.array(list(combinations(g.tolist(), 2)), dtype=np.int64)
-                             for g in members])
-    flat, starts = np.concatenate(members), np.concatenate([[0], np.cumsum(sizes)[:-1]])
-    group = rng.choice(len(members), size=limit, p=within / within.sum())
+        return unique_pairs([np.array(list(combinations(rows[start:start + size].tolist(), 2)),
+                                      dtype=np.int64)
+                             for start, size in zip(starts.tolist(), sizes.tolist(), strict=True)])
+    group = rng.choice(len(sizes), size=limit, p=within / within.sum())
     first = rng.integers(0, sizes[group])
     second = rng.integers(0, sizes[group] - 1)
     second += second >= first
-    return unique_pairs([np.stack([flat[starts[group] + first],
-                                   flat[starts[group] + second]], axis=1)])
+    return unique_pairs([np.stack([rows[starts[group] + first], rows[starts[group] + second]],
+                                  axis=1)])
+
+
+def value_keys(prepared: Prepared, name: str, kind: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each (record, value number) of one field: from the comparison's id table for the
+    multi-valued kinds, else numbered here."""
+    table = column_table(prepared, name, kind)
+    if kind in SET_KINDS and table is not None:
+        ids = table[0]
+        rows, slots = np.nonzero(ids >= 0)
+        return rows.astype(np.int64), ids[rows, slots]
+    found: list[int] = []
+    keys: list[str] = []
+    for index, value in enumerate(prepared.column(name)):
+        for key in () if value is None else value if isinstance(value, frozenset) else (value,):
+            found.append(index)
+            keys.append(key if isinstance(key, str) else "\x1f".join(map(str, key)))
+    if not keys:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    _, numbers = np.unique(np.array(keys), return_inverse=True)
+    return np.array(found, dtype=np.int64), numbers.astype(np.int64)
 
 
 def session_fields(weights: Weights, spec: Spec) -> list[int]:
