@@ -4,10 +4,10 @@ import datetime as dt
 import enum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Enum, ForeignKey, Index, String, UniqueConstraint, true
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import Model
 from crm.orgs.models import Organisation
 
@@ -30,8 +30,7 @@ class User(Model):
     full_name: Mapped[str] = mapped_column(String(200))
     password_hash: Mapped[str] = mapped_column(String(255))
     role: Mapped[Role] = mapped_column(
-        Enum(Role, name="role", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20)
+        str_enum(Role, "role", length=20)
     )
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
     is_enabled: Mapped[bool] = mapped_column(default=True)

@@ -3,10 +3,10 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import Enum, Index, String, Text
+from sqlalchemy import Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import Model
 
 
@@ -28,8 +28,7 @@ class OutboxMessage(Model):
     body_html: Mapped[str | None] = mapped_column(Text)
     message_id: Mapped[str] = mapped_column(String(255), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(
-        Enum(OutboxStatus, name="outbox_status", native_enum=False, create_constraint=True,
-             values_callable=lambda e: [m.value for m in e], length=20),
+        str_enum(OutboxStatus, "outbox_status", length=20),
         default=OutboxStatus.PENDING,
     )
     attempts: Mapped[int] = mapped_column(default=0)
