@@ -1,4 +1,5 @@
-"""Database wiring: SQLite pragmas on every connection, small column helpers."""
+"""Database wiring: SQLite pragmas on every connection, small column helpers, and the trash
+(soft-deleted records: their columns and their delete, restore and purge)."""
 
 from __future__ import annotations
 
@@ -6,12 +7,13 @@ import datetime as dt
 import enum
 import sqlite3
 from pathlib import Path
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from flask import Flask
-from sqlalchemy import DateTime, Enum, Executable, event
+from sqlalchemy import DateTime, Enum, Executable, ForeignKey, delete, event, select
 from sqlalchemy.engine import CursorResult, Dialect, Engine
 from sqlalchemy.engine.interfaces import DBAPIConnection
+from sqlalchemy.orm import Mapped, mapped_column
 from sqlalchemy.pool import ConnectionPoolEntry
 from sqlalchemy.types import TypeDecorator
 
@@ -55,6 +57,44 @@ class UTCDateTime(TypeDecorator[dt.datetime]):
         if value is not None and value.tzinfo is None:
             value = value.replace(tzinfo=dt.UTC)
         return value
+
+
+class SoftDeleted:
+    """Mixin of a record that goes to the trash before it is purged: when and by whom it was
+    deleted (``None``: alive). The columns are those every trashed table was created with."""
+
+    if TYPE_CHECKING:  # the primary key every trashed model declares itself
+        id: Mapped[int]
+    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    deleted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("app_user.id", ondelete="SET NULL"))
+
+    @property
+    def is_deleted(self) -> bool:
+        return self.deleted_at is not None
+
+
+def send_to_trash(record: SoftDeleted, actor_id: int | None) -> None:
+    """Put ``record`` in the trash (``actor_id``: who, ``None`` for the system) and flush;
+    the caller checks the rights and audits."""
+    record.deleted_at, record.deleted_by_id = utcnow(), actor_id
+    db.session.flush()
+
+
+def take_out_of_trash(record: SoftDeleted) -> None:
+    """Take ``record`` out of the trash and flush; the caller checks the rights and audits."""
+    record.deleted_at = record.deleted_by_id = None
+    db.session.flush()
+
+
+def purge_trash(model: type[SoftDeleted], older_than: dt.timedelta, batch: int = 500) -> int:
+    """Delete for good the ``model`` rows in the trash for longer than ``older_than``,
+    ``batch`` ids per statement; return how many."""
+    cutoff = utcnow() - older_than
+    ids = list(db.session.scalars(select(model.id).where(model.deleted_at < cutoff)))
+    for start in range(0, len(ids), batch):
+        db.session.execute(delete(model).where(model.id.in_(ids[start:start + batch])))
+    return len(ids)
 
 
 @event.listens_for(Engine, "connect")

@@ -20,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.database import UTCDateTime, str_enum, utcnow
+from crm.database import SoftDeleted, UTCDateTime, str_enum, utcnow
 from crm.extensions import Model, db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
@@ -67,7 +67,7 @@ contact_outlet = Table(
 )
 
 
-class Contact(Model):
+class Contact(SoftDeleted, Model):
     __tablename__ = "contact"
     __table_args__ = (
         CheckConstraint("length(source) > 0", name="source_required"),
@@ -108,9 +108,6 @@ class Contact(Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    deleted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"))
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     outlets: Mapped[list[Outlet]] = relationship(secondary=contact_outlet,
@@ -139,10 +136,6 @@ class Contact(Model):
     @property
     def primary_phone(self) -> str | None:
         return self.phones[0].e164 if self.phones else None
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<Contact {self.id} {self.full_name}>"

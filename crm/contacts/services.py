@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import ColumnElement, Select, and_, delete, or_, select
+from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.services import record
@@ -42,7 +42,7 @@ from crm.contacts.models import (
     Visibility,
 )
 from crm.contacts.rights import OwnerOnly, another_body_may_write, is_owner
-from crm.database import utcnow
+from crm.database import purge_trash, send_to_trash, take_out_of_trash, utcnow
 from crm.errors import ConflictError
 from crm.extensions import db
 from crm.outlets.models import Outlet
@@ -245,30 +245,23 @@ def restore_deleted_contact(actor: User | None, contact: Contact) -> None:
 def soft_delete_contact(actor: User | None, contact: Contact) -> None:
     """Move ``contact`` to the trash, as part of an operation with its own rights and undo
     (a merge, the undo of an import); a user's deletion is ``delete_contact``."""
-    contact.deleted_at = utcnow()
-    contact.deleted_by_id = actor.id if actor else None
-    db.session.flush()
+    send_to_trash(contact, actor.id if actor else None)
     record(actor, "contact.deleted", contact)
 
 
 def restore_contact(actor: User | None, contact: Contact) -> None:
     """Take ``contact`` out of the trash, as the undo of a merge does; a user's restoring is
     ``restore_deleted_contact``."""
-    contact.deleted_at = None
-    contact.deleted_by_id = None
-    db.session.flush()
+    take_out_of_trash(contact)
     record(actor, "contact.restored", contact)
 
 
 def purge_deleted_contacts(actor: User | None, older_than: dt.timedelta) -> int:
     """Remove for good the contacts in the trash for longer than ``older_than``."""
-    cutoff = utcnow() - older_than
-    ids = list(db.session.scalars(select(Contact.id).where(Contact.deleted_at < cutoff)))
-    for start in range(0, len(ids), 500):
-        db.session.execute(delete(Contact).where(Contact.id.in_(ids[start:start + 500])))
-    if ids:
-        record(actor, "contact.purged", None, count=len(ids))
-    return len(ids)
+    count = purge_trash(Contact, older_than)
+    if count:
+        record(actor, "contact.purged", None, count=count)
+    return count
 
 
 def in_scope(user: User) -> ColumnElement[bool]:

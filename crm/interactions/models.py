@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import UTCDateTime, str_enum, utcnow
+from crm.database import SoftDeleted, UTCDateTime, str_enum, utcnow
 from crm.extensions import Model, db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
@@ -51,7 +51,7 @@ interaction_contact = Table(
 )
 
 
-class Interaction(Model):
+class Interaction(SoftDeleted, Model):
     __tablename__ = "interaction"
     __table_args__ = (
         Index("ix_interaction_org_at", "organisation_id", "happened_at", "kind", "deleted_at"),
@@ -81,19 +81,12 @@ class Interaction(Model):
     form_token: Mapped[str | None] = mapped_column(String(36), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    deleted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"))
 
     contacts: Mapped[list[Contact]] = relationship(secondary=interaction_contact,
                                                    order_by=Contact.sort_key)
     outlet: Mapped[Outlet | None] = relationship()
     author: Mapped[User | None] = relationship(foreign_keys=[author_id])
     organisation: Mapped[Organisation] = relationship()
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<Interaction {self.id} {self.kind}>"

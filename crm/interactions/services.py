@@ -17,7 +17,7 @@ from crm.auth.models import Role, User
 from crm.contacts.core.normalise import is_web_url
 from crm.contacts.models import Contact, Visibility, contact_outlet
 from crm.contacts.services import visible_contacts
-from crm.database import utcnow
+from crm.database import send_to_trash, take_out_of_trash, utcnow
 from crm.extensions import db
 from crm.interactions.models import (
     Interaction,
@@ -177,16 +177,14 @@ def update_interaction(actor: User, interaction: Interaction, data: InteractionD
 def soft_delete_interaction(actor: User, interaction: Interaction) -> None:
     if not can_change(actor, interaction):
         raise PermissionError("only the author or a manager of the organisation")
-    interaction.deleted_at, interaction.deleted_by_id = utcnow(), actor.id
-    db.session.flush()
+    send_to_trash(interaction, actor.id)
     record(actor, "interaction.deleted", interaction)
 
 
 def restore_interaction(actor: User, interaction: Interaction) -> None:
     if not can_change(actor, interaction):
         raise PermissionError("only the author or a manager of the organisation")
-    interaction.deleted_at = interaction.deleted_by_id = None
-    db.session.flush()
+    take_out_of_trash(interaction)
     record(actor, "interaction.restored", interaction)
 
 

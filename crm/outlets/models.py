@@ -7,10 +7,10 @@ import datetime as dt
 import enum
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from crm.database import UTCDateTime, str_enum, utcnow
+from crm.database import SoftDeleted, UTCDateTime, str_enum, utcnow
 from crm.extensions import Model
 
 
@@ -24,7 +24,7 @@ class OutletKind(enum.StrEnum):
     AGENCY = "agency"
 
 
-class Outlet(Model):
+class Outlet(SoftDeleted, Model):
     __tablename__ = "outlet"
     __table_args__ = (Index("ix_outlet_alive_name", "deleted_at", "name_key"),)
 
@@ -41,15 +41,8 @@ class Outlet(Model):
     version: Mapped[int] = mapped_column(default=1)
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    deleted_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
-    deleted_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("app_user.id", ondelete="SET NULL"))
 
     __mapper_args__: dict[str, Any] = {"version_id_col": version}
-
-    @property
-    def is_deleted(self) -> bool:
-        return self.deleted_at is not None
 
     def __repr__(self) -> str:
         return f"<Outlet {self.name}>"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, fields
 
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm.exc import StaleDataError
 
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.core.normalise import fold, normalise_email, parse_phone, search_text
-from crm.database import utcnow
+from crm.database import purge_trash, send_to_trash, take_out_of_trash, utcnow
 from crm.errors import ConflictError
 from crm.extensions import db
 from crm.outlets.models import Outlet, OutletKind
@@ -84,29 +84,23 @@ def _refresh_contacts(outlet: Outlet) -> None:
 
 
 def soft_delete_outlet(actor: User | None, outlet: Outlet) -> None:
-    outlet.deleted_at = utcnow()
-    outlet.deleted_by_id = actor.id if actor else None
-    db.session.flush()
+    send_to_trash(outlet, actor.id if actor else None)
     _refresh_contacts(outlet)
     record(actor, "outlet.deleted", outlet, name=outlet.name)
 
 
 def restore_outlet(actor: User | None, outlet: Outlet) -> None:
-    outlet.deleted_at = None
-    outlet.deleted_by_id = None
-    db.session.flush()
+    take_out_of_trash(outlet)
     _refresh_contacts(outlet)
     record(actor, "outlet.restored", outlet, name=outlet.name)
 
 
 def purge_deleted_outlets(actor: User | None, older_than: dt.timedelta) -> int:
     """Remove for good the outlets deleted more than ``older_than`` ago."""
-    cutoff = utcnow() - older_than
-    ids = list(db.session.scalars(select(Outlet.id).where(Outlet.deleted_at < cutoff)))
-    if ids:
-        db.session.execute(delete(Outlet).where(Outlet.id.in_(ids)))
-        record(actor, "outlet.purged", None, count=len(ids))
-    return len(ids)
+    count = purge_trash(Outlet, older_than)
+    if count:
+        record(actor, "outlet.purged", None, count=count)
+    return count
 
 
 def alive_outlets() -> Select[Outlet]:
