@@ -35,6 +35,17 @@ class ConflictError(Exception):
         self.current = current
 
 
+def conflict_page(current: object, rows: list[tuple[str, str, str, bool]], *, keep_url: str,
+                  resend_url: str, not_resent: tuple[str, ...] = ()) -> tuple[str, int]:
+    """The 409 page of a stale edit: ``rows`` (label, my value, current value, differs) side
+    by side, a link to keep ``current`` and a form that sends the edit again over it (the
+    form just sent, less its token, version and ``not_resent`` fields, with the new version)."""
+    skip = {"csrf_token", "version", *not_resent}
+    resend = [(k, v) for k, values in request.form.lists() for v in values if k not in skip]
+    return render_template("errors/conflict.html", record=current, rows=rows, resend=resend,
+                           keep_url=keep_url, resend_url=resend_url), 409
+
+
 def _note_commit(_session: Session) -> None:
     """Remember that this request saved something: the 500 page must not say otherwise."""
     if has_request_context():

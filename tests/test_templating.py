@@ -18,9 +18,6 @@ APP_WIDE = {"app_template_filter", "app_template_global", "app_template_test",
 TEMPLATES = CRM.parent / "templates"
 # The template folder of each feature, when it is not named after it.
 FOLDER = {"mail": "emails"}
-# A template that uses another feature's template, to be removed (issue "one-way
-# dependencies", item 7): the outlet conflict page extends the contact one.
-KNOWN_BORROWED = {("outlets/conflict.html", "contacts/conflict.html")}
 INCLUDE = re.compile(r"{%-?\s*(?:include|import|from|extends)\s+[\"']([^\"']+)[\"']")
 
 
@@ -75,5 +72,4 @@ def test_each_feature_renders_and_includes_only_its_own_templates():
         for name in INCLUDE.findall(path.read_text(encoding="utf-8")):
             if name != "base.html" and name.partition("/")[0] not in (folder, "_macros"):
                 borrowed.append((own, name))
-    assert sorted(set(borrowed) - KNOWN_BORROWED) == []
-    assert sorted(KNOWN_BORROWED - set(borrowed)) == [], "fixed: remove it from KNOWN_BORROWED"
+    assert sorted(set(borrowed)) == []

@@ -31,7 +31,7 @@ from crm.contacts.forms import BulkTagForm, ContactFilterForm, ContactForm, form
 from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.contacts.timeline import FILTERS, contact_timeline
-from crm.errors import ConflictError
+from crm.errors import ConflictError, conflict_page
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.lists.services import criteria_of, lists_of_contact, owned_lists
@@ -163,13 +163,10 @@ def _save(contact: Contact, form: ContactForm) -> ResponseReturnValue:
     except ConflictError:
         db.session.rollback()
         current = services.get_contact_or_404(current_user, contact.id)
-        rows = compare(data, services.contact_data(current))
-        resend = [(k, v) for k, values in request.form.lists() for v in values
-                  if k not in {"csrf_token", "version", "create_anyway"}]
-        return render_template(
-            "contacts/conflict.html", record=current, rows=rows, resend=resend,
-            keep_url=url_for("contacts.show", contact_id=current.id),
-            resend_url=url_for("contacts.edit", contact_id=current.id)), 409
+        return conflict_page(current, compare(data, services.contact_data(current)),
+                             keep_url=url_for("contacts.show", contact_id=current.id),
+                             resend_url=url_for("contacts.edit", contact_id=current.id),
+                             not_resent=("create_anyway",))
     db.session.commit()
     flash(_("Contact updated."), "success")
     return redirect(url_for("contacts.show", contact_id=contact.id))

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from crm.contacts import labels
 from crm.contacts.listing import search_contacts
 from crm.contacts.search import ContactFilters
-from crm.errors import ConflictError
+from crm.errors import ConflictError, conflict_page
 from crm.extensions import db
 from crm.interactions.services import latest, outlet_interactions
 from crm.outlets import services
@@ -79,7 +79,7 @@ def edit(outlet_id: int) -> ResponseReturnValue:
                                    expected_version=_version(form))
         except ConflictError:
             db.session.rollback()
-            return _conflict(form, services.get_outlet_or_404(outlet_id)), 409
+            return _conflict(form, services.get_outlet_or_404(outlet_id))
         db.session.commit()
         flash(_("Outlet updated."), "success")
         return redirect(url_for("outlets.show", outlet_id=outlet.id))
@@ -91,15 +91,12 @@ def _version(form: OutletForm) -> int:
     return int(form.version.data) if (form.version.data or "").isdigit() else 0
 
 
-def _conflict(form: OutletForm, current: Outlet) -> str:
+def _conflict(form: OutletForm, current: Outlet) -> tuple[str, int]:
     mine, theirs = describe_outlet(form.to_data()), describe_outlet(services.outlet_data(current))
     rows = [(label, value, theirs[name][1], value != theirs[name][1])
             for name, (label, value) in mine.items()]
-    resend = [(k, v) for k, values in request.form.lists() for v in values
-              if k not in {"csrf_token", "version"}]
-    return render_template("outlets/conflict.html", record=current, rows=rows, resend=resend,
-                           keep_url=url_for("outlets.show", outlet_id=current.id),
-                           resend_url=url_for("outlets.edit", outlet_id=current.id))
+    return conflict_page(current, rows, keep_url=url_for("outlets.show", outlet_id=current.id),
+                         resend_url=url_for("outlets.edit", outlet_id=current.id))
 
 
 @bp.post("/<int:outlet_id>/delete")
