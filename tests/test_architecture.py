@@ -39,7 +39,6 @@ KNOWN_VIOLATIONS: frozenset[tuple[str, str]] = frozenset({
     ("crm.audit.display", "crm.users.forms"),  # role_label
     # Another feature's helpers (labels, display, snapshots, access...): to move into the
     # kernel or behind that feature's services.
-    ("crm.audit.display", "crm.contacts.display"),
     ("crm.audit.display", "crm.imports.block_store"),
     ("crm.audit.display", "crm.interactions.labels"),
     ("crm.audit.views", "crm.auth.access"),

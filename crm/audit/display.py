@@ -21,7 +21,7 @@ from sqlalchemy import Select, select
 from crm.audit.labels import action_label
 from crm.audit.models import AuditEvent
 from crm.auth.models import Role, User
-from crm.contacts.display import FIELD_LABELS as CONTACT_FIELDS
+from crm.contacts.services import FIELD_LABELS as CONTACT_FIELDS
 from crm.extensions import db
 
 RECORD_KINDS = {

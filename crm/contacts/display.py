@@ -11,23 +11,11 @@ from sqlalchemy.orm import InstrumentedAttribute
 
 from crm.contacts import labels
 from crm.contacts.core.normalise import display_phone
+from crm.contacts.labels import FIELD_LABELS
 from crm.contacts.services import ContactData
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.outlets.models import Outlet
-
-FIELD_LABELS = {
-    "civility": _l("Civility"), "first_name": _l("First name"), "last_name": _l("Last name"),
-    "kind": _l("Kind"), "job_title": _l("Job title"), "outlet_ids": _l("Outlets"),
-    "emails": _l("Email addresses"), "phones": _l("Phone numbers"),
-    "beats": _l("Beats and topics"), "area": _l("Area"),
-    "social_links": _l("Social media links"), "notes": _l("Notes"),
-    "visibility": _l("Visibility"), "source": _l("Source"), "legal_basis": _l("Legal basis"),
-    "information_sent_at": _l("Information notice sent on"),
-    "is_opted_out": _l("Opted out of every mailing"),
-    "opt_out_organisation_ids": _l("Opted out of the mailings of"),
-    "is_email_bounced": _l("Email bounced"),
-}
 
 
 def _names(model: type[Outlet | Organisation], ids: list[int], attr: str) -> str:

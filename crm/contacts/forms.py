@@ -58,42 +58,45 @@ def area_choices(blank: str) -> list[SelectChoice]:
     return [SelectChoice("", blank)] + [SelectChoice(a, labels.area_label(a)) for a in AREAS]
 
 
+LABEL = labels.FIELD_LABELS
+
+
 class ContactForm(FlaskForm):
-    civility = SelectField(_l("Civility"), default=Civility.NONE.value)
-    first_name = StringField(_l("First name"), validators=[Optional(), Length(max=100)])
-    last_name = StringField(_l("Last name"), validators=[DataRequired(), Length(max=100)])
-    kind = SelectField(_l("Kind"), default=ContactKind.JOURNALIST.value)
-    job_title = StringField(_l("Job title"), validators=[Optional(), Length(max=200)])
-    outlet_ids = SelectMultipleField(_l("Outlets"), coerce=int,
+    civility = SelectField(LABEL["civility"], default=Civility.NONE.value)
+    first_name = StringField(LABEL["first_name"], validators=[Optional(), Length(max=100)])
+    last_name = StringField(LABEL["last_name"], validators=[DataRequired(), Length(max=100)])
+    kind = SelectField(LABEL["kind"], default=ContactKind.JOURNALIST.value)
+    job_title = StringField(LABEL["job_title"], validators=[Optional(), Length(max=200)])
+    outlet_ids = SelectMultipleField(LABEL["outlet_ids"], coerce=int,
                                      description=_l("Several for a freelancer."))
     emails = TextAreaField(
-        _l("Email addresses"), render_kw={"rows": 2},
+        LABEL["emails"], render_kw={"rows": 2},
         description=_l("One per line; the first one is the primary address."),
         validators=[_each_line(normalise_email, _l("Line %(line)d: “%(value)s” is not a valid "
                                                    "email address."))])
     phones = TextAreaField(
-        _l("Phone numbers"), render_kw={"rows": 2},
+        LABEL["phones"], render_kw={"rows": 2},
         description=_l("One per line, in any usual format; the first one is the primary number."),
         validators=[_each_line(parse_phone, _l("Line %(line)d: “%(value)s” is not a valid "
                                                "phone number."))])
-    beats = StringField(_l("Beats and topics"), validators=[Length(max=1000)],
+    beats = StringField(LABEL["beats"], validators=[Length(max=1000)],
                         description=_l("Separated by commas, e.g. économie, culture."))
-    area = SelectField(_l("Area"), default="")
+    area = SelectField(LABEL["area"], default="")
     social_links = TextAreaField(
-        _l("Social media links"), render_kw={"rows": 2},
+        LABEL["social_links"], render_kw={"rows": 2},
         description=_l("One address per line, starting with https:// or http://."),
         validators=[_each_line(is_web_url, _l("Line %(line)d: “%(value)s” is not an http(s) "
                                               "address."))])
-    notes = TextAreaField(_l("Notes"), render_kw={"rows": 3}, validators=[Length(max=5000)])
-    visibility = SelectField(_l("Visibility"), default=Visibility.SHARED.value)
-    source = StringField(_l("Source"), validators=[DataRequired(), Length(max=300)],
+    notes = TextAreaField(LABEL["notes"], render_kw={"rows": 3}, validators=[Length(max=5000)])
+    visibility = SelectField(LABEL["visibility"], default=Visibility.SHARED.value)
+    source = StringField(LABEL["source"], validators=[DataRequired(), Length(max=300)],
                          description=_l("Where the data comes from, e.g. “business card, "
                                         "Assises 2026”."))
-    legal_basis = SelectField(_l("Legal basis"), default=LegalBasis.LEGITIMATE_INTEREST.value)
-    information_sent_at = DateField(_l("Information notice sent on"), validators=[Optional()])
-    is_opted_out = BooleanField(_l("Opted out of every mailing"))
-    opt_out_organisation_ids = SelectMultipleField(_l("Opted out of the mailings of"), coerce=int)
-    is_email_bounced = BooleanField(_l("Email bounced"))
+    legal_basis = SelectField(LABEL["legal_basis"], default=LegalBasis.LEGITIMATE_INTEREST.value)
+    information_sent_at = DateField(LABEL["information_sent_at"], validators=[Optional()])
+    is_opted_out = BooleanField(LABEL["is_opted_out"])
+    opt_out_organisation_ids = SelectMultipleField(LABEL["opt_out_organisation_ids"], coerce=int)
+    is_email_bounced = BooleanField(LABEL["is_email_bounced"])
     version = HiddenField()
     create_anyway = SubmitField(_l("Save anyway"))
 

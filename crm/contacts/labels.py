@@ -1,4 +1,5 @@
-"""Translated labels of the contact and outlet enums, for forms, lists and the conflict page."""
+"""Translated labels of the contact fields and of the contact and outlet enums, for forms,
+lists, the conflict page, the review of duplicates and the audit log."""
 
 from typing import Any
 
@@ -6,6 +7,21 @@ from flask_babel import lazy_gettext as _l
 
 from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, PhoneKind, Visibility
 from crm.outlets.models import OutletKind
+
+# The one label of each editable contact field: the contact form, the conflict page, the
+# timeline and the audit log (``field_label``), the review of duplicates, the import columns.
+FIELD_LABELS = {
+    "civility": _l("Civility"), "first_name": _l("First name"), "last_name": _l("Last name"),
+    "kind": _l("Kind"), "job_title": _l("Job title"), "outlet_ids": _l("Outlets"),
+    "emails": _l("Email addresses"), "phones": _l("Phone numbers"),
+    "beats": _l("Beats and topics"), "area": _l("Area"),
+    "social_links": _l("Social media links"), "notes": _l("Notes"),
+    "visibility": _l("Visibility"), "source": _l("Source"), "legal_basis": _l("Legal basis"),
+    "information_sent_at": _l("Information notice sent on"),
+    "is_opted_out": _l("Opted out of every mailing"),
+    "opt_out_organisation_ids": _l("Opted out of the mailings of"),
+    "is_email_bounced": _l("Email bounced"),
+}
 
 CIVILITY = {Civility.NONE: _l("(none)"), Civility.MR: _l("Mr"), Civility.MRS: _l("Ms")}
 CONTACT_KIND = {

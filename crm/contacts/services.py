@@ -29,6 +29,9 @@ from crm.contacts.core.normalise import (
     search_text,
     sort_key,
 )
+
+# the label of each contact field, for the pages of other features
+from crm.contacts.labels import FIELD_LABELS as FIELD_LABELS
 from crm.contacts.models import (
     Civility,
     Contact,

@@ -4,11 +4,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectChoice
 
+from crm.contacts.services import FIELD_LABELS
 from crm.dedupe.merging import CHOOSABLE
 
-LABELS = {"civility": _l("Civility"), "first_name": _l("First name"),
-          "last_name": _l("Last name"), "kind": _l("Kind"), "job_title": _l("Job title"),
-          "area": _l("Area"), "notes": _l("Notes"), "visibility": _l("Visibility")}
+LABELS = {name: FIELD_LABELS[name] for name in CHOOSABLE}
 
 
 class MergeForm(FlaskForm):

@@ -8,17 +8,19 @@ from flask_wtf.file import FileField
 from wtforms import RadioField, SelectChoice, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from crm.contacts.services import FIELD_LABELS as CONTACT_FIELDS
 from crm.imports.labels import ENCODINGS
 from crm.imports.parsing.columns import FIELDS
 from crm.imports.uploads import ACCEPTED
 
+# Columns that are contact fields take the contact field's label.
 FIELD_LABELS = {
-    "civility": _l("Civility"), "first_name": _l("First name"), "last_name": _l("Last name"),
+    **{name: CONTACT_FIELDS[name] for name in ("civility", "first_name", "last_name")},
     "full_name": _l("Full name (first and last)"), "email": _l("Email"), "phone": _l("Phone"),
-    "mobile": _l("Mobile phone"), "outlet": _l("Outlet"), "role": _l("Job title"),
+    "mobile": _l("Mobile phone"), "outlet": _l("Outlet"), "role": CONTACT_FIELDS["job_title"],
     "beat": _l("Beats"), "area": _l("Area (département)"), "city": _l("City (not kept)"),
     "postcode": _l("Postcode (not kept)"), "address": _l("Postal address (not kept)"),
-    "website": _l("Website or social profile"), "note": _l("Notes"),
+    "website": _l("Website or social profile"), "note": CONTACT_FIELDS["notes"],
 }
 
 
