@@ -115,22 +115,6 @@ def test_delete_undo_and_trash(app, client, login_as):
     assert client.get(f"/contacts/{contact_id}").status_code == 200
 
 
-def test_outlet_edit_conflict_and_delete(app, client, login_as):
-    login_as("manager")
-    location = client.post_form("/outlets/new", {"name": "France Bleu", "kind": "radio"}
-                                ).headers["Location"]
-    outlet_id = int(location.rsplit("/", 1)[1])
-    ok = client.post_form(f"/outlets/{outlet_id}/edit",
-                          {"name": "France Bleu Bourgogne", "kind": "radio", "version": "1"})
-    assert ok.status_code == 302
-    stale = client.post_form(f"/outlets/{outlet_id}/edit",
-                             {"name": "ICI Bourgogne", "kind": "radio", "version": "1"})
-    assert stale.status_code == 409 and "France Bleu Bourgogne" in stale.text
-    client.post_form(f"/outlets/{outlet_id}/delete")
-    assert client.get(f"/outlets/{outlet_id}").status_code == 404
-    assert "France Bleu Bourgogne" in client.get("/outlets/trash").text
-
-
 def test_bulk_tag(app, client, login_as, make_contact):
     login_as("officer")
     ids = [make_contact("Un"), make_contact("Deux")]
@@ -164,23 +148,6 @@ def test_list_pages_paginate(app, client, login_as):
     assert 'aria-current="page">2</a>' in second.text and "Précédent" in second.text
     outlets = client.get("/outlets/")
     assert 'href="/outlets/?page=2"' in outlets.text
-
-
-def test_outlet_search_and_deleted_outlet_leaves_contact_search(app, client, login_as,
-                                                                make_outlet, make_contact):
-    login_as("officer")
-    outlet_id = make_outlet("L'Est Républicain", aliases=["ER"])
-    make_outlet("Le Bien Public", aliases=["LBP"])
-    make_contact("HERMIER", "Cécile", outlet_ids=[outlet_id])
-    listing = client.get("/outlets/?q=republicain")
-    assert "L&#39;Est Républicain" in listing.text and "Le Bien Public" not in listing.text
-    assert "Le Bien Public" in client.get("/outlets/?q=lbp").text
-    assert "Le Bien Public" not in client.get("/outlets/?kind=radio").text
-    assert "HERMIER" in client.get("/contacts/?q=republicain").text
-    client.post_form(f"/outlets/{outlet_id}/delete")
-    assert "HERMIER" not in client.get("/contacts/?q=republicain").text
-    client.post_form(f"/outlets/{outlet_id}/restore")
-    assert "HERMIER" in client.get("/contacts/?q=republicain").text
 
 
 def test_an_edit_asks_only_about_duplicates_it_brings(app, client, login_as):
