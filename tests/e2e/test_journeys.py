@@ -235,3 +235,59 @@ def test_every_page_of_the_menu_passes_the_checks(page: Page, journey, make_user
         response = page.goto(href)
         assert response is not None and response.status == 200, href
         j.check(href.removeprefix(j.base).strip("/").replace("/", "-") or "home")
+
+
+def test_manager_builds_a_list_and_sends_a_co_signed_mailing(
+        app, page: Page, journey, make_user, make_contact):
+    manager = make_user("manager", "AER BFC", full_name="Claire Dubois")
+    make_contact("GIRAUD", "Thomas", emails=["thomas.giraud@estrepublicain.fr"], civility="mr")
+    make_contact("ROUSSEL", "Juliette", emails=["juliette.roussel@bienpublic.fr"],
+                 is_opted_out=True)
+    j = journey("mailing")
+    sign_in(page, j.base, manager.email, PASSWORD)
+    j.go("/lists/new")
+    page.get_by_label("Nom").fill("Invitation Assises")
+    page.get_by_role("button", name="Enregistrer").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Invitation Assises")
+    j.check("list-new")
+    j.go("/contacts/")
+    for name in ("GIRAUD Thomas", "ROUSSEL Juliette"):
+        page.get_by_role("checkbox", name=name).check()
+    page.get_by_role("button", name="Ajouter les contacts sélectionnés à la liste").click()
+    expect(page.locator("main table tbody tr")).to_have_count(2)
+    j.check("list-members")
+
+    open_menu(page)
+    page.get_by_role("link", name="Envois").click()
+    j.check("mailings")
+    page.get_by_role("link", name="Nouvel envoi").click()
+    page.get_by_label("Objet").fill("Assises 2026 : invitation")
+    page.get_by_label("Message").fill("{{ salutation }}\n\nVous êtes invité aux **Assises**.")
+    page.get_by_label("Région Bourgogne-Franche-Comté").check()
+    page.get_by_label("Invitation Assises").check()
+    j.check("mailing-form")
+    page.get_by_role("button", name="Enregistrer le brouillon").click()
+    main = page.locator("main")
+    expect(main).to_contain_text("1 destinataire")
+    expect(main).to_contain_text("Désinscrit de tous les envois")
+    expect(main.locator(".mail-preview")).to_contain_text("Monsieur,")
+    j.check("draft")
+    page.get_by_role("button", name="Envoyer à 1 destinataire").click()
+    expect(page.get_by_role("status").first).to_be_visible()
+    j.check("report")
+
+    with app.app_context():  # the message's link, as the worker would have made it
+        from crm.mailings.models import Delivery, DeliveryStatus, Mailing
+        from crm.mailings.sending import token_hash
+        mailing = db.session.scalars(db.select(Mailing)).one()
+        db.session.add(Delivery(mailing_id=mailing.id, email="thomas.giraud@estrepublicain.fr",
+                                message_id="<m1@relais.test>", status=DeliveryStatus.SENT,
+                                unsubscribe_hash=token_hash("t" * 43)))
+        db.session.commit()
+    sign_out(page)
+    j.go(f"/mailings/unsubscribe/{'t' * 43}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Désinscription")
+    j.check("unsubscribe")
+    page.get_by_role("button", name="Ne plus rien recevoir des trois organismes").click()
+    expect(page.get_by_role("status")).to_contain_text("C'est fait")
+    j.check("unsubscribed")
