@@ -214,3 +214,15 @@ def test_deliveries_claimed_several_at_a_time_are_each_sent_once(app, smtp, draf
     statuses = sorted(d.status for d in _deliveries(app, draft).values())
     assert statuses == [DeliveryStatus.BOUNCED, DeliveryStatus.SENT, DeliveryStatus.SENT]
     assert len(smtp.messages) == 2
+
+
+def test_each_delivery_is_on_the_contact_timeline_and_in_the_audit_log(app, smtp, draft, client):
+    _send(app, draft)
+    _process(app)
+    login(client, draft["manager"].email)
+    page = client.get(f"/contacts/{draft['contacts'][0]}?kind=history").text
+    assert "Envoi reçu" in page
+    with app.app_context():
+        from crm.audit.models import AuditEvent
+        actions = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"mailing.queued", "mailing.started", "mailing.sent", "mailing.finished"} <= actions
