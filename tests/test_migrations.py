@@ -58,6 +58,8 @@ RELEASED = {
         "cf6b472d14fec54c29704740b7b7209f3f746c6394ede02dba29dcb73b0d3b01",
     "20261201_0014_mailings.py":
         "e105d3d8d185277b87bdf96dc90708cbcf91a9d9412c57aea0d057f884e91ff5",
+    "20261201_0015_duplicate_labels.py":
+        "20261fb24428391863ec9262c2e0fc6b2afe47800e099d1d9b8c7cb7dd7bc03c",
 }
 
 

@@ -61,6 +61,8 @@ CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
     "duplicate_pair.high_id": ("excluded", "the proposal names both contacts; its state moves"),
     "contact_merge.kept_id": ("excluded", "the record of a merge names what it merged"),
     "contact_merge.merged_id": ("excluded", "the record of a merge names what it merged"),
+    "duplicate_label.low_id": ("excluded", "a reviewer's verdict on a pair, kept as given"),
+    "duplicate_label.high_id": ("excluded", "a reviewer's verdict on a pair, kept as given"),
     "import_row.contact_id": ("excluded", "history: the contact an import row created"),
     "delivery.contact_id": ("excluded", "history: the message went to the contact it names"),
     "mailing_exclusion.contact_id": ("excluded", "history: who a sent mailing left out"),

@@ -21,6 +21,11 @@ class PairStatus(enum.StrEnum):
     NOT_SAME = "not_same"  # a reviewer said so: never proposed again
 
 
+class Verdict(enum.StrEnum):
+    SAME = "same"  # merged: the same person
+    NOT_SAME = "not_same"
+
+
 class ScanState(enum.StrEnum):
     QUEUED = "queued"
     RUNNING = "running"  # the contacts are being read and compared
@@ -91,3 +96,31 @@ class ScanRun(Model):
     pairs: Mapped[int] = mapped_column(default=0)
     # The m/u weights the scan estimated, reused by single-record lookups (create form).
     weights: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+
+
+class DuplicateLabel(Model):
+    """A reviewer's verdict on a proposed pair, kept for the scans to learn from
+    (``crm.dedupe.engine.training.reestimate_with_labels``).
+
+    It holds no personal value: the two contacts' ids while they exist (an erased or purged
+    contact leaves None), the agreement level of each field as the engine compared them
+    (``{"name": 4, "email": -1, ...}``), the verdict, who gave it, their body, when, the scan
+    that proposed the pair and, for "same", the merge (undoing it removes the label)."""
+
+    __tablename__ = "duplicate_label"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    low_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"),
+                                               index=True)
+    high_id: Mapped[int | None] = mapped_column(ForeignKey("contact.id", ondelete="SET NULL"),
+                                                index=True)
+    levels: Mapped[dict[str, int]] = mapped_column(JSON)
+    verdict: Mapped[Verdict] = mapped_column(str_enum(Verdict, "label_verdict", 10))
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"))
+    reviewer_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id",
+                                                               ondelete="SET NULL"))
+    scan_id: Mapped[int | None] = mapped_column(ForeignKey("duplicate_scan.id",
+                                                           ondelete="SET NULL"))
+    merge_id: Mapped[int | None] = mapped_column(ForeignKey("contact_merge.id",
+                                                            ondelete="SET NULL"), index=True)
+    decided_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -14,7 +14,18 @@ from typing import Any
 
 import numpy as np
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Select,
+    and_,
+    delete,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
@@ -30,9 +41,19 @@ from crm.dedupe.engine import (
     find_duplicates,
     lookup,
 )
+from crm.dedupe.engine.fields import KINDS, MISSING
 from crm.dedupe.engine.scoring import Weights
-from crm.dedupe.engine.spec import contact_spec
-from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun, ScanState
+from crm.dedupe.engine.spec import Spec, contact_spec
+from crm.dedupe.engine.training import reestimate_with_labels
+from crm.dedupe.models import (
+    ContactMerge,
+    DuplicateLabel,
+    DuplicatePair,
+    PairStatus,
+    ScanRun,
+    ScanState,
+    Verdict,
+)
 from crm.extensions import db
 from crm.outlets.models import Outlet
 
@@ -102,6 +123,9 @@ def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None)
     """Find duplicates among the contacts ``user`` sees; store the open pairs. Commits, in
     short transactions: the run's state, then the pairs ``STORE_BATCH`` at a time (see
     ``_store``), then the run as done, which is when its new pairs join the review queue.
+    With enough reviewers' verdicts (``labels``), the weights the engine estimated are
+    re-estimated with them (``reestimate_with_labels``) and the pairs scored again: a second
+    pass of the engine, which estimates its weights inside ``find_duplicates``.
     ``on_step(name)`` is called as each of ``SCAN_STEPS`` begins."""
     on_step = on_step or (lambda _step: None)
     on_step("read")
@@ -111,12 +135,19 @@ def scan(user: User, run: ScanRun, on_step: Callable[[str], None] | None = None)
     run.state, run.contacts = ScanState.RUNNING, len(records)
     db.session.commit()  # no write is pending while the engine works
     result = find_duplicates(records, spec, known_decisions=known, on_step=on_step)
+    levels, is_match = labels(spec)
+    weights = reestimate_with_labels(result.weights, levels, is_match, spec)
+    relearned = weights is not result.weights
+    if relearned:  # enough "same person" verdicts: score again with what they taught
+        on_step("score")
+        result = find_duplicates(records, spec, known_decisions=known, weights=weights)
     on_step("store")
     _store(result.pairs, run.id)
     run.state, run.pairs, run.finished_at = ScanState.DONE, len(result.pairs), utcnow()
     run.weights = {"m": [a.tolist() for a in result.weights.m],
                    "u": [a.tolist() for a in result.weights.u],
-                   "match_share": result.weights.match_share}
+                   "match_share": result.weights.match_share,
+                   "labels": len(is_match) if relearned else 0}
     db.session.commit()
     return len(result.pairs)
 
@@ -156,6 +187,11 @@ def _store(pairs: list[ScoredPair], run_id: int) -> None:
             db.session.commit()
             if pause:
                 time.sleep(pause)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # fresh statistics: planned with the table's size before the scan (empty, at the
+        # first), the queue's later pages sorted every open pair instead of reading its index
+        db.session.execute(text("ANALYZE duplicate_pair"))
+        db.session.commit()
 
 
 def latest_weights() -> Weights | None:
@@ -236,7 +272,66 @@ def mark_not_same(user: User, pair: DuplicatePair) -> None:
     from crm.audit.services import record
 
     pair.status, pair.decided_at, pair.decided_by_id = PairStatus.NOT_SAME, utcnow(), user.id
+    label_pair(user, pair, Verdict.NOT_SAME)
     record(user, "duplicate.not_same", pair, contacts=[pair.low_id, pair.high_id])
+
+
+def pair_levels(pair: DuplicatePair) -> dict[str, int]:
+    """The agreement level of each field as the engine compared the pair (``MISSING``: a
+    value missing on either side). Pairs stored before the levels were kept give them back
+    from the level's name."""
+    spec, levels = contact_spec(), {}
+    for evidence in pair.evidence:
+        name, level = str(evidence.get("field")), evidence.get("level")
+        if level is None:
+            names = KINDS[spec.field(name).kind].labels if name in _FIELDS else ()
+            label = evidence.get("label")
+            level = MISSING if label == "missing" else (
+                names.index(label) if label in names else None)
+        if level is not None:
+            levels[name] = int(level)
+    return levels
+
+
+_FIELDS = frozenset(f.name for f in contact_spec().fields)
+
+
+def label_pair(user: User, pair: DuplicatePair, verdict: Verdict,
+               merge: ContactMerge | None = None) -> DuplicateLabel:
+    """Keep a reviewer's verdict on ``pair`` for the scans to learn from (no personal value:
+    the levels of agreement only). Adds to the session."""
+    label = DuplicateLabel(low_id=pair.low_id, high_id=pair.high_id, levels=pair_levels(pair),
+                           verdict=verdict, organisation_id=user.organisation_id,
+                           reviewer_id=user.id, scan_id=pair.scan_id,
+                           merge_id=merge.id if merge is not None else None)
+    db.session.add(label)
+    return label
+
+
+def forget_merge_label(merge: ContactMerge) -> None:
+    """An undone merge is no verdict any more: its "same person" label goes."""
+    db.session.execute(delete(DuplicateLabel).where(DuplicateLabel.merge_id == merge.id))
+
+
+def labels(spec: Spec) -> tuple[np.ndarray, np.ndarray]:
+    """Every kept verdict, as the engine takes them: one row of levels per label (a column
+    per field of ``spec``, ``MISSING`` where the label has none) and whether it said "same
+    person"."""
+    rows = db.session.execute(select(DuplicateLabel.levels, DuplicateLabel.verdict)
+                              .order_by(DuplicateLabel.id)).all()
+    levels = np.array([[int(saved.get(f.name, MISSING)) for f in spec.fields]
+                       for saved, _verdict in rows], dtype=np.int64)
+    return (levels.reshape(len(rows), len(spec.fields)),
+            np.array([verdict is Verdict.SAME for _levels, verdict in rows], dtype=bool))
+
+
+def contributions(pair: DuplicatePair) -> tuple[list[dict[str, Any]], float]:
+    """What each field brought to the pair's score, in bits, as the scan weighed it
+    (``crm.dedupe.engine.scoring.contributions``, kept with the pair), and the rest of the
+    score: the adjustment for how common the agreeing name is (0 when none)."""
+    fields = [e for e in pair.evidence if e.get("field")]
+    rest = round(pair.score - sum(float(e.get("weight", 0.0)) for e in fields), 1)
+    return fields, rest if abs(rest) >= 0.1 else 0.0
 
 
 def _sees(user: User, contact: type[Contact]) -> ColumnElement[bool]:

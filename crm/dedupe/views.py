@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
@@ -13,7 +14,7 @@ from crm.contacts.services import contact_data
 from crm.dedupe import jobs, merging, services
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
-from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState
+from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState, Verdict
 from crm.errors import ConflictError
 from crm.extensions import db
 from crm.forms import ConfirmForm
@@ -84,9 +85,20 @@ def show(pair_id: int) -> ResponseReturnValue:
     form, keep = merge_form(), merging.must_keep(pair.low, pair.high)
     if keep is not None:  # a shared contact is never merged into a private one
         form.keep.data = keep
+    fields, rest = services.contributions(pair)
     return render_template("dedupe/show.html", pair=pair, form=form, labels=LABELS,
                            left=contact_data(pair.low), right=contact_data(pair.high),
-                           confirm=ConfirmForm(), must_keep=keep)
+                           confirm=ConfirmForm(), must_keep=keep, fields=fields, rest=rest,
+                           field_names=EVIDENCE_FIELDS, bits=_bits)
+
+
+EVIDENCE_FIELDS = {"name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
+                   "outlet": _l("Outlet")}
+
+
+def _bits(value: float) -> str:
+    """A contribution in bits with its sign, in the page's locale: "+8,2", "−3,1"."""
+    return format_decimal(value, format="+#,##0.0;\u2212#,##0.0")
 
 
 @bp.post("/<int:pair_id>/merge")
@@ -106,6 +118,7 @@ def merge(pair_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(_("One of the contacts changed meanwhile: check again before merging."), "danger")
             return redirect(url_for("dedupe.show", pair_id=pair.id))
+        services.label_pair(current_user, pair, Verdict.SAME, merge=done)
         db.session.commit()
         flash(_("Contacts merged. You can undo the merge from the list of merges."), "success")
         return redirect(url_for("contacts.show", contact_id=done.kept_id))
@@ -142,6 +155,7 @@ def undo(merge_id: int) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         try:
             merging.undo_merge(current_user, merge)
+            services.forget_merge_label(merge)
         except merging.MergeBlocked:
             db.session.rollback()
             flash(_("This merge cannot be undone: the kept contact changed since, or it was "
