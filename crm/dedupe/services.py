@@ -14,18 +14,7 @@ from typing import Any
 
 import numpy as np
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import (
-    ColumnElement,
-    Select,
-    and_,
-    delete,
-    func,
-    insert,
-    or_,
-    select,
-    text,
-    update,
-)
+from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
@@ -41,19 +30,11 @@ from crm.dedupe.engine import (
     find_duplicates,
     lookup,
 )
-from crm.dedupe.engine.fields import KINDS, MISSING
 from crm.dedupe.engine.scoring import Weights
-from crm.dedupe.engine.spec import Spec, contact_spec
+from crm.dedupe.engine.spec import contact_spec
 from crm.dedupe.engine.training import reestimate_with_labels
-from crm.dedupe.models import (
-    ContactMerge,
-    DuplicateLabel,
-    DuplicatePair,
-    PairStatus,
-    ScanRun,
-    ScanState,
-    Verdict,
-)
+from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus, ScanRun, ScanState, Verdict
+from crm.dedupe.verdicts import label_pair, labels
 from crm.extensions import db
 from crm.outlets.models import Outlet
 
@@ -274,64 +255,6 @@ def mark_not_same(user: User, pair: DuplicatePair) -> None:
     pair.status, pair.decided_at, pair.decided_by_id = PairStatus.NOT_SAME, utcnow(), user.id
     label_pair(user, pair, Verdict.NOT_SAME)
     record(user, "duplicate.not_same", pair, contacts=[pair.low_id, pair.high_id])
-
-
-def pair_levels(pair: DuplicatePair) -> dict[str, int]:
-    """The agreement level of each field as the engine compared the pair (``MISSING``: a
-    value missing on either side). Pairs stored before the levels were kept give them back
-    from the level's name."""
-    spec, levels = contact_spec(), {}
-    for evidence in pair.evidence:
-        name, level = str(evidence.get("field")), evidence.get("level")
-        if level is None:
-            names = KINDS[spec.field(name).kind].labels if name in _FIELDS else ()
-            label = evidence.get("label")
-            level = MISSING if label == "missing" else (
-                names.index(label) if label in names else None)
-        if level is not None:
-            levels[name] = int(level)
-    return levels
-
-
-_FIELDS = frozenset(f.name for f in contact_spec().fields)
-
-
-def label_pair(user: User, pair: DuplicatePair, verdict: Verdict,
-               merge: ContactMerge | None = None) -> DuplicateLabel:
-    """Keep a reviewer's verdict on ``pair`` for the scans to learn from (no personal value:
-    the levels of agreement only). Adds to the session."""
-    label = DuplicateLabel(low_id=pair.low_id, high_id=pair.high_id, levels=pair_levels(pair),
-                           verdict=verdict, organisation_id=user.organisation_id,
-                           reviewer_id=user.id, scan_id=pair.scan_id,
-                           merge_id=merge.id if merge is not None else None)
-    db.session.add(label)
-    return label
-
-
-def forget_merge_label(merge: ContactMerge) -> None:
-    """An undone merge is no verdict any more: its "same person" label goes."""
-    db.session.execute(delete(DuplicateLabel).where(DuplicateLabel.merge_id == merge.id))
-
-
-def labels(spec: Spec) -> tuple[np.ndarray, np.ndarray]:
-    """Every kept verdict, as the engine takes them: one row of levels per label (a column
-    per field of ``spec``, ``MISSING`` where the label has none) and whether it said "same
-    person"."""
-    rows = db.session.execute(select(DuplicateLabel.levels, DuplicateLabel.verdict)
-                              .order_by(DuplicateLabel.id)).all()
-    levels = np.array([[int(saved.get(f.name, MISSING)) for f in spec.fields]
-                       for saved, _verdict in rows], dtype=np.int64)
-    return (levels.reshape(len(rows), len(spec.fields)),
-            np.array([verdict is Verdict.SAME for _levels, verdict in rows], dtype=bool))
-
-
-def contributions(pair: DuplicatePair) -> tuple[list[dict[str, Any]], float]:
-    """What each field brought to the pair's score, in bits, as the scan weighed it
-    (``crm.dedupe.engine.scoring.contributions``, kept with the pair), and the rest of the
-    score: the adjustment for how common the agreeing name is (0 when none)."""
-    fields = [e for e in pair.evidence if e.get("field")]
-    rest = round(pair.score - sum(float(e.get("weight", 0.0)) for e in fields), 1)
-    return fields, rest if abs(rest) >= 0.1 else 0.0
 
 
 def _sees(user: User, contact: type[Contact]) -> ColumnElement[bool]:

@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from sqlalchemy import select
 
 from crm.contacts.services import contact_data
-from crm.dedupe import jobs, merging, services
+from crm.dedupe import jobs, merging, services, verdicts
 from crm.dedupe.forms import LABELS, merge_form
 from crm.dedupe.jobs import scan_job
 from crm.dedupe.models import ContactMerge, DuplicatePair, ScanRun, ScanState, Verdict
@@ -85,7 +85,7 @@ def show(pair_id: int) -> ResponseReturnValue:
     form, keep = merge_form(), merging.must_keep(pair.low, pair.high)
     if keep is not None:  # a shared contact is never merged into a private one
         form.keep.data = keep
-    fields, rest = services.contributions(pair)
+    fields, rest = verdicts.contributions(pair)
     return render_template("dedupe/show.html", pair=pair, form=form, labels=LABELS,
                            left=contact_data(pair.low), right=contact_data(pair.high),
                            confirm=ConfirmForm(), must_keep=keep, fields=fields, rest=rest,
@@ -118,7 +118,7 @@ def merge(pair_id: int) -> ResponseReturnValue:
             db.session.rollback()
             flash(_("One of the contacts changed meanwhile: check again before merging."), "danger")
             return redirect(url_for("dedupe.show", pair_id=pair.id))
-        services.label_pair(current_user, pair, Verdict.SAME, merge=done)
+        verdicts.label_pair(current_user, pair, Verdict.SAME, merge=done)
         db.session.commit()
         flash(_("Contacts merged. You can undo the merge from the list of merges."), "success")
         return redirect(url_for("contacts.show", contact_id=done.kept_id))
@@ -155,7 +155,7 @@ def undo(merge_id: int) -> ResponseReturnValue:
     if ConfirmForm().validate_on_submit():
         try:
             merging.undo_merge(current_user, merge)
-            services.forget_merge_label(merge)
+            verdicts.forget_merge_label(merge)
         except merging.MergeBlocked:
             db.session.rollback()
             flash(_("This merge cannot be undone: the kept contact changed since, or it was "
