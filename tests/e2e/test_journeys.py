@@ -143,6 +143,9 @@ def test_duplicates_scan_review_merge_undo_and_edit(page: Page, journey, app, ma
         assert right["y"] >= left["y"] + left["height"] and right["x"] == left["x"]
     else:
         assert right["y"] == left["y"] and right["x"] >= left["x"] + left["width"]
+    weights = page.locator("main table.pair-weights")
+    expect(weights.locator("caption")).to_contain_text("Ce que chaque champ apporte")
+    expect(weights.locator("tfoot")).to_contain_text("Score")
     j.check("review")
     page.get_by_role("button", name="Fusionner").click()
     expect(page.get_by_role("status").filter(has_text="Contacts fusionnés")).to_be_visible()
