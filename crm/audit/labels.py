@@ -65,6 +65,7 @@ ACTION_LABELS = {
     "mailing.created": _l("Mailing drafted"),
     "mailing.updated": _l("Mailing draft modified"),
     "mailing.queued": _l("Mailing sent"),
+    "mailing.test_sent": _l("Mailing test sent to oneself"),
     "mailing.started": _l("Mailing recipients resolved"),
     "mailing.finished": _l("Mailing delivered"),
     "mailing.uncertain": _l("Messages left uncertain by a stopped worker"),

@@ -46,6 +46,16 @@ def queue_email(recipient: str, subject: str, template: str, *, locale: str = "f
     return message
 
 
+def queue_rendered(recipient: str, subject: str, text: str, html: str | None) -> OutboxMessage:
+    """Add a message already rendered by its feature (a mailing's test send)."""
+    domain = recipient.rpartition("@")[2] or "localhost"
+    message = OutboxMessage(recipient=recipient, subject=subject[:255], body_text=text,
+                            body_html=html, message_id=f"<relais.{secrets.token_hex(12)}@{domain}>")
+    db.session.add(message)
+    db.session.info[SESSION_FLAG] = True
+    return message
+
+
 @dataclass
 class DeliveryReport:
     sent: list[int] = field(default_factory=list)

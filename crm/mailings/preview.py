@@ -1,4 +1,5 @@
-"""A draft as one of its recipients will read it (links in it lead nowhere yet)."""
+"""A draft as one of its recipients will read it (links in it lead nowhere yet), on the page
+or in a test message to the manager's own address."""
 
 from __future__ import annotations
 
@@ -10,6 +11,9 @@ from crm.contacts.models import Contact
 from crm.mailings import compose
 from crm.mailings.models import Mailing
 
+UNSUBSCRIBE_LABEL = "Ne plus recevoir les messages de %s"
+SAMPLE = compose.Recipient("anne.martin@example.fr", "mrs", "Anne", "MARTIN", "Le Bien Public")
+
 
 @dataclass(frozen=True)
 class Preview:
@@ -19,22 +23,50 @@ class Preview:
     html: Markup
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """The whole message of one recipient: subject, plain text and HTML document."""
+
+    recipient: compose.Recipient
+    contact_id: int | None
+    subject: str
+    text: str
+    html: str
+
+
+def _recipient(contact: Contact) -> compose.Recipient:
+    return compose.Recipient(contact.primary_email or "", contact.civility.value,
+                             contact.first_name, contact.last_name,
+                             contact.outlets[0].name if contact.outlets else "")
+
+
+def _content(mailing: Mailing, link: str) -> compose.Content:
+    senders = [compose.Sender(o.name, link) for o in mailing.senders]
+    return compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
+                           labels={"unsubscribe": UNSUBSCRIBE_LABEL})
+
+
 def preview_for(mailing: Mailing, recipients: list[Contact],
                 contact_id: int | None) -> Preview | None:
     """``mailing`` rendered for the recipient ``contact_id`` (else the first one)."""
     if not recipients:
         return None
     contact = next((c for c in recipients if c.id == contact_id), recipients[0])
-    senders = [compose.Sender(o.name, "#") for o in mailing.senders]
-    content = compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
-                              labels={"unsubscribe": "Ne plus recevoir les messages de %s"})
-    recipient = compose.Recipient(contact.primary_email or "", contact.civility.value,
-                                  contact.first_name, contact.last_name,
-                                  contact.outlets[0].name if contact.outlets else "")
     try:
-        subject, text, html = compose.render(content, recipient)
+        subject, text, html = compose.render(_content(mailing, "#"), _recipient(contact))
     except compose.MergeError:
         return None
     inside = html.partition("<body>")[2].rpartition("</body>")[0]  # the page has its own
     # compose.render escapes every value it inserts and renders Markdown with HTML turned off
     return Preview(contact, subject, text, Markup(inside))  # noqa: S704
+
+
+def rendered_for(mailing: Mailing, recipients: list[Contact], contact_id: int | None,
+                 link: str) -> Rendered:
+    """The message of the recipient ``contact_id`` (else the first one, else a sample person
+    when the lists are still empty); its unsubscribe links lead to ``link``."""
+    contact = next((c for c in recipients if c.id == contact_id),
+                   recipients[0] if recipients else None)
+    recipient = _recipient(contact) if contact is not None else SAMPLE
+    subject, text, html = compose.render(_content(mailing, link), recipient)
+    return Rendered(recipient, contact.id if contact is not None else None, subject, text, html)

@@ -16,6 +16,7 @@ from crm.auth.models import Role, User
 from crm.database import utcnow
 from crm.extensions import db
 from crm.lists.services import get_visible_list
+from crm.mail.services import queue_rendered
 from crm.mailings.compose import check_template
 from crm.mailings.models import (
     Delivery,
@@ -25,6 +26,7 @@ from crm.mailings.models import (
     MailingStatus,
     mailing_sender,
 )
+from crm.mailings.preview import Rendered
 from crm.orgs.models import Organisation
 
 
@@ -102,6 +104,22 @@ def send_mailing(actor: User, mailing: Mailing) -> None:
     db.session.refresh(mailing)
     record(actor, "mailing.queued", mailing, lists=len(mailing.lists),
            senders=[o.short_name for o in mailing.senders])
+
+
+TEST_PREFIX = "[TEST] "
+
+
+def send_test(actor: User, mailing: Mailing, message: Rendered) -> str:
+    """Queue ``message`` (the draft as one recipient reads it) to ``actor``'s own address in
+    the system outbox, its subject prefixed "[TEST]"; no delivery is counted. Returns the
+    address it goes to."""
+    if not may_send(actor, mailing):
+        raise PermissionError("only a manager of the sending body tests a mailing")
+    if not mailing.is_draft:
+        raise AlreadySent("only a draft is tested")
+    queue_rendered(actor.email, TEST_PREFIX + message.subject, message.text, message.html)
+    record(actor, "mailing.test_sent", mailing, to=actor.email, contact_id=message.contact_id)
+    return actor.email
 
 
 def resend_delivery(actor: User, delivery: Delivery) -> None:

@@ -16,7 +16,7 @@ from crm.lists.services import visible_lists
 from crm.mailings import jobs, labels, services
 from crm.mailings.forms import MailingForm
 from crm.mailings.models import DeliveryStatus, Mailing
-from crm.mailings.preview import preview_for
+from crm.mailings.preview import preview_for, rendered_for
 from crm.mailings.recipients import resolve
 from crm.mailings.unsubscribe import find_delivery
 from crm.mailings.unsubscribe import unsubscribe as unsubscribe_from
@@ -134,6 +134,25 @@ def send(mailing_id: int):  # type: ignore[no-untyped-def]
     jobs.send_mailing_job(mailing.id)
     flash(_("The mailing is being sent; this page shows its progress."), "success")
     return redirect(url_for("mailings.show", mailing_id=mailing.id))
+
+
+@bp.post("/<int:mailing_id>/test")
+@manager_required
+def send_test(mailing_id: int):  # type: ignore[no-untyped-def]
+    """The draft, as the recipient chosen for the preview reads it, to the manager's address."""
+    mailing = _draft(_sendable(mailing_id))
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    link = url_for("mailings.show", mailing_id=mailing.id, _external=True)
+    message = rendered_for(mailing, resolve(current_user, mailing).recipients,
+                           parse_id(request.form.get("contact_id", "")), link)
+    address = services.send_test(current_user, mailing, message)
+    db.session.commit()
+    flash(_("A test message as %(name)s receives it was sent to %(email)s.",
+            name=f"{message.recipient.first_name} {message.recipient.last_name}".strip()
+            or message.recipient.email, email=address), "success")
+    return redirect(url_for("mailings.show", mailing_id=mailing.id,
+                            contact_id=message.contact_id))
 
 
 @bp.post("/<int:mailing_id>/deliveries/<int:delivery_id>/resend")
