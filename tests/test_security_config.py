@@ -146,7 +146,7 @@ def test_dev_command_serves_with_the_quiet_handler(database_url, monkeypatch):
         def wait(self, timeout: float) -> None:
             return None
 
-    monkeypatch.setattr("crm.mail.cli.start_devmail", lambda *args: Stopped())
+    monkeypatch.setattr("crm.mail.services.start_devmail", lambda *args: Stopped())
     monkeypatch.setattr(cli.subprocess, "Popen", lambda *args, **kwargs: Worker())
     monkeypatch.setattr(cli, "run_simple", lambda *args, **kwargs: served.update(kwargs))
     app = make_app(database_url, BASE_URL="http://127.0.0.1:5000")  # the development default

@@ -81,8 +81,8 @@ def _scoped(viewer: User) -> dict[str, Callable[[set[int]], dict[int, Shown]]]:
     from crm.contacts.services import visible_contacts
     from crm.dedupe.models import DuplicatePair
     from crm.dedupe.services import review_queue
-    from crm.imports.block_store import visible_blocks
     from crm.imports.models import ContactBlock, ImportBatch
+    from crm.imports.services import visible_blocks
     from crm.interactions.models import Interaction
     from crm.interactions.services import visible_interactions
     from crm.orgs.models import Organisation
@@ -148,7 +148,7 @@ def _field_name(target_type: str | None, name: str) -> str:
 
 def _values(event: AuditEvent, key: str, value: Any,
             record: Callable[[str, int], Shown]) -> list[Shown]:
-    from crm.interactions.labels import KIND
+    from crm.interactions.services import KIND
     from crm.users.forms import role_label
 
     if key in REFERENCES and isinstance(value, int):

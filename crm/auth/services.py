@@ -13,6 +13,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from crm.audit.services import record
 from crm.auth import passwords, throttle
 from crm.auth.models import User, UserSession
+
+# hashing and checking a new password, for the features that set one (users)
+from crm.auth.passwords import hash_password as hash_password
+from crm.auth.passwords import password_problem as password_problem
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.i18n import N_

@@ -30,8 +30,12 @@ from crm.contacts.core.normalise import (
     sort_key,
 )
 
-# the label of each contact field, for the pages of other features
+# the label of each contact field, of each outlet kind, and the label tables of the contact
+# pages (with ``plain`` to pass them to a template), for the pages of other features
 from crm.contacts.labels import FIELD_LABELS as FIELD_LABELS
+from crm.contacts.labels import LABELS as LABELS
+from crm.contacts.labels import OUTLET_KIND as OUTLET_KIND
+from crm.contacts.labels import plain as plain
 from crm.contacts.models import (
     Civility,
     Contact,

@@ -10,7 +10,7 @@ from crm.audit.models import AuditEvent
 from crm.clock import local_today, local_zone
 from crm.dashboard import services
 from crm.extensions import db
-from crm.interactions.labels import KIND
+from crm.interactions.services import KIND
 
 bp = Blueprint("dashboard", __name__)
 

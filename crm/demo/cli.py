@@ -55,7 +55,7 @@ def load() -> None:
 @with_appcontext
 def dev_command(port: int) -> None:
     """Development: mail catcher, background worker and web server together."""
-    from crm.mail.cli import start_devmail
+    from crm.mail.services import start_devmail
 
     app = current_app._get_current_object()  # type: ignore[attr-defined]
     if settings(app).base_url == DEFAULT_BASE_URLS["development"]:  # links in mail follow --port

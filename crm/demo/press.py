@@ -12,8 +12,7 @@ from crm.auth.models import User
 from crm.contacts.core.normalise import fold
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportMode, SourceKind
-from crm.imports.services import commit_batch
-from crm.imports.staging import stage_text
+from crm.imports.services import commit_batch, stage_text
 from crm.outlets.models import Outlet, OutletKind
 from crm.outlets.services import OutletData, create_outlet
 

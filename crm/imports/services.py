@@ -32,6 +32,9 @@ from crm.contacts.snapshots import from_snapshot, snapshot
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.imports.block_store import store_blocks
+
+# the press-release blocks a user may see, and staging a pasted text, for other features
+from crm.imports.block_store import visible_blocks as visible_blocks
 from crm.imports.models import (
     BatchStatus,
     ImportBatch,
@@ -42,6 +45,7 @@ from crm.imports.models import (
     SourceKind,
 )
 from crm.imports.staging import outlet_index
+from crm.imports.staging import stage_text as stage_text
 from crm.privacy.services import is_suppressed
 
 CHUNK = 50  # rows per transaction in the worker: well under a second of write lock

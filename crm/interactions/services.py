@@ -19,6 +19,9 @@ from crm.contacts.models import Contact, Visibility, contact_outlet
 from crm.contacts.services import visible_contacts
 from crm.database import send_to_trash, take_out_of_trash, utcnow
 from crm.extensions import db
+
+# the label of each interaction kind, for the pages of other features
+from crm.interactions.labels import KIND as KIND
 from crm.interactions.models import (
     Interaction,
     InteractionKind,

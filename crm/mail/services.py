@@ -3,7 +3,8 @@
 ``queue_email`` only adds an outbox row: nothing leaves before the transaction commits,
 and a rolled-back transaction sends nothing. ``deliver_pending`` (run by the worker)
 claims each row (pending → sending) and commits before talking to SMTP, then settles it.
-A row left in "sending" by a crash is never re-sent automatically.
+A row left in "sending" by a crash is never re-sent automatically. ``start_devmail`` runs
+the development SMTP server that keeps each message in a file (``flask devmail``, ``flask dev``).
 """
 
 from __future__ import annotations
@@ -13,6 +14,8 @@ import datetime as dt
 import secrets
 import smtplib
 from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from flask import render_template
 from flask_babel import force_locale, gettext
@@ -22,6 +25,10 @@ from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.mail.models import OutboxMessage, OutboxStatus
 from crm.mail.smtp import SmtpSettings, build_message, connect
+
+if TYPE_CHECKING:
+    from aiosmtpd.controller import Controller
+    from aiosmtpd.smtp import SMTP, Envelope, Session
 
 SESSION_FLAG = "outbox_queued"
 
@@ -135,3 +142,27 @@ def uncertain_messages(older_than: dt.timedelta) -> list[OutboxMessage]:
         select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.SENDING,
                                     OutboxMessage.claimed_at < utcnow() - older_than)
     ))
+
+
+class MaildirHandler:
+    """Stores each received message as instance/mail/<time>-<random>.eml; relays nothing."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
+
+    async def handle_DATA(self, server: SMTP, session: Session, envelope: Envelope) -> str:
+        stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S")
+        path = self.folder / f"{stamp}-{secrets.token_hex(3)}.eml"
+        content = envelope.original_content or envelope.content or b""
+        path.write_bytes(content.encode() if isinstance(content, str) else content)
+        return "250 Message accepted for delivery"
+
+
+def start_devmail(folder: Path, host: str, port: int) -> Controller:
+    """Start the development SMTP server (``flask devmail``, ``flask dev``) in a thread."""
+    from aiosmtpd.controller import Controller  # development only: not loaded by the app
+
+    controller = Controller(MaildirHandler(folder), hostname=host, port=port)
+    controller.start()
+    return controller

@@ -17,7 +17,7 @@ from crm.contacts.core.normalise import (
     normalise_email,
     parse_phone,
 )
-from crm.contacts.labels import OUTLET_KIND
+from crm.contacts.services import OUTLET_KIND
 from crm.forms import choices, lines
 from crm.outlets.models import OutletKind
 from crm.outlets.services import OutletData

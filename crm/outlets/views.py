@@ -8,7 +8,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
 
-from crm.contacts import labels
+from crm.contacts import services as contact_services
 from crm.contacts.listing import search_contacts
 from crm.contacts.search import ContactFilters
 from crm.errors import ConflictError, conflict_page
@@ -24,7 +24,7 @@ bp = Blueprint("outlets", __name__)
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return labels.plain(labels.LABELS)
+    return contact_services.plain(contact_services.LABELS)
 
 
 @bp.url_defaults

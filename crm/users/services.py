@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from crm.audit.services import record
 from crm.auth.models import Role, User
-from crm.auth.passwords import hash_password, password_problem
-from crm.auth.services import close_all_sessions, normalise_email
+from crm.auth.services import close_all_sessions, hash_password, normalise_email, password_problem
 from crm.extensions import db
 from crm.i18n import N_
 from crm.mail.services import queue_email
