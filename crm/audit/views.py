@@ -6,10 +6,10 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from crm.access import role_required
 from crm.audit.forms import AuditFilterForm
 from crm.audit.labels import action_label
 from crm.audit.services import AuditFilter, audit_query, known_actions
-from crm.auth.access import role_required
 from crm.auth.models import Role, User
 from crm.auth.services import normalise_email
 from crm.extensions import db

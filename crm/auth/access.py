@@ -1,22 +1,15 @@
-"""Who may do what: the Flask-Login loader, role checks and safe redirects."""
+"""Who is signed in: the Flask-Login loader and safe redirects (role checks: ``crm.access``)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar
 from urllib.parse import urlsplit
 
-from flask import abort, url_for
-from flask_login import current_user, login_required
+from flask import url_for
 
-from crm.auth.models import Role, User
+from crm.auth.models import User
 from crm.auth.services import resume_session
 from crm.extensions import login_manager
 from crm.settings import settings
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 
 @login_manager.user_loader
@@ -25,22 +18,6 @@ def load_user(token: str) -> User | None:
     # bookkeeping is committed apart, so the request's own transaction stays the view's.
     return resume_session(token, idle=settings().session_idle,
                           lifetime=settings().session_lifetime)
-
-
-def role_required(role: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Login required, and at least ``role``; anyone below gets 403."""
-
-    def decorator(view: Callable[P, R]) -> Callable[P, R]:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not current_user.has_role(role):
-                abort(403)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def safe_next(target: str | None) -> str:

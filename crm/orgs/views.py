@@ -5,7 +5,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from crm.auth.access import role_required
+from crm.access import role_required
 from crm.auth.models import Role
 from crm.extensions import db
 from crm.orgs import services

@@ -7,14 +7,15 @@ from flask_login import current_user
 from sqlalchemy import select
 from wtforms import SelectChoice
 
+from crm.access import role_required
 from crm.auth import mfa_services
-from crm.auth.access import role_required
 from crm.auth.models import Role, User
+from crm.auth.services import ROLE_LABELS
 from crm.extensions import db
 from crm.orgs.models import Organisation
 from crm.security import id_arg, page_arg
 from crm.users import services
-from crm.users.forms import ROLE_LABELS, NewUserForm, UserForm
+from crm.users.forms import NewUserForm, UserForm
 
 bp = Blueprint("users", __name__)
 
