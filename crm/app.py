@@ -58,12 +58,12 @@ def _register_template_helpers(app: Flask) -> None:
 
     from crm.audit.display import describe_events
     from crm.audit.labels import action_label
+    from crm.auth.services import role_label
     from crm.contacts.display import describe, field_label
     from crm.contacts.labels import evidence_label
     from crm.imports import views as imports_views
     from crm.interactions import views as interactions_views
     from crm.tasks import views as tasks_views
-    from crm.users.forms import role_label
 
     app.jinja_env.globals.update(action_label=action_label, role_label=role_label,
                                  evidence_label=evidence_label, describe_contact=describe,

@@ -148,8 +148,8 @@ def _field_name(target_type: str | None, name: str) -> str:
 
 def _values(event: AuditEvent, key: str, value: Any,
             record: Callable[[str, int], Shown]) -> list[Shown]:
+    from crm.auth.services import role_label
     from crm.interactions.services import KIND
-    from crm.users.forms import role_label
 
     if key in REFERENCES and isinstance(value, int):
         return [record(REFERENCES[key], value)]

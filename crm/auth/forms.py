@@ -12,16 +12,11 @@ from wtforms import (
     SelectField,
     StringField,
 )
-from wtforms.validators import DataRequired, EqualTo, Length, ValidationError
+from wtforms.validators import DataRequired, Length, ValidationError
 
-from crm.auth.passwords import MAX_LENGTH, password_problem
-
-PASSWORD_MESSAGES = {
-    "too_short": _l("At least 12 characters."),
-    "too_long": _l("At most 128 characters."),
-    "common": _l("This password is too common: choose another one."),
-    "context": _l("This password is too close to the application or your name."),
-}
+from crm.auth.labels import password_message
+from crm.auth.passwords import MAX_LENGTH
+from crm.forms import NewPasswordFields
 
 
 class LoginForm(FlaskForm):
@@ -32,24 +27,11 @@ class LoginForm(FlaskForm):
     next = HiddenField()
 
 
-class NewPasswordMixin:
-    new_password = PasswordField(
-        _l("New password"),
-        validators=[DataRequired()],
-        description=_l("12 to 128 characters; a sentence of several words works well."),
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        _l("Confirm the new password"),
-        validators=[DataRequired(), EqualTo("new_password", message=_l("The two passwords differ."))],
-        render_kw={"autocomplete": "new-password"},
-    )
-    personal_words: tuple[str, ...] = ()
-
+class NewPasswordMixin(NewPasswordFields):
     def validate_new_password(self, field: Field) -> None:
-        problem = password_problem(field.data or "", personal=self.personal_words)
-        if problem:
-            raise ValidationError(str(PASSWORD_MESSAGES[problem]))
+        message = password_message(field.data or "", personal=self.personal_words)
+        if message:
+            raise ValidationError(message)
 
 
 class ChangePasswordForm(NewPasswordMixin, FlaskForm):

@@ -12,6 +12,9 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from crm.audit.services import record
 from crm.auth import passwords, throttle
+from crm.auth.labels import ROLE_LABELS as ROLE_LABELS  # the label of each role, for every page
+from crm.auth.labels import password_message as password_message
+from crm.auth.labels import role_label as role_label
 from crm.auth.models import User, UserSession
 
 # hashing and checking a new password, for the features that set one (users)

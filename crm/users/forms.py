@@ -2,21 +2,12 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectChoice, SelectField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms import EmailField, Field, SelectChoice, SelectField, StringField
+from wtforms.validators import DataRequired, Email, Length, ValidationError
 
-from crm.auth.forms import NewPasswordMixin
 from crm.auth.models import Role
-
-ROLE_LABELS = {
-    Role.OFFICER: _l("Press officer"),
-    Role.MANAGER: _l("Communication manager"),
-    Role.ADMIN: _l("Administrator"),
-}
-
-
-def role_label(role: Role | str) -> str:
-    return str(ROLE_LABELS[Role(role)])
+from crm.auth.services import ROLE_LABELS, password_message
+from crm.forms import NewPasswordFields
 
 
 class UserForm(FlaskForm):
@@ -25,7 +16,12 @@ class UserForm(FlaskForm):
     organisation_id = SelectField(_l("Organisation"), coerce=int)
 
 
-class NewUserForm(NewPasswordMixin, UserForm):
+class NewUserForm(NewPasswordFields, UserForm):
     email = EmailField(_l("Email address"),
                        validators=[DataRequired(), Email(check_deliverability=False),
                                    Length(max=254)])
+
+    def validate_new_password(self, field: Field) -> None:
+        message = password_message(field.data or "", personal=self.personal_words)
+        if message:
+            raise ValidationError(message)
