@@ -2,7 +2,6 @@
 
 from typing import TYPE_CHECKING, ClassVar
 
-from flask_babel import Babel
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -10,6 +9,7 @@ from flask_wtf.csrf import CSRFProtect
 from sqlalchemy import MetaData, Table
 from sqlalchemy.orm import DeclarativeBase
 
+from crm.i18n import CatalogueBabel
 from crm.migration_hooks import is_modelled
 
 # Named constraints keep Alembic batch mode (SQLite) and PostgreSQL in step.
@@ -40,4 +40,4 @@ else:
 migrate = Migrate(render_as_batch=True, compare_type=True, include_object=is_modelled)
 login_manager = LoginManager()
 csrf = CSRFProtect()
-babel = Babel()
+babel = CatalogueBabel()
