@@ -62,8 +62,8 @@ class Server:
     @classmethod
     def start(cls, app: str, env: dict[str, str]) -> Server:
         port = free_port()
-        command = [sys.executable, "-m", "gunicorn", "-k", "gthread", "--workers", "4",
-                   "--threads", "4", "--bind", f"127.0.0.1:{port}", app]
+        command = [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "gunicorn.conf.py"),
+                   "--bind", f"127.0.0.1:{port}", app]
         log = tempfile.TemporaryFile()  # noqa: SIM115 - closed by stop()
         process = subprocess.Popen(command, cwd=ROOT, env={**os.environ, **env},  # noqa: S603 - our command
                                    stdout=log, stderr=log)
