@@ -68,6 +68,6 @@ def weekly_chart(user: User, today: dt.date, zone: ZoneInfo, weeks: int = 12) ->
     counts = {kind: [0] * weeks for kind in InteractionKind}
     for kind, index, count in db.session.execute(
             select(rows.c.kind, rows.c.week, func.count()).group_by(rows.c.kind, rows.c.week)):
-        counts[kind][index] = count
+        counts[InteractionKind(str(kind))][int(str(index))] = int(str(count))
     return WeeklyChart([b.date() for b in bounds[:-1]],
                        {kind: values for kind, values in counts.items() if any(values)})
