@@ -60,6 +60,8 @@ RELEASED = {
         "e105d3d8d185277b87bdf96dc90708cbcf91a9d9412c57aea0d057f884e91ff5",
     "20261201_0015_duplicate_labels.py":
         "20261fb24428391863ec9262c2e0fc6b2afe47800e099d1d9b8c7cb7dd7bc03c",
+    "20261201_0016_mailing_footer.py":
+        "c981308bc5ccec3a1bb27d580df68855274ef3aa8f4aeb07dfaacac1bfe3d900",
 }
 
 

@@ -19,7 +19,7 @@ from sqlalchemy import delete, func, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
-from crm.contacts.core.normalise import fold
+from crm.contacts.core.normalise import display_phone, fold
 from crm.contacts.models import Civility, Contact, ContactKind
 from crm.contacts.services import (
     ContactData,
@@ -31,12 +31,13 @@ from crm.contacts.services import (
 from crm.contacts.snapshots import from_snapshot, snapshot
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
-from crm.imports.block_store import store_blocks
+from crm.imports.block_store import block_titles, shown_sections, store_blocks
 
 # the press-release blocks a user may see, and staging a pasted text, for other features
 from crm.imports.block_store import visible_blocks as visible_blocks
 from crm.imports.models import (
     BatchStatus,
+    ContactBlock,
     ImportBatch,
     ImportMode,
     ImportRow,
@@ -250,3 +251,28 @@ def rejected_csv(batch: ImportBatch, reasons: dict[str, str]) -> str:
 def _safe(value: str) -> str:
     """Neutralise spreadsheet formulas (CSV injection) in a cell written for Excel."""
     return "'" + value if value[:1] in ("=", "+", "-", "@", "\t", "\r") else value
+
+
+def footer_blocks(user: User) -> list[tuple[int, str]]:
+    """The contact blocks ``user`` may end a mailing with: (id, title), newest first."""
+    blocks = list(db.session.scalars(visible_blocks(user).limit(200)))
+    titles = block_titles(user, blocks)
+    return [(b.id, titles[b.id] or f"#{b.id}") for b in blocks]
+
+
+def block_text(user: User, block_id: int) -> str | None:
+    """The block as plain text, each section's heading then one line per person ``user``
+    sees (name, role, e-mail, phone); None when the block is not visible to ``user``."""
+    block = db.session.scalar(visible_blocks(user).where(ContactBlock.id == block_id))
+    if block is None:
+        return None
+    lines = ["CONTACTS PRESSE"]
+    for section, entries in shown_sections(user, block):
+        if section.heading:
+            lines.append(section.heading)
+        for entry in entries:
+            person = entry.contact
+            lines.append(" – ".join(part for part in (
+                person.full_name, entry.role or "", person.primary_email or "",
+                display_phone(person.primary_phone) if person.primary_phone else "") if part))
+    return "\n".join(lines)

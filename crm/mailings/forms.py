@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from crm.mailings.compose import MergeError, check_template
-from crm.security import coerce_id
+from crm.security import coerce_id, parse_id
 
 
 def _merge_fields(_form: object, field: StringField) -> None:
@@ -31,8 +31,15 @@ class MailingForm(FlaskForm):
                                      validate_choice=False)
     list_ids = SelectMultipleField(_l("Lists and segments"), coerce=coerce_id,
                                    validate_choice=False)
+    contact_block_id = SelectField(_l("Contact block as footer"), coerce=parse_id,
+                                   validate_choice=False,
+                                   description=_l("A press contacts block found in an imported "
+                                                  "release, shown at the end of every message."))
 
-    def set_choices(self, organisations: list, lists: list) -> MailingForm:
+    def set_choices(self, organisations: list, lists: list,
+                    blocks: list[tuple[int, str]]) -> MailingForm:
         self.sender_ids.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
         self.list_ids.choices = [SelectChoice(str(x.id), x.name) for x in lists]
+        self.contact_block_id.choices = [SelectChoice("", _l("None"))] + [
+            SelectChoice(str(i), title) for i, title in blocks]
         return self

@@ -74,6 +74,10 @@ class Mailing(db.Model):  # type: ignore[name-defined]
     queued_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     started_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
+    # the "CONTACTS PRESSE" block chosen as the footer, and its text as the manager saw it
+    contact_block_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contact_block.id", ondelete="SET NULL"))
+    footer: Mapped[str] = mapped_column(Text, default="")
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     senders: Mapped[list[Organisation]] = relationship(secondary=mailing_sender,

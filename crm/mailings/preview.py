@@ -43,7 +43,7 @@ def _recipient(contact: Contact) -> compose.Recipient:
 def _content(mailing: Mailing, link: str) -> compose.Content:
     senders = [compose.Sender(o.name, link) for o in mailing.senders]
     return compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
-                           labels={"unsubscribe": UNSUBSCRIBE_LABEL})
+                           footer=mailing.footer, labels={"unsubscribe": UNSUBSCRIBE_LABEL})
 
 
 def preview_for(mailing: Mailing, recipients: list[Contact],

@@ -121,7 +121,7 @@ class Composer:
         url = self.url.replace(LINK_SLOT, token)
         senders = [compose.Sender(o.name, f"{url}?org={o.id}") for o in self.mailing.senders]
         content = compose.Content(subject=self.mailing.subject, body=self.mailing.body,
-                                  senders=senders, labels=self.labels,
+                                  senders=senders, labels=self.labels, footer=self.mailing.footer,
                                   notice=self.notice if delivery.with_notice else "")
         recipient = compose.Recipient(delivery.email, delivery.civility, delivery.first_name,
                                       delivery.last_name, delivery.outlet)

@@ -15,6 +15,7 @@ from crm.audit.services import record
 from crm.auth.models import Role, User
 from crm.database import utcnow
 from crm.extensions import db
+from crm.imports.services import block_text
 from crm.lists.services import get_visible_list
 from crm.mail.services import queue_rendered
 from crm.mailings.compose import check_template
@@ -40,6 +41,7 @@ class MailingData:
     body: str
     sender_ids: list[int] = field(default_factory=list)
     list_ids: list[int] = field(default_factory=list)
+    contact_block_id: int | None = None  # the footer, or none
 
 
 def in_scope(user: User) -> ColumnElement[bool]:
@@ -71,6 +73,10 @@ def _apply(actor: User, mailing: Mailing, data: MailingData) -> None:
         Organisation.id.in_(senders))))
     mailing.lists = [get_visible_list(actor, i) for i in sorted(set(data.list_ids))]
     mailing.subject, mailing.body = " ".join(data.subject.split())[:255], data.body
+    footer = block_text(actor, data.contact_block_id) if data.contact_block_id else ""
+    if footer is None:
+        raise ValueError("this contact block is not visible")
+    mailing.contact_block_id, mailing.footer = data.contact_block_id, footer
     mailing.updated_at = utcnow()
 
 

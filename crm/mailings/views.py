@@ -12,6 +12,7 @@ from flask_login import current_user, login_required
 from crm.auth.models import Role
 from crm.extensions import csrf, db
 from crm.forms import ConfirmForm
+from crm.imports.services import footer_blocks
 from crm.lists.services import visible_lists
 from crm.mailings import jobs, labels, services
 from crm.mailings.forms import MailingForm
@@ -45,7 +46,8 @@ def _labels() -> dict[str, object]:
 
 def _form(**kwargs: object) -> MailingForm:
     lists = list(db.session.scalars(visible_lists(current_user)))
-    return MailingForm(**kwargs).set_choices(services.sender_choices(), lists)
+    return MailingForm(**kwargs).set_choices(services.sender_choices(), lists,
+                                             footer_blocks(current_user))
 
 
 @bp.get("/")
@@ -188,7 +190,8 @@ def _draft(mailing: Mailing) -> Mailing:
 def _data(form: MailingForm) -> services.MailingData:
     return services.MailingData(subject=form.subject.data, body=form.body.data,
                                 sender_ids=form.sender_ids.data or [],
-                                list_ids=form.list_ids.data or [])
+                                list_ids=form.list_ids.data or [],
+                                contact_block_id=form.contact_block_id.data or None)
 
 
 def _or_404(verb, *args):  # type: ignore[no-untyped-def]
