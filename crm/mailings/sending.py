@@ -1,12 +1,14 @@
 """The worker's side of a mailing: resolve the recipients once, then deliver each row at most
 once over one reused SMTP connection.
 
-Each delivery is claimed (pending → sending, with a fresh unsubscribe token whose hash only is
-stored) and committed before the SMTP transaction, then settled after it: sent, bounced (5xx:
-the address is marked bounced), pending again with a growing delay (4xx, until
-``mailing_max_attempts``) or failed. A row still "sending" after ``mailing_stale_claim`` was
-claimed by a worker that died between the SMTP answer and the commit: it becomes "uncertain"
-and is never sent again automatically; a manager may re-send it explicitly.
+Deliveries are claimed ``mailing_claim_batch`` at a time (pending → sending, each with a fresh
+unsubscribe token whose hash only is stored) in one UPDATE committed before their SMTP
+transactions; each answer is settled in memory — sent, bounced (5xx: the address is marked
+bounced), pending again with a growing delay (4xx, until ``mailing_max_attempts``) or failed —
+and the batch's outcomes, contact flags and audit entries are committed together after its last
+message. A row still "sending" after ``mailing_stale_claim`` belongs to a batch whose worker
+died before that commit, sent or not yet tried: it becomes "uncertain" and is never sent again
+automatically; a manager may re-send it explicitly. A settled row is never claimed again.
 """
 
 from __future__ import annotations
@@ -17,15 +19,18 @@ import hashlib
 import secrets
 import smtplib
 import time
+from dataclasses import dataclass
 from email.utils import parseaddr
+from typing import NamedTuple
 
 from flask_babel import force_locale, gettext
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, insert, select, update
+from sqlalchemy.orm import lazyload
 
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import utcnow
+from crm.database import UTCDateTime, utcnow
 from crm.extensions import db
 from crm.mail.services import SmtpSettings, connect  # the transport, through its service
 from crm.mailings import compose
@@ -40,7 +45,6 @@ from crm.mailings.recipients import resolve
 from crm.security import external_url
 from crm.settings import settings
 
-BATCH = 200
 LINK_SLOT = "link-slot"
 
 
@@ -66,17 +70,19 @@ def start_mailing(mailing_id: int, default_sender: str) -> bool:
     actor = db.session.get_one(User, mailing.sent_by_id)
     resolved = resolve(actor, mailing)
     domain = parseaddr(sender_addresses(mailing, default_sender)[0])[1].rpartition("@")[2]
-    for contact in resolved.recipients:
-        db.session.add(Delivery(
-            mailing_id=mailing.id, contact_id=contact.id, email=contact.primary_email,
-            name=contact.full_name[:200], civility=contact.civility.value,
-            first_name=contact.first_name, last_name=contact.last_name,
-            outlet=contact.outlets[0].name[:200] if contact.outlets else "",
-            with_notice=contact.information_sent_at is None,
-            message_id=f"<m{mailing.id}.c{contact.id}.{secrets.token_hex(8)}@{domain or 'localhost'}>"))
-    for contact_id, name, reason in resolved.excluded:
-        db.session.add(Exclusion(mailing_id=mailing.id, contact_id=contact_id, name=name[:200],
-                                 reason=reason))
+    if resolved.recipients:  # one INSERT per thousand rows or so, not one per row
+        db.session.execute(insert(Delivery), [{
+            "mailing_id": mailing.id, "contact_id": contact.id, "email": contact.primary_email,
+            "name": contact.full_name[:200], "civility": contact.civility.value,
+            "first_name": contact.first_name, "last_name": contact.last_name,
+            "outlet": contact.outlets[0].name[:200] if contact.outlets else "",
+            "with_notice": contact.information_sent_at is None,
+            "message_id": f"<m{mailing.id}.c{contact.id}.{secrets.token_hex(8)}"
+                          f"@{domain or 'localhost'}>"} for contact in resolved.recipients])
+    if resolved.excluded:
+        db.session.execute(insert(Exclusion), [
+            {"mailing_id": mailing.id, "contact_id": contact_id, "name": name[:200],
+             "reason": reason} for contact_id, name, reason in resolved.excluded])
     record(actor, "mailing.started", mailing, recipients=len(resolved.recipients),
            excluded={k.value: v for k, v in resolved.counts().items()})
     db.session.commit()
@@ -117,7 +123,7 @@ class Composer:
                 "also complain to the CNIL (cnil.fr).",
                 senders=", ".join(o.name for o in mailing.senders))
 
-    def message(self, delivery: Delivery, token: str):  # type: ignore[no-untyped-def]
+    def message(self, delivery: Delivery | Claimed, token: str):  # type: ignore[no-untyped-def]
         url = self.url.replace(LINK_SLOT, token)
         senders = [compose.Sender(o.name, f"{url}?org={o.id}") for o in self.mailing.senders]
         content = compose.Content(subject=self.mailing.subject, body=self.mailing.body,
@@ -131,76 +137,153 @@ class Composer:
         return compose.build(envelope, recipient, subject, text, html)
 
 
-def _claim(tokens: dict[int, str]) -> list[int]:
-    """Claim the pending deliveries among ``tokens``' keys, each with the hash of its token,
-    and commit; return those this worker got (another worker may have taken some)."""
-    hashes = {i: token_hash(t) for i, t in tokens.items()}
-    db.session.execute(
-        update(Delivery).where(Delivery.id.in_(list(hashes)),
-                               Delivery.status == DeliveryStatus.PENDING)
+class Claimed(NamedTuple):
+    """A delivery this worker claimed, with what its message needs (one row of the claim)."""
+
+    id: int
+    contact_id: int | None
+    email: str
+    civility: str
+    first_name: str
+    last_name: str
+    outlet: str
+    with_notice: bool
+    message_id: str
+    attempts: int
+    mailing_id: int
+
+
+_CLAIMED = [getattr(Delivery, name) for name in Claimed._fields]
+
+
+@dataclass
+class Outcome:
+    """What the SMTP answer made of a claimed delivery, written with its batch."""
+
+    delivery: Claimed
+    status: DeliveryStatus
+    code: int | None
+    error: str | None
+    at: dt.datetime
+    next_attempt_at: dt.datetime | None = None
+
+
+def _claim(mailing_id: int, limit: int) -> tuple[list[Claimed], dict[int, str]]:
+    """Claim up to ``limit`` due pending deliveries of the mailing (pending → sending, each
+    with the hash of a fresh unsubscribe token) in one UPDATE. Return the rows this worker got
+    (another worker may have taken some of those it saw), with their tokens. The caller commits
+    before sending any of them.
+
+    RETURNING (SQLite 3.35+, PostgreSQL) reads the claimed rows in the same statement."""
+    due = list(db.session.scalars(select(Delivery.id).where(
+        Delivery.mailing_id == mailing_id, Delivery.status == DeliveryStatus.PENDING,
+        Delivery.next_attempt_at <= utcnow()).order_by(Delivery.next_attempt_at, Delivery.id)
+        .limit(limit)))
+    if not due:
+        return [], {}
+    tokens = {i: secrets.token_urlsafe(32) for i in due}
+    rows = db.session.execute(
+        update(Delivery).where(Delivery.id.in_(due), Delivery.status == DeliveryStatus.PENDING)
         .values(status=DeliveryStatus.SENDING, claimed_at=utcnow(),
                 attempts=Delivery.attempts + 1,
-                unsubscribe_hash=case(hashes, value=Delivery.id)),
-        execution_options={"synchronize_session": False})
-    db.session.commit()
-    return sorted(db.session.scalars(select(Delivery.id).where(
-        Delivery.id.in_(list(hashes)), Delivery.status == DeliveryStatus.SENDING,
-        Delivery.unsubscribe_hash.in_(list(hashes.values())))))
+                unsubscribe_hash=case({i: token_hash(t) for i, t in tokens.items()},
+                                      value=Delivery.id))
+        .returning(*_CLAIMED), execution_options={"synchronize_session": False}).all()
+    return sorted((Claimed._make(row) for row in rows), key=lambda c: c.id), tokens
 
 
-def settle(delivery: Delivery, code: int | None, error: str | None) -> None:
-    """Record the SMTP outcome of a claimed delivery (the caller commits)."""
-    contact = db.session.get(Contact, delivery.contact_id) if delivery.contact_id else None
-    delivery.smtp_code, delivery.error = code, (error or None) and error[:500]
+def settle(delivery: Claimed, code: int | None, error: str | None) -> Outcome:
+    """The outcome of the SMTP answer to a claimed delivery (written by ``_write``): sent,
+    bounced (5xx), failed (4xx or no answer, attempts used up) or pending again later."""
+    now = utcnow()
+    error = (error or None) and error[:500]
     if error is None:
-        delivery.status, delivery.sent_at = DeliveryStatus.SENT, utcnow()
-        if delivery.with_notice and contact is not None:
-            db.session.execute(update(Contact).where(
-                Contact.id == contact.id, Contact.information_sent_at.is_(None)).values(
-                information_sent_at=utcnow()), execution_options={"synchronize_session": False})
-    elif code is not None and code >= 500:
-        delivery.status = DeliveryStatus.BOUNCED
-        if contact is not None:
-            db.session.execute(update(Contact).where(Contact.id == contact.id).values(
-                is_email_bounced=True), execution_options={"synchronize_session": False})
-    elif delivery.attempts >= settings().mailing_max_attempts:
-        delivery.status = DeliveryStatus.FAILED
-    else:
-        delivery.status = DeliveryStatus.PENDING
-        delivery.next_attempt_at = utcnow() + dt.timedelta(minutes=2 ** delivery.attempts)
-    if contact is not None and delivery.status != DeliveryStatus.PENDING:
-        record(None, f"mailing.{delivery.status.value}", contact,
-               mailing_id=delivery.mailing_id, delivery_id=delivery.id)
+        return Outcome(delivery, DeliveryStatus.SENT, code, None, now)
+    if code is not None and code >= 500:
+        return Outcome(delivery, DeliveryStatus.BOUNCED, code, error, now)
+    if delivery.attempts >= settings().mailing_max_attempts:
+        return Outcome(delivery, DeliveryStatus.FAILED, code, error, now)
+    return Outcome(delivery, DeliveryStatus.PENDING, code, error, now,
+                   next_attempt_at=now + dt.timedelta(minutes=2 ** delivery.attempts))
+
+
+_SETTLE = (update(Delivery.__table__).where(Delivery.__table__.c.id == bindparam("b_id"))
+           .values(status=bindparam("b_status"), smtp_code=bindparam("b_code"),
+                   error=bindparam("b_error"),
+                   sent_at=func.coalesce(bindparam("b_sent_at", type_=UTCDateTime()),
+                                         Delivery.__table__.c.sent_at),
+                   next_attempt_at=func.coalesce(bindparam("b_next", type_=UTCDateTime()),
+                                                 Delivery.__table__.c.next_attempt_at)))
+
+
+def _write(outcomes: list[Outcome]) -> None:
+    """Write a batch's outcomes, their contacts' flags and audit entries (the caller commits):
+    one UPDATE per row (executemany), one per contact flag, the audit events in one insert."""
+    if not outcomes:
+        return
+    db.session.execute(_SETTLE, [
+        {"b_id": o.delivery.id, "b_status": o.status, "b_code": o.code, "b_error": o.error,
+         "b_sent_at": o.at if o.status == DeliveryStatus.SENT else None,
+         "b_next": o.next_attempt_at} for o in outcomes])
+    informed = sorted(o.delivery.contact_id for o in outcomes if o.delivery.contact_id
+                      and o.status == DeliveryStatus.SENT and o.delivery.with_notice)
+    bounced = sorted(o.delivery.contact_id for o in outcomes if o.delivery.contact_id
+                     and o.status == DeliveryStatus.BOUNCED)
+    if informed:
+        db.session.execute(update(Contact).where(
+            Contact.id.in_(informed), Contact.information_sent_at.is_(None)).values(
+            information_sent_at=utcnow()), execution_options={"synchronize_session": False})
+    if bounced:
+        db.session.execute(update(Contact).where(Contact.id.in_(bounced)).values(
+            is_email_bounced=True), execution_options={"synchronize_session": False})
+    settled = [o for o in outcomes
+               if o.delivery.contact_id and o.status != DeliveryStatus.PENDING]
+    contacts = {c.id: c for c in db.session.scalars(select(Contact).where(
+        Contact.id.in_(sorted({o.delivery.contact_id for o in settled}))).options(
+        lazyload("*")))} if settled else {}
+    for o in settled:
+        if (contact := contacts.get(o.delivery.contact_id or 0)) is not None:
+            record(None, f"mailing.{o.status.value}", contact, mailing_id=o.delivery.mailing_id,
+                   delivery_id=o.delivery.id)
 
 
 def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
-    """Send the due pending deliveries of the mailing; return how many were attempted."""
+    """Send the due pending deliveries of the mailing; return how many were attempted.
+
+    Per batch of ``mailing_claim_batch``: the claim is committed before the first SMTP
+    transaction, each SMTP answer is settled in memory, and after the batch's last message its
+    outcomes, contact flags and audit events are written and committed together, in the same
+    transaction as the next batch's claim. A worker killed inside a batch leaves all of that
+    batch's rows "sending" (uncertain later, never re-sent automatically), those it had not
+    tried yet included; the outcomes of earlier batches are committed and stay."""
     mailing = db.session.get_one(Mailing, mailing_id)
     composer = Composer(mailing, smtp.sender)
     rate, per_claim = settings().mailing_rate_per_minute, settings().mailing_claim_batch
     interval, attempted = (60.0 / rate if rate else 0.0), 0
     conn: smtplib.SMTP | None = None
     next_at = time.monotonic()
+    outcomes: list[Outcome] = []
     try:
-        while due := list(db.session.scalars(select(Delivery.id).where(
-                Delivery.mailing_id == mailing_id, Delivery.status == DeliveryStatus.PENDING,
-                Delivery.next_attempt_at <= utcnow()).order_by(Delivery.id).limit(BATCH))):
-            for start in range(0, len(due), per_claim):
-                tokens = {i: secrets.token_urlsafe(32) for i in due[start:start + per_claim]}
-                for delivery_id in _claim(tokens):
-                    if interval:
-                        time.sleep(max(0.0, next_at - time.monotonic()))
-                        next_at = time.monotonic() + interval
-                    delivery = db.session.get_one(Delivery, delivery_id)
-                    try:
-                        message = composer.message(delivery, tokens[delivery_id])
-                    except compose.MergeError as exc:  # checked when saved: nothing was sent
-                        delivery.status, delivery.error = DeliveryStatus.FAILED, str(exc)[:500]
-                        continue
-                    conn, code, error = _send(conn, smtp, delivery.email, message)
-                    attempted += 1
-                    settle(delivery, code, error)
-                db.session.commit()  # the outcomes of this claim
+        while True:
+            _write(outcomes)  # the previous batch's outcomes, and the next claim: one commit
+            claimed, tokens = _claim(mailing_id, per_claim)
+            db.session.commit()
+            if not claimed:
+                break
+            outcomes = []
+            for delivery in claimed:
+                if interval:
+                    time.sleep(max(0.0, next_at - time.monotonic()))
+                    next_at = time.monotonic() + interval
+                try:
+                    message = composer.message(delivery, tokens[delivery.id])
+                except compose.MergeError as exc:  # checked when saved: nothing was sent
+                    outcomes.append(Outcome(delivery, DeliveryStatus.FAILED, None,
+                                            str(exc)[:500], utcnow()))
+                    continue
+                conn, code, error = _send(conn, smtp, delivery.email, message)
+                attempted += 1
+                outcomes.append(settle(delivery, code, error))
     finally:
         if conn is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):

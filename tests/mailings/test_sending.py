@@ -125,6 +125,7 @@ def _die_after_smtp(app) -> None:
 
 
 def test_a_worker_killed_after_the_smtp_send_leaves_it_uncertain(app, smtp, draft, client):
+    override(app, MAILING_CLAIM_BATCH=1)
     _send(app, draft)
     with app.app_context():
         db.engine.dispose()
@@ -226,3 +227,62 @@ def test_each_delivery_is_on_the_contact_timeline_and_in_the_audit_log(app, smtp
         from crm.audit.models import AuditEvent
         actions = set(db.session.scalars(select(AuditEvent.action)))
     assert {"mailing.queued", "mailing.started", "mailing.sent", "mailing.finished"} <= actions
+
+
+def test_a_worker_killed_mid_batch_leaves_its_batch_uncertain_and_the_earlier_ones_settled(
+        app, smtp, draft):
+    override(app, MAILING_CLAIM_BATCH=2)
+    _send(app, draft)
+    with app.app_context():
+        db.engine.dispose()
+    settle = sending.settle
+    answers: list[int] = []
+
+    def die_at_the_third(*args):  # the first batch (two rows) settles, the second does not
+        answers.append(1)
+        if len(answers) == 3:
+            os._exit(1)
+        return settle(*args)
+
+    def worker() -> None:
+        with app.app_context():
+            db.engine.dispose()
+        sending.settle = die_at_the_third  # type: ignore[assignment]
+        _process(app)
+        os._exit(0)
+
+    process = multiprocessing.get_context("fork").Process(target=worker)
+    process.start()
+    process.join(30)
+    assert process.exitcode == 1
+    assert len(smtp.messages) == 3
+    rows = _deliveries(app, draft)
+    assert sorted(d.status for d in rows.values()) == sorted(
+        [DeliveryStatus.SENT, DeliveryStatus.SENT, DeliveryStatus.SENDING])
+    with app.app_context():
+        from crm.audit.models import AuditEvent
+        assert db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+            AuditEvent.action == "mailing.sent")) == 2
+    override(app, MAILING_STALE_CLAIM_MINUTES=0)
+    _process(app)
+    _process(app)
+    assert len(smtp.messages) == 3  # the sent ones not again, the uncertain one not again
+    assert sorted(d.status for d in _deliveries(app, draft).values()) == sorted(
+        [DeliveryStatus.SENT, DeliveryStatus.SENT, DeliveryStatus.UNCERTAIN])
+
+
+def test_a_killed_batch_leaves_its_untried_rows_uncertain_never_sent(app, smtp, draft):
+    override(app, MAILING_CLAIM_BATCH=3)
+    _send(app, draft)
+    with app.app_context():
+        db.engine.dispose()
+    process = multiprocessing.get_context("fork").Process(target=_die_after_smtp, args=(app,))
+    process.start()
+    process.join(30)
+    assert process.exitcode == 1
+    assert len(smtp.messages) == 1  # one message out, the two others never tried
+    override(app, MAILING_STALE_CLAIM_MINUTES=0)
+    _process(app)
+    _process(app)
+    assert len(smtp.messages) == 1
+    assert {d.status for d in _deliveries(app, draft).values()} == {DeliveryStatus.UNCERTAIN}
