@@ -105,10 +105,12 @@ def mark_uncertain(mailing_id: int) -> int:
 
 
 class Composer:
-    """Renders one mailing for each recipient (its content built once)."""
+    """Renders one mailing for each recipient (its content built once, kept as plain values:
+    the commits between batches expire the mailing's ORM objects)."""
 
     def __init__(self, mailing: Mailing, default_sender: str) -> None:
-        self.mailing = mailing
+        self.subject, self.body, self.footer = mailing.subject, mailing.body, mailing.footer
+        self.senders = [(o.name, o.id) for o in mailing.senders]
         self.from_address, self.reply_to = sender_addresses(mailing, default_sender)
         self.mailto = parseaddr(self.reply_to or self.from_address)[1]
         base = external_url("mailings.unsubscribe", token=LINK_SLOT)
@@ -121,13 +123,13 @@ class Composer:
                 "(legitimate interest). You may object at any time with the links below, and "
                 "ask to see, correct or erase your data by replying to this message. You may "
                 "also complain to the CNIL (cnil.fr).",
-                senders=", ".join(o.name for o in mailing.senders))
+                senders=", ".join(name for name, _id in self.senders))
 
     def message(self, delivery: Delivery | Claimed, token: str):  # type: ignore[no-untyped-def]
         url = self.url.replace(LINK_SLOT, token)
-        senders = [compose.Sender(o.name, f"{url}?org={o.id}") for o in self.mailing.senders]
-        content = compose.Content(subject=self.mailing.subject, body=self.mailing.body,
-                                  senders=senders, labels=self.labels, footer=self.mailing.footer,
+        senders = [compose.Sender(name, f"{url}?org={org_id}") for name, org_id in self.senders]
+        content = compose.Content(subject=self.subject, body=self.body,
+                                  senders=senders, labels=self.labels, footer=self.footer,
                                   notice=self.notice if delivery.with_notice else "")
         recipient = compose.Recipient(delivery.email, delivery.civility, delivery.first_name,
                                       delivery.last_name, delivery.outlet)
