@@ -19,17 +19,10 @@ from crm.audit.services import record
 from crm.auth import throttle
 from crm.auth.core import mfa
 from crm.auth.models import MfaRecoveryCode, User, UserMfa
+from crm.auth.services import MfaError as MfaError  # raised here, caught by other features
 from crm.auth.services import close_all_sessions
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
-
-
-class MfaError(Exception):
-    """A refused MFA operation; ``code`` names the reason for the view's message."""
-
-    def __init__(self, code: str) -> None:
-        super().__init__(code)
-        self.code = code
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from crm.auth import passwords, throttle
 from crm.auth.labels import ROLE_LABELS as ROLE_LABELS  # the label of each role, for every page
 from crm.auth.labels import password_message as password_message
 from crm.auth.labels import role_label as role_label
-from crm.auth.models import User, UserSession
+from crm.auth.models import User, UserMfa, UserSession
 
 # hashing and checking a new password, for the features that set one (users)
 from crm.auth.passwords import hash_password as hash_password
@@ -147,3 +147,26 @@ def change_password(user: User, new_password: str, *, keep_token: str | None) ->
     record(user, "auth.password_changed", user, other_sessions_ended=ended)
     queue_email(user.email, N_("Your Relais password was changed"), "password_changed",
                 locale=user.locale, user=user)
+
+
+class MfaError(Exception):
+    """A refused MFA operation; ``code`` names the reason for the view's message."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def mfa_authenticator(user: User) -> UserMfa | None:
+    """``user``'s authenticator (enrolled or pending), None if they have none."""
+    from crm.auth import mfa_services  # it builds on this module's sessions
+
+    return mfa_services.authenticator(user)
+
+
+def reset_mfa(actor: User | None, user: User) -> None:
+    """An administrator (None: the command line) removes ``user``'s authenticator and ends
+    their sessions; ``MfaError`` on their own account or when there is none."""
+    from crm.auth import mfa_services
+
+    mfa_services.reset(actor, user)

@@ -12,7 +12,8 @@ the owner body sends it to the trash or restores it (``delete_contact``,
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
@@ -80,6 +81,29 @@ class ContactData:
     is_opted_out: bool = False
     is_email_bounced: bool = False
     opt_out_organisation_ids: list[int] = field(default_factory=list)
+
+
+_ENUMS = {"civility": Civility, "kind": ContactKind, "visibility": Visibility,
+          "legal_basis": LegalBasis}
+
+
+def snapshot(data: ContactData) -> dict[str, Any]:
+    """``data`` as JSON-ready values (enums as their value, dates in ISO 8601), kept for an
+    undo (imports, merges)."""
+    out = asdict(data)
+    if data.information_sent_at:
+        out["information_sent_at"] = data.information_sent_at.isoformat()
+    return {k: (v.value if hasattr(v, "value") else v) for k, v in out.items()}
+
+
+def from_snapshot(values: dict[str, Any]) -> ContactData:
+    """The ``ContactData`` a ``snapshot`` was taken of."""
+    out = {f.name: values[f.name] for f in fields(ContactData)}
+    for name, enum_type in _ENUMS.items():
+        out[name] = enum_type(out[name])
+    if out.get("information_sent_at"):
+        out["information_sent_at"] = dt.datetime.fromisoformat(out["information_sent_at"])
+    return ContactData(**out)
 
 
 def contact_data(contact: Contact) -> ContactData:

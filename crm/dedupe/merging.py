@@ -30,12 +30,13 @@ from crm.contacts.models import Contact, Visibility
 from crm.contacts.services import (
     ContactData,
     contact_data,
+    from_snapshot,
     put_back_contact,
     restore_contact,
+    snapshot,
     soft_delete_contact,
     update_contact,
 )
-from crm.contacts.snapshots import from_snapshot, snapshot
 from crm.database import utcnow
 from crm.dedupe.models import ContactMerge, DuplicatePair, PairStatus
 from crm.extensions import db

@@ -25,10 +25,11 @@ from crm.contacts.services import (
     ContactData,
     contact_data,
     create_contact,
+    from_snapshot,
+    snapshot,
     soft_delete_contact,
     update_contact,
 )
-from crm.contacts.snapshots import from_snapshot, snapshot
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.imports.block_store import block_titles, shown_sections, store_blocks

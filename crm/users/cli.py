@@ -2,7 +2,7 @@ import click
 from flask.cli import AppGroup
 from sqlalchemy import select
 
-from crm.auth import mfa_services
+from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.extensions import db
 from crm.orgs.models import Organisation
@@ -41,8 +41,8 @@ def reset_mfa(email: str) -> None:
     if user is None:
         raise click.ClickException(f"No account {email!r}.")
     try:
-        mfa_services.reset(None, user)
-    except mfa_services.MfaError as exc:
+        auth_services.reset_mfa(None, user)
+    except auth_services.MfaError as exc:
         raise click.ClickException(f"{user.email} has no two-step verification.") from exc
     db.session.commit()
     click.echo(f"Two-step verification removed for {user.email}; their sessions are closed.")

@@ -8,7 +8,7 @@ from sqlalchemy import select
 from wtforms import SelectChoice
 
 from crm.access import role_required
-from crm.auth import mfa_services
+from crm.auth import services as auth_services
 from crm.auth.models import Role, User
 from crm.auth.services import ROLE_LABELS
 from crm.extensions import db
@@ -86,7 +86,7 @@ def edit(user_id: int) -> ResponseReturnValue:
             return redirect(url_for("users.index"))
     status = 422 if form.is_submitted() else 200
     return render_template("users/edit.html", form=form, user=user,
-                           mfa=mfa_services.authenticator(user)), status
+                           mfa=auth_services.mfa_authenticator(user)), status
 
 
 @bp.post("/<int:user_id>/deactivate")
@@ -118,8 +118,8 @@ def _set_enabled(user: User, enabled: bool) -> ResponseReturnValue:
 def reset_mfa(user_id: int) -> ResponseReturnValue:
     user = get_user_or_404(user_id)
     try:
-        mfa_services.reset(current_user, user)
-    except mfa_services.MfaError as exc:
+        auth_services.reset_mfa(current_user, user)
+    except auth_services.MfaError as exc:
         flash(_("Manage your own two-step verification from your account page.")
               if exc.code == "own_account"
               else _("This account has no two-step verification to reset."), "warning")
