@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import ColumnElement, Select, and_, or_, select
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -325,3 +326,12 @@ def tag_contacts(actor: User | None, contacts: list[Contact], beat: str) -> int:
     for contact in contacts:
         record(actor, "contact.tagged", contact, beat=beat.strip()[:80])
     return changed
+
+
+def outlet_contacts(user: User, outlet_id: int, page: int = 1) -> Pagination:
+    """One page of the contacts ``user`` may see who work at the outlet, as the contact list
+    shows them (the outlet's page)."""
+    from crm.contacts.listing import search_contacts  # the list's query builds on this module
+    from crm.contacts.search import ContactFilters
+
+    return search_contacts(user, "", ContactFilters(outlet_id=outlet_id), page=page)

@@ -9,8 +9,6 @@ from flask_login import current_user, login_required
 from markupsafe import Markup
 
 from crm.contacts import services as contact_services
-from crm.contacts.listing import search_contacts
-from crm.contacts.search import ContactFilters
 from crm.errors import ConflictError, conflict_page
 from crm.extensions import db
 from crm.interactions.services import latest, outlet_interactions
@@ -48,8 +46,7 @@ def index() -> ResponseReturnValue:
 @login_required
 def show(outlet_id: int) -> ResponseReturnValue:
     outlet = services.get_outlet_or_404(outlet_id)
-    contacts = search_contacts(current_user, "", ContactFilters(outlet_id=outlet.id),
-                               page=page_arg())
+    contacts = contact_services.outlet_contacts(current_user, outlet.id, page=page_arg())
     interactions, total = latest(outlet_interactions(current_user, outlet.id))
     return render_template("outlets/show.html", outlet=outlet, page=contacts,
                            interactions=interactions, interactions_total=total)
