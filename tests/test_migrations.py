@@ -62,6 +62,8 @@ RELEASED = {
         "20261fb24428391863ec9262c2e0fc6b2afe47800e099d1d9b8c7cb7dd7bc03c",
     "20261201_0016_mailing_footer.py":
         "c981308bc5ccec3a1bb27d580df68855274ef3aa8f4aeb07dfaacac1bfe3d900",
+    "20261201_0017_mailing_send_at.py":
+        "2e0a6cf6cc794a96342565345d51b03ed6126a8d619e9d1840df5084325b69a4",
 }
 
 

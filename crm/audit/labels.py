@@ -66,6 +66,8 @@ ACTION_LABELS = {
     "mailing.updated": _l("Mailing draft modified"),
     "mailing.queued": _l("Mailing sent"),
     "mailing.test_sent": _l("Mailing test sent to oneself"),
+    "mailing.scheduled": _l("Mailing scheduled"),
+    "mailing.unscheduled": _l("Mailing schedule cancelled"),
     "mailing.started": _l("Mailing recipients resolved"),
     "mailing.finished": _l("Mailing delivered"),
     "mailing.uncertain": _l("Messages left uncertain by a stopped worker"),

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectChoice, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    DateTimeLocalField,
+    SelectChoice,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from crm.mailings.compose import MergeError, check_template
@@ -43,3 +50,8 @@ class MailingForm(FlaskForm):
         self.contact_block_id.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(str(i), title) for i, title in blocks]
         return self
+
+
+class ScheduleForm(FlaskForm):
+    send_at = DateTimeLocalField(_l("Send on (Paris time)"), format="%Y-%m-%dT%H:%M",
+                                 validators=[DataRequired()])

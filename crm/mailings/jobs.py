@@ -8,6 +8,7 @@ from flask import current_app
 from crm.jobs import crontab, periodic_task, task
 from crm.mail.services import SmtpSettings
 from crm.mailings.sending import active_mailings, process_mailing
+from crm.mailings.services import queue_due_mailings
 
 
 @task()
@@ -17,6 +18,8 @@ def send_mailing_job(mailing_id: int) -> None:
 
 @periodic_task(crontab(minute="*"))
 def resume_mailings() -> None:
+    """Queue the scheduled mailings whose time has come, then send every active one."""
+    queue_due_mailings()
     smtp = SmtpSettings.from_config(current_app.config)
     for mailing_id in active_mailings():
         process_mailing(mailing_id, smtp)

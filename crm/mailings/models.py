@@ -78,6 +78,8 @@ class Mailing(db.Model):  # type: ignore[name-defined]
     contact_block_id: Mapped[int | None] = mapped_column(
         ForeignKey("contact_block.id", ondelete="SET NULL"))
     footer: Mapped[str] = mapped_column(Text, default="")
+    # a draft with a send_at is scheduled: the worker queues it when that time comes
+    send_at: Mapped[dt.datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
     senders: Mapped[list[Organisation]] = relationship(secondary=mailing_sender,
@@ -88,6 +90,10 @@ class Mailing(db.Model):  # type: ignore[name-defined]
     @property
     def is_draft(self) -> bool:
         return self.status == MailingStatus.DRAFT
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.is_draft and self.send_at is not None
 
 
 class Delivery(db.Model):  # type: ignore[name-defined]

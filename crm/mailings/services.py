@@ -7,6 +7,7 @@ only its own body's managers edit or send it. "Send" is a conditional transition
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 from sqlalchemy import ColumnElement, Select, func, or_, select, update
@@ -126,6 +127,50 @@ def send_test(actor: User, mailing: Mailing, message: Rendered) -> str:
     queue_rendered(actor.email, TEST_PREFIX + message.subject, message.text, message.html)
     record(actor, "mailing.test_sent", mailing, to=actor.email, contact_id=message.contact_id)
     return actor.email
+
+
+def schedule_mailing(actor: User, mailing: Mailing, send_at: dt.datetime) -> None:
+    """Have the worker queue ``mailing`` at ``send_at`` (aware, in the future), as if
+    ``actor`` pressed "Send" then; it stays a draft until that time."""
+    if not may_send(actor, mailing):
+        raise PermissionError("only a manager of the sending body sends a mailing")
+    if not mailing.is_draft:
+        raise AlreadySent("only a draft is scheduled")
+    if send_at <= utcnow():
+        raise ValueError("the time to send is past")
+    mailing.send_at, mailing.sent_by_id = send_at, actor.id
+    record(actor, "mailing.scheduled", mailing, send_at=send_at.isoformat())
+
+
+def unschedule_mailing(actor: User, mailing: Mailing) -> None:
+    """Back to a plain draft, unless the worker queued it in the meantime."""
+    if not may_send(actor, mailing):
+        raise PermissionError("only a manager of the sending body sends a mailing")
+    if not mailing.is_draft:
+        raise AlreadySent("the mailing was already queued")
+    mailing.send_at, mailing.sent_by_id = None, None
+    record(actor, "mailing.unscheduled", mailing)
+
+
+def queue_due_mailings() -> list[int]:
+    """Scheduled drafts whose time has come become queued, each once (draft → queued is a
+    conditional update: a draft cancelled or queued meanwhile is left alone). Commits."""
+    now, queued = utcnow(), []
+    for mailing_id in db.session.scalars(select(Mailing.id).where(
+            Mailing.status == MailingStatus.DRAFT, Mailing.send_at <= now).order_by(Mailing.id)):
+        result = db.session.execute(
+            update(Mailing).where(Mailing.id == mailing_id, Mailing.status == MailingStatus.DRAFT,
+                                  Mailing.send_at <= now)
+            .values(status=MailingStatus.QUEUED, queued_at=now),
+            execution_options={"synchronize_session": False})
+        if result.rowcount == 1:  # type: ignore[attr-defined]
+            queued.append(mailing_id)
+    for mailing_id in queued:
+        mailing = db.session.get_one(Mailing, mailing_id)
+        db.session.refresh(mailing)
+        record(None, "mailing.queued", mailing, scheduled=True, lists=len(mailing.lists))
+    db.session.commit()
+    return queued
 
 
 def resend_delivery(actor: User, delivery: Delivery) -> None:

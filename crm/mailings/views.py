@@ -6,16 +6,18 @@ from __future__ import annotations
 from functools import wraps
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from crm.auth.models import Role
+from crm.clock import local_zone
 from crm.extensions import csrf, db
 from crm.forms import ConfirmForm
 from crm.imports.services import footer_blocks
 from crm.lists.services import visible_lists
 from crm.mailings import jobs, labels, services
-from crm.mailings.forms import MailingForm
+from crm.mailings.forms import MailingForm, ScheduleForm
 from crm.mailings.models import DeliveryStatus, Mailing
 from crm.mailings.preview import preview_for, rendered_for
 from crm.mailings.recipients import resolve
@@ -96,7 +98,8 @@ def show(mailing_id: int):  # type: ignore[no-untyped-def]
         resolved = resolve(current_user, mailing)
         return render_template("mailings/draft.html", mailing=mailing, resolved=resolved,
                                preview=preview_for(mailing, resolved.recipients, id_arg("contact_id")),
-                               form=ConfirmForm(), may_send=services.may_send(current_user, mailing))
+                               form=ConfirmForm(), schedule_form=ScheduleForm(),
+                               may_send=services.may_send(current_user, mailing))
     return _report(mailing)
 
 
@@ -155,6 +158,44 @@ def send_test(mailing_id: int):  # type: ignore[no-untyped-def]
             or message.recipient.email, email=address), "success")
     return redirect(url_for("mailings.show", mailing_id=mailing.id,
                             contact_id=message.contact_id))
+
+
+@bp.post("/<int:mailing_id>/schedule")
+@manager_required
+def schedule(mailing_id: int):  # type: ignore[no-untyped-def]
+    """Send later: the date and time are Paris time (the bodies' time zone)."""
+    mailing = _draft(_sendable(mailing_id))
+    form = ScheduleForm()
+    if not form.validate_on_submit():
+        flash(_("Give the date and the time to send it."), "danger")
+        return redirect(url_for("mailings.show", mailing_id=mailing.id))
+    send_at = form.send_at.data.replace(tzinfo=local_zone())
+    try:
+        services.schedule_mailing(current_user, mailing, send_at)
+    except ValueError:
+        db.session.rollback()
+        flash(_("This time is already past: choose a later one."), "danger")
+        return redirect(url_for("mailings.show", mailing_id=mailing.id))
+    db.session.commit()
+    flash(_("The mailing will be sent on %(when)s.", when=format_datetime(send_at)), "success")
+    return redirect(url_for("mailings.show", mailing_id=mailing.id))
+
+
+@bp.post("/<int:mailing_id>/unschedule")
+@manager_required
+def unschedule(mailing_id: int):  # type: ignore[no-untyped-def]
+    mailing = _sendable(mailing_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        services.unschedule_mailing(current_user, mailing)
+    except services.AlreadySent:
+        db.session.rollback()
+        flash(_("This mailing was already sent: nothing was sent again."), "warning")
+        return redirect(url_for("mailings.show", mailing_id=mailing_id))
+    db.session.commit()
+    flash(_("The schedule is cancelled: the mailing is a draft again."), "success")
+    return redirect(url_for("mailings.show", mailing_id=mailing.id))
 
 
 @bp.post("/<int:mailing_id>/deliveries/<int:delivery_id>/resend")

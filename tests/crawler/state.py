@@ -43,7 +43,7 @@ from crm.interactions.services import InteractionData, log_interaction, soft_del
 from crm.lists.services import add_members, create_list
 from crm.mailings.models import Delivery, DeliveryStatus
 from crm.mailings.sending import start_mailing
-from crm.mailings.services import MailingData, create_mailing, send_mailing
+from crm.mailings.services import MailingData, create_mailing, schedule_mailing, send_mailing
 from crm.outlets.models import Outlet, OutletKind
 from crm.outlets.services import OutletData, create_outlet, soft_delete_outlet
 from crm.privacy.services import erase_contact
@@ -275,7 +275,8 @@ def build_state(password: str) -> State:
 
 def _mailings() -> None:
     """Each body's list of a few journalists and a segment, and a mailing of the AER co-signed
-    by the Région: one draft, one sent whose first delivery the worker left uncertain."""
+    by the Région: one draft, one scheduled for later, one sent whose first delivery the worker
+    left uncertain."""
     aer, region = _user(Role.MANAGER, "AER BFC"), _user(Role.MANAGER, "Région BFC")
     people = list(db.session.scalars(visible_contacts(aer).with_only_columns(Contact.id)
                                      .order_by(Contact.id).limit(12)))
@@ -288,6 +289,10 @@ def _mailings() -> None:
         mailing = create_mailing(aer, MailingData(
             subject=subject, body="{{ salutation }}\n\nVous êtes invité·e.",
             sender_ids=[region.organisation_id], list_ids=[invitation.id]))
+    later = create_mailing(aer, MailingData(
+        subject="Assises 2026 : rappel", body="{{ salutation }}\n\nRappel.",
+        list_ids=[invitation.id]))
+    schedule_mailing(aer, later, dt.datetime(2099, 1, 1, 8, tzinfo=dt.UTC))  # sent later
     db.session.commit()
     send_mailing(aer, mailing)
     db.session.commit()
