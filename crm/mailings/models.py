@@ -10,7 +10,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, str_enum, utcnow
-from crm.extensions import db
+from crm.extensions import Model, db
 from crm.lists.models import ContactList
 from crm.orgs.models import Organisation
 
@@ -55,7 +55,7 @@ mailing_list = db.Table(
 )
 
 
-class Mailing(db.Model):  # type: ignore[name-defined]
+class Mailing(Model):
     __tablename__ = "mailing"
     __table_args__ = (Index("ix_mailing_organisation_status", "organisation_id", "status"),
                       Index("ix_mailing_status", "status"))
@@ -96,7 +96,7 @@ class Mailing(db.Model):  # type: ignore[name-defined]
         return self.is_draft and self.send_at is not None
 
 
-class Delivery(db.Model):  # type: ignore[name-defined]
+class Delivery(Model):
     """One recipient of a mailing, with what the message said to them (the snapshot)."""
 
     __tablename__ = "delivery"
@@ -130,7 +130,7 @@ class Delivery(db.Model):  # type: ignore[name-defined]
     mailing: Mapped[Mailing] = relationship()
 
 
-class Exclusion(db.Model):  # type: ignore[name-defined]
+class Exclusion(Model):
     """A contact of the mailing's lists left out when it was sent, and why."""
 
     __tablename__ = "mailing_exclusion"

@@ -14,7 +14,7 @@ from sqlalchemy import ColumnElement, Select, func, or_, select, update
 
 from crm.audit.services import record
 from crm.auth.models import Role, User
-from crm.database import utcnow
+from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.imports.services import block_text
 from crm.lists.services import get_visible_list
@@ -51,7 +51,7 @@ def in_scope(user: User) -> ColumnElement[bool]:
     return or_(Mailing.organisation_id == user.organisation_id, Mailing.id.in_(cosigned))
 
 
-def visible_mailings(user: User) -> Select[tuple[Mailing]]:
+def visible_mailings(user: User) -> Select[Mailing]:
     return select(Mailing).where(in_scope(user)).order_by(Mailing.created_at.desc(),
                                                           Mailing.id.desc())
 
@@ -102,11 +102,11 @@ def send_mailing(actor: User, mailing: Mailing) -> None:
     """Queue ``mailing`` for the worker, once: AlreadySent if it is no longer a draft."""
     if not may_send(actor, mailing):
         raise PermissionError("only a manager of the sending body sends a mailing")
-    result = db.session.execute(
+    queued = affected_rows(
         update(Mailing).where(Mailing.id == mailing.id, Mailing.status == MailingStatus.DRAFT)
-        .values(status=MailingStatus.QUEUED, queued_at=utcnow(), sent_by_id=actor.id),
-        execution_options={"synchronize_session": False})
-    if result.rowcount != 1:  # type: ignore[attr-defined]
+        .values(status=MailingStatus.QUEUED, queued_at=utcnow(), sent_by_id=actor.id)
+        .execution_options(synchronize_session=False))
+    if queued != 1:
         raise AlreadySent("the mailing was already sent")
     db.session.refresh(mailing)
     record(actor, "mailing.queued", mailing, lists=len(mailing.lists),
@@ -158,12 +158,11 @@ def queue_due_mailings() -> list[int]:
     now, queued = utcnow(), []
     for mailing_id in db.session.scalars(select(Mailing.id).where(
             Mailing.status == MailingStatus.DRAFT, Mailing.send_at <= now).order_by(Mailing.id)):
-        result = db.session.execute(
-            update(Mailing).where(Mailing.id == mailing_id, Mailing.status == MailingStatus.DRAFT,
-                                  Mailing.send_at <= now)
-            .values(status=MailingStatus.QUEUED, queued_at=now),
-            execution_options={"synchronize_session": False})
-        if result.rowcount == 1:  # type: ignore[attr-defined]
+        if affected_rows(
+                update(Mailing).where(Mailing.id == mailing_id,
+                                      Mailing.status == MailingStatus.DRAFT, Mailing.send_at <= now)
+                .values(status=MailingStatus.QUEUED, queued_at=now)
+                .execution_options(synchronize_session=False)) == 1:
             queued.append(mailing_id)
     for mailing_id in queued:
         mailing = db.session.get_one(Mailing, mailing_id)
@@ -194,7 +193,7 @@ def status_counts(mailing: Mailing) -> dict[DeliveryStatus, int]:
     return {DeliveryStatus(status): int(n) for status, n in rows}
 
 
-def deliveries(mailing: Mailing, status: DeliveryStatus | None = None) -> Select[tuple[Delivery]]:
+def deliveries(mailing: Mailing, status: DeliveryStatus | None = None) -> Select[Delivery]:
     stmt = select(Delivery).where(Delivery.mailing_id == mailing.id)
     if status is not None:
         stmt = stmt.where(Delivery.status == status)

@@ -7,6 +7,7 @@ from sqlalchemy import select, update
 
 from crm.audit.services import record
 from crm.contacts.models import Contact, ContactOptOut
+from crm.database import affected_rows
 from crm.extensions import db
 from crm.mailings.models import Delivery
 from crm.mailings.sending import token_hash
@@ -26,9 +27,9 @@ def unsubscribe(delivery: Delivery, organisation_ids: list[int] | None) -> bool:
     if contact is None:
         return False
     if organisation_ids is None:
-        changed = db.session.execute(update(Contact).where(
-            Contact.id == contact.id, Contact.is_opted_out.is_(False)).values(is_opted_out=True),
-            execution_options={"synchronize_session": False}).rowcount  # type: ignore[attr-defined]
+        changed = affected_rows(update(Contact).where(
+            Contact.id == contact.id, Contact.is_opted_out.is_(False)).values(is_opted_out=True)
+            .execution_options(synchronize_session=False))
     else:
         have = set(db.session.scalars(select(ContactOptOut.organisation_id).where(
             ContactOptOut.contact_id == contact.id)))

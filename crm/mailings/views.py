@@ -3,13 +3,16 @@ send once, follow the progress, read the report and re-send an uncertain deliver
 
 from __future__ import annotations
 
-from functools import wraps
+from collections.abc import Callable
+from typing import TypeVar
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import format_datetime
 from flask_babel import gettext as _
-from flask_login import current_user, login_required
+from flask_login import current_user
 
+from crm.access import role_required
 from crm.auth.models import Role
 from crm.clock import local_zone
 from crm.extensions import csrf, db
@@ -26,19 +29,11 @@ from crm.mailings.unsubscribe import unsubscribe as unsubscribe_from
 from crm.security import id_arg, page_arg, parse_id
 
 bp = Blueprint("mailings", __name__)
+T = TypeVar("T")
 
 
-def manager_required(view):  # type: ignore[no-untyped-def]
-    """Signed in, and a manager or an admin: officers get 403."""
-
-    @wraps(view)
-    @login_required
-    def wrapped(*args, **kwargs):  # type: ignore[no-untyped-def]
-        if not current_user.has_role(Role.MANAGER):
-            abort(403)
-        return view(*args, **kwargs)
-
-    return wrapped
+manager_required = role_required(Role.MANAGER)
+"""Signed in, and a manager or an admin: officers get 403."""
 
 
 @bp.context_processor
@@ -54,7 +49,7 @@ def _form(**kwargs: object) -> MailingForm:
 
 @bp.get("/")
 @manager_required
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     page = db.paginate(services.visible_mailings(current_user), page=page_arg(), per_page=50,
                        error_out=False)
     return render_template("mailings/index.html", page=page)
@@ -62,7 +57,7 @@ def index():  # type: ignore[no-untyped-def]
 
 @bp.route("/new", methods=["GET", "POST"])
 @manager_required
-def new():  # type: ignore[no-untyped-def]
+def new() -> ResponseReturnValue:
     form = _form()
     if form.validate_on_submit():
         mailing = _or_404(services.create_mailing, current_user, _data(form))
@@ -75,7 +70,7 @@ def new():  # type: ignore[no-untyped-def]
 
 @bp.route("/<int:mailing_id>/edit", methods=["GET", "POST"])
 @manager_required
-def edit(mailing_id: int):  # type: ignore[no-untyped-def]
+def edit(mailing_id: int) -> ResponseReturnValue:
     mailing = _draft(_sendable(mailing_id))
     form = _form(obj=mailing)
     if request.method == "GET":
@@ -92,7 +87,7 @@ def edit(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:mailing_id>")
 @manager_required
-def show(mailing_id: int):  # type: ignore[no-untyped-def]
+def show(mailing_id: int) -> ResponseReturnValue:
     mailing = services.get_mailing_or_404(current_user, mailing_id)
     if mailing.is_draft:
         resolved = resolve(current_user, mailing)
@@ -103,7 +98,7 @@ def show(mailing_id: int):  # type: ignore[no-untyped-def]
     return _report(mailing)
 
 
-def _report(mailing: Mailing):  # type: ignore[no-untyped-def]
+def _report(mailing: Mailing) -> ResponseReturnValue:
     status = request.args.get("status", "")
     wanted = DeliveryStatus(status) if status in DeliveryStatus.__members__.values() else None
     page = db.paginate(services.deliveries(mailing, wanted), page=page_arg(), per_page=100,
@@ -116,7 +111,7 @@ def _report(mailing: Mailing):  # type: ignore[no-untyped-def]
 
 @bp.get("/<int:mailing_id>/progress")
 @manager_required
-def progress(mailing_id: int):  # type: ignore[no-untyped-def]
+def progress(mailing_id: int) -> ResponseReturnValue:
     """The progress bar alone, polled by the report while the worker sends."""
     mailing = services.get_mailing_or_404(current_user, mailing_id)
     return render_template("mailings/_progress.html", mailing=mailing,
@@ -125,7 +120,7 @@ def progress(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:mailing_id>/send")
 @manager_required
-def send(mailing_id: int):  # type: ignore[no-untyped-def]
+def send(mailing_id: int) -> ResponseReturnValue:
     mailing = _sendable(mailing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -143,7 +138,7 @@ def send(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:mailing_id>/test")
 @manager_required
-def send_test(mailing_id: int):  # type: ignore[no-untyped-def]
+def send_test(mailing_id: int) -> ResponseReturnValue:
     """The draft, as the recipient chosen for the preview reads it, to the manager's address."""
     mailing = _draft(_sendable(mailing_id))
     if not ConfirmForm().validate_on_submit():
@@ -162,7 +157,7 @@ def send_test(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:mailing_id>/schedule")
 @manager_required
-def schedule(mailing_id: int):  # type: ignore[no-untyped-def]
+def schedule(mailing_id: int) -> ResponseReturnValue:
     """Send later: the date and time are Paris time (the bodies' time zone)."""
     mailing = _draft(_sendable(mailing_id))
     form = ScheduleForm()
@@ -183,7 +178,7 @@ def schedule(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:mailing_id>/unschedule")
 @manager_required
-def unschedule(mailing_id: int):  # type: ignore[no-untyped-def]
+def unschedule(mailing_id: int) -> ResponseReturnValue:
     mailing = _sendable(mailing_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
@@ -200,7 +195,7 @@ def unschedule(mailing_id: int):  # type: ignore[no-untyped-def]
 
 @bp.post("/<int:mailing_id>/deliveries/<int:delivery_id>/resend")
 @manager_required
-def resend(mailing_id: int, delivery_id: int):  # type: ignore[no-untyped-def]
+def resend(mailing_id: int, delivery_id: int) -> ResponseReturnValue:
     mailing = _sendable(mailing_id)
     delivery = services.get_delivery_or_404(mailing, delivery_id)
     if not ConfirmForm().validate_on_submit():
@@ -235,7 +230,7 @@ def _data(form: MailingForm) -> services.MailingData:
                                 contact_block_id=form.contact_block_id.data or None)
 
 
-def _or_404(verb, *args):  # type: ignore[no-untyped-def]
+def _or_404(verb: Callable[..., T], *args: object) -> T:
     """Run ``verb``; a list out of scope (a forged id) answers 404."""
     try:
         return verb(*args)
@@ -246,7 +241,7 @@ def _or_404(verb, *args):  # type: ignore[no-untyped-def]
 
 @bp.route("/unsubscribe/<token>", methods=["GET", "POST"])
 @csrf.exempt
-def unsubscribe(token: str):  # type: ignore[no-untyped-def]
+def unsubscribe(token: str) -> ResponseReturnValue:
     """The link of every message. GET shows the choices (link scanners prefetch it); POST is
     RFC 8058's one-click: no cookie, no token, idempotent, answered 200 and never redirected."""
     delivery = find_delivery(token)
@@ -264,7 +259,7 @@ def unsubscribe(token: str):  # type: ignore[no-untyped-def]
 
 
 @bp.post("/unsubscribe/<token>/choose")
-def unsubscribe_choice(token: str):  # type: ignore[no-untyped-def]
+def unsubscribe_choice(token: str) -> ResponseReturnValue:
     """The confirmation page's buttons: one body, the mailing's bodies, or everything."""
     delivery = find_delivery(token)
     if delivery is None:
