@@ -266,7 +266,7 @@ def test_manager_builds_a_list_and_sends_a_co_signed_mailing(
     j.check("mailings")
     page.get_by_role("link", name="Nouvel envoi").click()
     page.get_by_label("Objet").fill("Assises 2026 : invitation")
-    page.get_by_label("Message").fill("{{ salutation }}\n\nVous êtes invité aux **Assises**.")
+    page.get_by_label("Message", exact=True).fill("{{ salutation }}\n\nVous êtes invité aux **Assises**.")
     page.get_by_label("Région Bourgogne-Franche-Comté", exact=True).check()
     page.get_by_label("Invitation Assises").check()
     j.check("mailing-form")
