@@ -17,7 +17,7 @@ from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
 
-from jinja2 import TemplateError
+from jinja2 import Template, TemplateError
 from jinja2.sandbox import SandboxedEnvironment
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
@@ -84,12 +84,12 @@ def check_template(text: str) -> None:
 
 
 @lru_cache(maxsize=64)
-def _text_template(text: str):  # type: ignore[no-untyped-def]
+def _text_template(text: str) -> Template:
     return _ENV.from_string(text)
 
 
 @lru_cache(maxsize=64)
-def _html_template(markdown: str):  # type: ignore[no-untyped-def]
+def _html_template(markdown: str) -> Template:
     """The body's HTML with its merge fields still to fill: Markdown is rendered once per
     mailing, and each recipient's values go in escaped."""
     return _HTML_ENV.from_string(_MARKDOWN.render(markdown))

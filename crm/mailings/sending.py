@@ -20,6 +20,7 @@ import secrets
 import smtplib
 import time
 from dataclasses import dataclass
+from email.message import Message
 from email.utils import parseaddr
 from typing import NamedTuple
 
@@ -30,7 +31,7 @@ from sqlalchemy.orm import lazyload
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.contacts.models import Contact
-from crm.database import UTCDateTime, utcnow
+from crm.database import UTCDateTime, affected_rows, utcnow
 from crm.extensions import db
 from crm.mail.services import SmtpSettings, connect  # the transport, through its service
 from crm.mailings import compose
@@ -59,11 +60,11 @@ def sender_addresses(mailing: Mailing, default: str) -> tuple[str, str]:
 
 def start_mailing(mailing_id: int, default_sender: str) -> bool:
     """Queued → sending, once: resolve the recipients and write the snapshot. Commits."""
-    claimed = db.session.execute(
+    claimed = affected_rows(
         update(Mailing).where(Mailing.id == mailing_id, Mailing.status == MailingStatus.QUEUED)
-        .values(status=MailingStatus.SENDING, started_at=utcnow()),
-        execution_options={"synchronize_session": False})
-    if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        .values(status=MailingStatus.SENDING, started_at=utcnow())
+        .execution_options(synchronize_session=False))
+    if claimed != 1:
         db.session.rollback()
         return False
     mailing = db.session.get_one(Mailing, mailing_id)
@@ -92,12 +93,11 @@ def start_mailing(mailing_id: int, default_sender: str) -> bool:
 def mark_uncertain(mailing_id: int) -> int:
     """Deliveries claimed long ago and never settled become uncertain. Commits."""
     stale = utcnow() - settings().mailing_stale_claim
-    result = db.session.execute(
+    count = affected_rows(
         update(Delivery).where(Delivery.mailing_id == mailing_id,
                                Delivery.status == DeliveryStatus.SENDING,
                                Delivery.claimed_at <= stale)
-        .values(status=DeliveryStatus.UNCERTAIN), execution_options={"synchronize_session": False})
-    count = int(result.rowcount or 0)  # type: ignore[attr-defined]
+        .values(status=DeliveryStatus.UNCERTAIN).execution_options(synchronize_session=False))
     if count:
         record(None, "mailing.uncertain", db.session.get_one(Mailing, mailing_id), count=count)
     db.session.commit()
@@ -125,7 +125,7 @@ class Composer:
                 "also complain to the CNIL (cnil.fr).",
                 senders=", ".join(name for name, _id in self.senders))
 
-    def message(self, delivery: Delivery | Claimed, token: str):  # type: ignore[no-untyped-def]
+    def message(self, delivery: Delivery | Claimed, token: str) -> Message:
         url = self.url.replace(LINK_SLOT, token)
         senders = [compose.Sender(name, f"{url}?org={org_id}") for name, org_id in self.senders]
         content = compose.Content(subject=self.subject, body=self.body,
@@ -293,7 +293,8 @@ def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
     return attempted
 
 
-def _send(conn, smtp: SmtpSettings, email: str, message):  # type: ignore[no-untyped-def]
+def _send(conn: smtplib.SMTP | None, smtp: SmtpSettings, email: str, message: Message) \
+        -> tuple[smtplib.SMTP | None, int | None, str | None]:
     """(connection to reuse, SMTP code, error): error None when the server took it."""
     try:
         conn = conn or connect(smtp)
