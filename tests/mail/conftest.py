@@ -31,11 +31,17 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture
-def smtp_server(app):
-    handler = RecordingHandler()
+def serve_smtp(app, handler):
+    """Run ``handler`` as an SMTP server on 127.0.0.1 that ``app`` sends to, until closed."""
     controller = Controller(handler, hostname="127.0.0.1", port=_free_port())
     controller.start()
     app.config["MAIL_PORT"] = controller.port
-    yield handler
-    controller.stop()
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+@pytest.fixture
+def smtp_server(app):
+    yield from serve_smtp(app, RecordingHandler())

@@ -3,12 +3,10 @@ and a mailing ready to send: managers of two bodies, a list of journalists."""
 
 from __future__ import annotations
 
-import socket
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import pytest
-from aiosmtpd.controller import Controller
 from sqlalchemy import select
 
 from crm.auth.models import User
@@ -16,6 +14,7 @@ from crm.extensions import db
 from crm.lists.services import add_members, create_list
 from crm.mailings.services import MailingData, create_mailing
 from crm.orgs.models import Organisation
+from tests.mail.conftest import serve_smtp
 
 
 @dataclass
@@ -36,20 +35,9 @@ class ScriptedHandler:
         return "250 Message accepted"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture
 def smtp(app):
-    handler = ScriptedHandler()
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    app.config["MAIL_PORT"] = controller.port
-    yield handler
-    controller.stop()
+    yield from serve_smtp(app, ScriptedHandler())
 
 
 @pytest.fixture
