@@ -4,7 +4,8 @@ Every reader takes a size limit and raises a subtype of ``ImportRefused`` when t
 whole cannot be read (too large, zip bomb, wrong content); a bad *row* never stops the import:
 it is left out of ``rows`` and reported in ``problems`` with its row number (the header is row
 1, as a spreadsheet shows it) and the reason. Values are strings, trimmed; the ``'`` that
-spreadsheet exports put before ``+``, ``=``, ``-`` or ``@`` to defuse formulas is removed.
+spreadsheet exports put before ``+``, ``=``, ``-``, ``@``, a tab or a line break to defuse
+formulas is removed (``crm.exports.writers.neutralise``, which Relais' exports use).
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from xml.parsers import expat
 
 import openpyxl
 
+from crm.exports.writers.neutralise import undo_neutralisation
 from crm.imports.parsing.errors import ImportRefused, TooMuchContent, UnreadableFile, check_size
 from crm.imports.parsing.sniff import check_zip, decode, sniff_delimiter
 
@@ -46,7 +48,6 @@ XLSX_MEMBER_LIMITS = dict.fromkeys([
     "application/vnd.ms-excel.template.macroEnabled.main+xml"], 2 * 1024 * 1024)
 XLSX_STREAMED_PARTS = frozenset({
     "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"})
-_DEFUSED_PREFIXES = ("'+", "'=", "'-", "'@")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ def clean_value(value: object) -> str:
     if isinstance(value, datetime | date):
         value = value.isoformat()
     text = str(value).strip()
-    return text[1:] if text.startswith(_DEFUSED_PREFIXES) else text
+    return undo_neutralisation(text)
 
 
 def unique_headers(raw: Sequence[object]) -> list[str]:
