@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import Flask
-from flask_babel import format_date, format_datetime, format_number
+from flask_babel import format_date, format_datetime, format_decimal, format_number
 
 from crm.contacts.core.normalise import display_phone
 
@@ -20,6 +20,11 @@ def number(value: int) -> str:
     return format_number(value)
 
 
+def decimal(value: float) -> str:
+    """A figure with one decimal in the page's locale: "8,9" in French, "8.9" in English."""
+    return format_decimal(value, format="#,##0.0;\u2212#,##0.0")
+
+
 def date(value: dt.datetime | None) -> str:
     return format_date(value) if value else ""
 
@@ -29,6 +34,7 @@ def datetime(value: dt.datetime | None, fmt: str = "short") -> str:
 
 
 def init_app(app: Flask) -> None:
-    for name, function in (("phone", phone), ("number", number), ("date", date),
+    for name, function in (("phone", phone), ("number", number), ("decimal", decimal),
+                           ("date", date),
                            ("datetime", datetime)):
         app.add_template_filter(function, name)

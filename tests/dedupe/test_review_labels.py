@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 from sqlalchemy import select
 
+from crm.auth.models import User
 from crm.contacts.models import Civility, ContactKind
 from crm.dedupe.models import DuplicatePair
 from crm.extensions import db
@@ -63,3 +64,29 @@ def test_duplicate_pages_speak_french(app, client, login_as, make_contact, make_
     assert "06 51 62 73 84" in text
     assert "Mme" in text and "Journaliste" in text and "Partagé avec tous les organismes" in text
     assert not RAW.search(text), RAW.search(text)
+
+
+def test_scores_are_shown_in_the_readers_locale(app, client, login_as, make_contact,
+                                                 make_outlet):
+    outlet = make_outlet("Le Bien Public")
+    for org, email in (("AER BFC", "apoirier@aer-bfc.com"), ("Région BFC", "aline@gmail.com")):
+        make_contact("POIRIER", "Aline", org=org, emails=[email], phones=["06 51 62 73 84"],
+                     outlet_ids=[outlet])
+    user = login_as("officer")
+    scan_as(app, user.id)
+    with app.app_context():
+        pair = db.session.scalars(select(DuplicatePair)).one()
+        pair_id, score = pair.id, pair.score
+    french = f"{score:.1f}".replace(".", ",")
+    assert "." in f"{score:.1f}"
+
+    assert french in visible_text(client.get("/duplicates/").text)
+    text = visible_text(client.get(f"/duplicates/{pair_id}").text)
+    assert f"Score {french}." in text
+    assert f"{score:.1f}" not in text
+
+    with app.app_context():
+        db.session.get(User, user.id).locale = "en"
+        db.session.commit()
+    english = visible_text(client.get(f"/duplicates/{pair_id}").text)
+    assert f"Score {score:.1f}." in english
