@@ -61,6 +61,7 @@ class Settings:
     mailing_max_attempts: int  # a 4xx answer is retried this many times in all
     mailing_stale_claim: dt.timedelta  # a delivery "sending" this long: the worker died
     mailing_claim_batch: int  # deliveries claimed, then settled, per commit
+    event_offer_delay: dt.timedelta  # a seat offered from the waitlist is held this long
     suppression_key: bytes = field(repr=False)
 
     @property
@@ -99,6 +100,7 @@ class Settings:
             mailing_max_attempts=int(config["MAILING_MAX_ATTEMPTS"]),
             mailing_stale_claim=dt.timedelta(minutes=config["MAILING_STALE_CLAIM_MINUTES"]),
             mailing_claim_batch=max(1, int(config["MAILING_CLAIM_BATCH"])),
+            event_offer_delay=dt.timedelta(hours=config["EVENT_OFFER_HOURS"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
         )
 

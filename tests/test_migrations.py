@@ -64,6 +64,8 @@ RELEASED = {
         "c981308bc5ccec3a1bb27d580df68855274ef3aa8f4aeb07dfaacac1bfe3d900",
     "20261201_0017_mailing_send_at.py":
         "2e0a6cf6cc794a96342565345d51b03ed6126a8d619e9d1840df5084325b69a4",
+    "20261201_0018_events_invitations_and_answers.py":
+        "f05202d90a62775e76e55b1afd4660ebf09f722d6f98cbe412a5dcdcbb76cfec",
 }
 
 

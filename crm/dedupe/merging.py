@@ -68,6 +68,8 @@ CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
     "delivery.contact_id": ("excluded", "history: the message went to the contact it names"),
     "mailing_exclusion.contact_id": ("excluded", "history: who a sent mailing left out"),
     "import_row.match_contact_id": ("excluded", "history: the match an import row found"),
+    "invitation.contact_id": ("excluded", "one invitation per contact and event: both may hold "
+                              "one, each with its own link and answers"),
 }
 
 

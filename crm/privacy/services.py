@@ -21,6 +21,7 @@ from crm.audit.services import record
 from crm.auth.models import Role, User
 from crm.contacts.models import Contact
 from crm.dedupe.models import ContactMerge
+from crm.events.services import forget_contacts
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportRow
 from crm.privacy.models import Suppression, SuppressionKind
@@ -69,6 +70,7 @@ def erase_contact(actor: User, contact: Contact) -> int:
         ImportRow.contact_id.in_(ids), ImportRow.match_contact_id.in_(ids)))
     db.session.execute(update(ImportBatch).where(ImportBatch.id.in_(named)).values(
         source_text=None), execution_options={"synchronize_session": False})
+    forget_contacts(ids)  # their event answers stay, as anonymous counts
     record(actor, "contact.erased", contact, contacts=len(ids))
     for person in people:
         db.session.delete(person)

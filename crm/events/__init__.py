@@ -1,0 +1,1 @@
+"""Events, their sessions, invitations and the public RSVP answers (waitlist included)."""
