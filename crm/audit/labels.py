@@ -76,6 +76,10 @@ ACTION_LABELS = {
     "mailing.bounced": _l("Mailing bounced"),
     "mailing.failed": _l("Mailing not delivered"),
     "contact.unsubscribed": _l("Unsubscribed from mailings"),
+    "event.checked_in": _l("Checked in at an event"),
+    "event.check_in_undone": _l("Check-in at an event undone"),
+    "event.walk_in": _l("Walk-in added at an event's door"),
+    "event.attendees_exported": _l("Attendee list of an event exported"),
 }
 
 

@@ -335,3 +335,11 @@ def outlet_contacts(user: User, outlet_id: int, page: int = 1) -> Pagination:
     from crm.contacts.search import ContactFilters
 
     return search_contacts(user, "", ContactFilters(outlet_id=outlet_id), page=page)
+
+
+def find_duplicate_contacts(user: User, data: ContactData) -> list[Contact]:
+    """The contacts ``user`` sees that ``data`` may describe: the contact form's duplicate
+    lookup, for other features that create contacts (a walk-in at an event's door)."""
+    from crm.contacts.duplicates import find_duplicates  # it builds on these services
+
+    return find_duplicates(user, data)
