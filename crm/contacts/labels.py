@@ -78,6 +78,10 @@ EVIDENCE = {
     ("email", "different"): _l("different email addresses"),
     ("email", "same email"): _l("same email address"),
     ("email", "missing"): _l("email address missing on one side"),
+    ("email_user", "different user names"): _l("different user names in the email addresses"),
+    ("email_user", "same user name, other domain"):
+        _l("same user name in the email addresses, at another domain"),
+    ("email_user", "missing"): _l("user names of the email addresses not compared"),
     ("phone", "different"): _l("different phone numbers"),
     ("phone", "same landline"): _l("same landline number"),
     ("phone", "same mobile"): _l("same mobile number"),
@@ -86,7 +90,8 @@ EVIDENCE = {
     ("outlet", "one in common"): _l("an outlet in common"),
     ("outlet", "missing"): _l("outlet missing on one side"),
 }
-EVIDENCE_FIELD = {"name": _l("name"), "email": _l("email address"), "phone": _l("phone number"),
+EVIDENCE_FIELD = {"name": _l("name"), "email": _l("email address"),
+                  "email_user": _l("user name of the email address"), "phone": _l("phone number"),
                   "outlet": _l("outlet")}
 EVIDENCE_LEVEL = {"different": _l("different"), "vaguely similar": _l("vaguely similar"),
                   "similar": _l("similar"), "same": _l("identical"),

@@ -182,8 +182,9 @@ def latest_weights() -> Weights | None:
                               .order_by(ScanRun.id.desc()).limit(1))
     if not saved:
         return None
-    return Weights(m=[np.array(a) for a in saved["m"]], u=[np.array(a) for a in saved["u"]],
-                   match_share=saved["match_share"])
+    weights = Weights(m=[np.array(a) for a in saved["m"]], u=[np.array(a) for a in saved["u"]],
+                      match_share=saved["match_share"])
+    return weights if weights.fits(contact_spec()) else None
 
 
 def likely_duplicates(user: User, record: dict[str, Any], candidates: list[Contact],

@@ -92,7 +92,8 @@ def show(pair_id: int) -> ResponseReturnValue:
                            field_names=EVIDENCE_FIELDS, bits=_bits)
 
 
-EVIDENCE_FIELDS = {"name": _l("Name"), "email": _l("Email"), "phone": _l("Phone"),
+EVIDENCE_FIELDS = {"name": _l("Name"), "email": _l("Email"),
+                   "email_user": _l("Email user name"), "phone": _l("Phone"),
                    "outlet": _l("Outlet")}
 
 

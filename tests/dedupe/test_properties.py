@@ -71,7 +71,8 @@ contact_points = st.lists(st.sampled_from(["a@x.fr", "a@y.fr", "b@x.fr", "+33680
 @settings(max_examples=200, deadline=None)
 @given(contact_points, contact_points)
 def test_set_comparisons_are_symmetric_and_vectorised_alike(a, b):
-    for kind, key in (("email", "emails"), ("phone", "phones"), ("set", "outlets")):
+    for kind, key in (("email", "emails"), ("email_user", "emails"), ("phone", "phones"),
+                      ("set", "outlets")):
         left, right = prepared(kind, a), prepared(kind, b)
         if left is None or right is None:
             continue

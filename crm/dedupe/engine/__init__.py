@@ -88,17 +88,19 @@ def find_duplicates(records: Sequence[Mapping[str, Any]], spec: Spec | None = No
     """Scored pairs at or above ``spec.lower``, best first, and their clusters.
     ``on_step(name)`` is called as each of ``STEPS`` begins (a progress display)."""
     with collector_paused():
-        return _find_duplicates(canonical_order(records), spec or contact_spec(),
-                                known_decisions, weights, on_step or _ignore)
+        spec = spec or contact_spec()
+        return _find_duplicates(canonical_order(records, spec.id_key), spec, known_decisions,
+                                weights, on_step or _ignore)
 
 
-def canonical_order(records: Sequence[Mapping[str, Any]]) -> Sequence[Mapping[str, Any]]:
-    """The records sorted by id, so that training (which samples pairs by position) and hence
-    every score are the same whatever order the caller read the records in. Ids that cannot be
-    compared with each other keep the caller's order."""
+def canonical_order(records: Sequence[Mapping[str, Any]],
+                    id_key: str = "id") -> Sequence[Mapping[str, Any]]:
+    """The records sorted by id (``spec.id_key``), so that training (which samples pairs by
+    position) and hence every score are the same whatever order the caller read the records
+    in. Ids that are missing or cannot be compared with each other keep the caller's order."""
     try:
-        return sorted(records, key=lambda record: record["id"])
-    except TypeError:
+        return sorted(records, key=lambda record: record[id_key])
+    except (KeyError, TypeError):
         return records
 
 

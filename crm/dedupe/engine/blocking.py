@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from crm.dedupe.engine.fields import user_name
 from crm.dedupe.engine.phonetic import phonetic
 
 Keys = Callable[[Mapping[str, Any]], Collection[str]]
@@ -52,15 +53,33 @@ def name_sound(field: str, letters: int = 3) -> BlockingRule:
     return BlockingRule(f"{field}:sound", keys)
 
 
-def name_with(field: str, other: str) -> BlockingRule:
-    """Folded surname together with each value of another field (e.g. each outlet)."""
+def name_with(field: str, other: str, part: int = 1) -> BlockingRule:
+    """Folded surname (``part`` 1) or first name (0) together with each value of another field
+    (e.g. each outlet); the first name meets a typo in the surname within a newsroom."""
     def keys(record: Mapping[str, Any]) -> Collection[str]:
         name, values = record.get(field), record.get(other)
-        if name is None or not values:
+        if name is None or not values or not name[part]:
             return ()
         values = values if isinstance(values, frozenset) else (values,)
-        return [f"{name[1]}|{v}" for v in values]
-    return BlockingRule(f"{field}+{other}", keys)
+        return [f"{name[part]}|{v}" for v in values]
+    return BlockingRule(f"{field}+{other}" if part == 1 else f"{field}:{part}+{other}", keys)
+
+
+def surname(field: str) -> BlockingRule:
+    """The folded surname alone (blocks of common surnames are skipped by ``max_block``): meets
+    a record that lacks its first name."""
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
+        name = record.get(field)
+        return (name[1],) if name is not None and name[1] else ()
+    return BlockingRule(f"{field}:surname", keys)
+
+
+def email_users(field: str) -> BlockingRule:
+    """The user name of each e-mail address ("jean.martin" of jean.martin@...): meets an old
+    address after a job change."""
+    def keys(record: Mapping[str, Any]) -> Collection[str]:
+        return {user_name(v) for v in record.get(field) or ()}
+    return BlockingRule(f"{field}:user", keys)
 
 
 def combined(*fields: str) -> BlockingRule:

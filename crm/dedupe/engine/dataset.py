@@ -18,7 +18,7 @@ from typing import Any
 
 from rapidfuzz.distance import JaroWinkler
 
-from crm.dedupe.engine.fields import KINDS, Value
+from crm.dedupe.engine.fields import KINDS, Value, user_name
 from crm.dedupe.engine.spec import Spec
 
 _LOCAL_SPLIT = re.compile(r"[.\-_+]")
@@ -94,15 +94,18 @@ def find_shared(columns: Mapping[str, list[Value]], spec: Spec) -> dict[str, fro
     for spec_field in (f for f in spec.fields if f.shared):
         column = columns[spec_field.name]
         counts = Counter(v for values in column if values for v in values)
-        frequent = {v for v, n in counts.items() if n >= spec.shared_min_names}
+        # e-mail user names: "leroy@" or "jmartin@" at several outlets is several people
+        key = user_name if spec_field.kind == "email_user" else None
+        keyed = Counter(map(key, counts.elements())) if key else counts
+        frequent = {v for v, n in keyed.items() if n >= spec.shared_min_names}
         holders: dict[str, list[Value]] = defaultdict(list)
         for index, values in enumerate(column):
-            for value in frequent.intersection(values or ()):
+            for value in frequent.intersection(map(key, values or ()) if key else values or ()):
                 holders[value].append(names[index] if names else index)
+        held = {v for v, who in holders.items()
+                if people(who, spec.shared_min_names) >= spec.shared_min_names}
         shared[spec_field.name] = frozenset(
-            {v for v, who in holders.items()
-             if people(who, spec.shared_min_names) >= spec.shared_min_names} |
-            {v for v in counts if is_generic(v, spec)})
+            {v for v in counts if (key(v) if key else v) in held or is_generic(v, spec)})
     return shared
 
 

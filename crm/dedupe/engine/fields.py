@@ -4,7 +4,9 @@ Each kind turns the raw values of a record into a prepared value (None when miss
 compares two prepared values into an agreement *level*: 0 = disagree, higher = stronger
 agreement, ``top`` = exact agreement. Missing on either side gives ``MISSING`` (no evidence
 either way, weight 0), and so does a name lacking its first name or surname on either side.
-Multi-valued kinds (emails, phones, outlets) agree when any value does.
+Multi-valued kinds (emails, phones, outlets) agree when any value does; ``email_user``
+compares the user names of the addresses (before the "@") when no address is shared. A name
+given in one part only is taken as the surname.
 """
 
 from __future__ import annotations
@@ -91,8 +93,11 @@ def _similar(a: str, b: str, cutoff: float) -> bool:
 # --- person names: (first, last), either order -------------------------------------------
 
 def prepare_name(raw: tuple[Any, ...]) -> Value:
+    """(first, last), folded; a name given in one part only is taken as the surname."""
     first, last = (fold(r) if type(r) is str else fold(" ".join(_values(r))) for r in raw[:2])
-    return (first, last) if last or first else None
+    if not last:
+        return ("", first) if first else None
+    return (first, last)
 
 
 def _first_level(a: str, b: str) -> int:
@@ -225,12 +230,29 @@ def compare_set(a: Value, b: Value) -> int:
     return 1 if a & b else 0
 
 
+def user_name(address: str) -> str:
+    """The part of an address before the "@"."""
+    return address.split("@", 1)[0]
+
+
+def compare_email_users(a: Value, b: Value) -> int:
+    """The same user name at another domain ("jean.martin@" at two outlets: an old address
+    after a job change). ``MISSING`` when the records share an address: the ``email`` kind
+    counts that already."""
+    if a & b:
+        return MISSING
+    return 1 if not {user_name(v) for v in a}.isdisjoint(user_name(v) for v in b) else 0
+
+
 EMAIL = Kind(prepare_emails, compare_emails, ("different", "same email"), (0.4, 0.6),
              (0.99999, 0.00001))
+EMAIL_USER = Kind(prepare_emails, compare_email_users,
+                  ("different user names", "same user name, other domain"), (0.3, 0.7),
+                  (0.9999, 0.0001))
 PHONE = Kind(prepare_phones, compare_phones, ("different", "same landline", "same mobile"),
              (0.4, 0.1, 0.5), (0.99994, 0.00005, 0.00001))
 SET = Kind(prepare_set, compare_set, ("none in common", "one in common"), (0.4, 0.6),
            (0.95, 0.05))
 
 KINDS: dict[str, Kind] = {"name": NAME, "text": TEXT, "code": CODE, "email": EMAIL,
-                          "phone": PHONE, "set": SET}
+                          "email_user": EMAIL_USER, "phone": PHONE, "set": SET}

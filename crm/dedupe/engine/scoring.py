@@ -38,6 +38,13 @@ class Weights:
     def level_weights(self) -> list[np.ndarray]:
         return [np.log2(m / u) for m, u in zip(self.m, self.u, strict=True)]
 
+    def fits(self, spec: Spec) -> bool:
+        """One table per field of ``spec``, one entry per level: weights saved before a field
+        or a level was added do not fit (the next scan learns anew)."""
+        return len(self.m) == len(self.u) == len(spec.fields) and all(
+            len(m) == len(u) == KINDS[f.kind].top + 1
+            for m, u, f in zip(self.m, self.u, spec.fields, strict=False))
+
 
 def compare(a: Mapping[str, Value], b: Mapping[str, Value], spec: Spec) -> list[int]:
     """The agreement level of each field between two prepared rows."""
@@ -46,7 +53,17 @@ def compare(a: Mapping[str, Value], b: Mapping[str, Value], spec: Spec) -> list[
         left, right = a.get(spec_field.name), b.get(spec_field.name)
         missing = left is None or right is None
         levels.append(MISSING if missing else KINDS[spec_field.kind].compare(left, right))
+    for column, other in _conditions(spec):
+        if levels[other] == KINDS[spec.fields[other].kind].top:
+            levels[column] = MISSING
     return levels
+
+
+def _conditions(spec: Spec) -> list[tuple[int, int]]:
+    """(field, the field whose exact agreement makes it ``MISSING``): ``FieldSpec.unless_exact``."""
+    names = [f.name for f in spec.fields]
+    return [(column, names.index(f.unless_exact)) for column, f in enumerate(spec.fields)
+            if f.unless_exact is not None]
 
 
 def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
@@ -58,6 +75,8 @@ def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarr
         if len(keep):
             levels[keep, column] = _compare_column(prepared, spec_field.name, spec_field.kind,
                                                    pairs[keep, 0], pairs[keep, 1])
+    for column, other in _conditions(spec):
+        levels[levels[:, other] == KINDS[spec.fields[other].kind].top, column] = MISSING
     return levels
 
 

@@ -11,9 +11,19 @@ Fields marked ``shared`` (emails, phones) drop values that cannot identify a per
 newsroom local parts (``redaction@``, ``contact@``...), the ``shared_values`` given by the
 caller (outlets' newsroom addresses and switchboards), and any value held by at least
 ``shared_min_names`` different people (told apart by their first names, see
-``crm.dedupe.engine.dataset.people``): a switchboard, a family's home line.
+``crm.dedupe.engine.dataset.people``): a switchboard, a family's home line. For e-mail user
+names (kind ``email_user``) the people are counted per user name: "leroy@" or "jmartin@" at
+several outlets is several people, and no evidence.
 
-``contact_spec()`` is the specification for Relais contacts.
+A field with ``unless_exact`` is compared only when that other field does not agree exactly
+(else ``MISSING``): the user name of an address is made from the name, so beside identical
+names it would count the name twice (and namesakes share it); it speaks when a name lacks its
+first name, has a typo or a nickname.
+
+``contact_spec()`` is the specification for Relais contacts: it blocks on each e-mail, each
+phone, phonetic names (either order), surname + outlet, first name + outlet (a surname typo in
+a newsroom), the surname alone (a record without its first name; common surnames are over the
+``max_block`` cap) and each e-mail user name (an old address after a job change).
 """
 
 from __future__ import annotations
@@ -22,7 +32,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from crm.dedupe.engine.blocking import BlockingRule, SortKey, each_value, name_sound, name_with
+from crm.dedupe.engine.blocking import (
+    BlockingRule,
+    SortKey,
+    each_value,
+    email_users,
+    name_sound,
+    name_with,
+    surname,
+)
 
 GENERIC_LOCAL_PARTS = frozenset({
     "redaction", "contact", "info", "infos", "information", "accueil", "presse", "press",
@@ -39,6 +57,9 @@ class FieldSpec:
     source: tuple[str, ...] = ()
     tf: bool = False  # adjust exact agreement by how rare the value is
     shared: bool = False  # values held by many records are not evidence
+    # compared only when this other field does not agree exactly: an address's user name is
+    # made from the name, so beside identical names it repeats them (and namesakes share it)
+    unless_exact: str | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -83,9 +104,12 @@ def contact_spec(**overrides: Any) -> Spec:
             FieldSpec("email", "email", ("emails", "email"), shared=True),
             FieldSpec("phone", "phone", ("phones", "phone", "mobile"), shared=True),
             FieldSpec("outlet", "set", ("outlets", "outlet")),
+            FieldSpec("email_user", "email_user", ("emails", "email"), shared=True,
+                      unless_exact="name"),
         ),
         blocking=(each_value("email"), each_value("phone"), name_sound("name"),
-                  name_with("name", "outlet")),
+                  name_with("name", "outlet"), name_with("name", "outlet", part=0),
+                  surname("name"), email_users("email")),
         sort_keys=(_last_first,),
         window=3,
         max_block=25,

@@ -163,7 +163,7 @@ def value_keys(prepared: Prepared, name: str, kind: str) -> tuple[np.ndarray, np
     multi-valued kinds, else numbered here."""
     table = column_table(prepared, name, kind)
     if kind in SET_KINDS and table is not None:
-        ids = table[0]
+        ids = table[1] if kind == "email_user" else table[0]  # user names: pairs sharing one
         rows, slots = np.nonzero(ids >= 0)
         return rows.astype(np.int64), ids[rows, slots]
     found: list[int] = []

@@ -18,7 +18,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, JaroWinkler, Prefix
 
-from crm.dedupe.engine.fields import MISSING, is_mobile
+from crm.dedupe.engine.fields import MISSING, is_mobile, user_name
 
 WORKERS = -1  # all cores: the distances release the GIL
 SLOTS = 4  # values per record compared for multi-valued fields (emails, phones, outlets)
@@ -135,8 +135,15 @@ def slots(column: Column) -> tuple[np.ndarray, list[str]]:
 
 
 def slot_tables(kind: str, column: Column) -> tuple[np.ndarray, np.ndarray]:
-    """The two id tables a set kind compares: (all values, the values of the lower level)."""
+    """The two id tables a set kind compares: (all values, the values of the lower level);
+    for e-mail user names, (the addresses, their user names)."""
     table, values = slots(column)
+    if kind == "email_user":
+        users: dict[str, int] = {}
+        # -1 (no value) picks the appended -1
+        numbered = np.array([users.setdefault(user_name(v), len(users)) for v in values] + [-1],
+                            dtype=np.int64)
+        return table, numbered[table]
     if kind != "phone":
         return table, table
     # -1 (no value) picks the appended False and stays -1
@@ -158,6 +165,8 @@ def set_levels(kind: str, tables: tuple[np.ndarray, np.ndarray], left: Indexes,
     """Levels of ``fields.compare_emails``, ``compare_phones`` or ``compare_set``: one in
     common, and for phones a mobile in common."""
     same, second = overlap(tables[0], left, right), overlap(tables[1], left, right)
+    if kind == "email_user":
+        return np.where(same, MISSING, second).astype(np.int8)
     if kind == "phone":
         return np.where(second, 2, np.where(same, 1, 0))
     return same.astype(np.int8)
@@ -168,7 +177,7 @@ def fits_slots(column: Column) -> bool:
     return all(len(v) <= SLOTS for v in column if v is not None)
 
 
-SET_KINDS = {"email", "phone", "set"}
+SET_KINDS = {"email", "email_user", "phone", "set"}
 
 
 def tabulate(kind: str, column: Column) -> Any:
