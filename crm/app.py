@@ -95,6 +95,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
     from crm.lists.views import bp as lists_bp
+    from crm.mailings.attachment_views import bp as mailing_attachments_bp
     from crm.mailings.views import bp as mailings_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
@@ -114,6 +115,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(tasks_bp, url_prefix="/tasks")
     app.register_blueprint(lists_bp, url_prefix="/lists")
     app.register_blueprint(mailings_bp, url_prefix="/mailings")
+    app.register_blueprint(mailing_attachments_bp, url_prefix="/mailings")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

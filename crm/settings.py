@@ -62,6 +62,8 @@ class Settings:
     mailing_stale_claim: dt.timedelta  # a delivery "sending" this long: the worker died
     mailing_claim_batch: int  # deliveries claimed, then settled, per commit
     event_offer_delay: dt.timedelta  # a seat offered from the waitlist is held this long
+    mailing_attachment_max_bytes: int  # one attached file
+    mailing_attachments_max_bytes: int  # all the files of one mailing
     suppression_key: bytes = field(repr=False)
 
     @property
@@ -101,6 +103,8 @@ class Settings:
             mailing_stale_claim=dt.timedelta(minutes=config["MAILING_STALE_CLAIM_MINUTES"]),
             mailing_claim_batch=max(1, int(config["MAILING_CLAIM_BATCH"])),
             event_offer_delay=dt.timedelta(hours=config["EVENT_OFFER_HOURS"]),
+            mailing_attachment_max_bytes=int(config["MAILING_ATTACHMENT_MAX_BYTES"]),
+            mailing_attachments_max_bytes=int(config["MAILING_ATTACHMENTS_MAX_BYTES"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
         )
 

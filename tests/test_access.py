@@ -21,7 +21,7 @@ from crm.interactions.models import InteractionKind
 from crm.interactions.services import InteractionData, log_interaction
 from crm.lists.models import ListVisibility
 from crm.lists.services import create_list
-from crm.mailings.models import Delivery, DeliveryStatus
+from crm.mailings.models import Attachment, Delivery, DeliveryStatus
 from crm.mailings.sending import token_hash
 from crm.mailings.services import MailingData, create_mailing
 from crm.tasks.services import TaskData, create_task
@@ -222,6 +222,21 @@ ROUTES += [
     ("mailings.show", "GET", "/mailings/{foreign_mailing}", {}, {**MANAGERS, "default": 404}),
     ("mailings.send", "POST", "/mailings/{foreign_mailing}/send", {},
      {**MANAGERS, "default": 404}),
+    # a draft's files: no file sent is a flashed error (302)
+    ("mailing_attachments.add", "POST", "/mailings/{mailing}/attachments", {},
+     {**MANAGERS, "default": 302}),
+    ("mailing_attachments.download", "GET", "/mailings/{mailing}/attachments/{attachment}", {},
+     MANAGERS),
+    ("mailing_attachments.remove", "POST",
+     "/mailings/{mailing}/attachments/{attachment}/remove", {}, {**MANAGERS, "default": 302}),
+    ("mailing_attachments.add", "POST", "/mailings/{foreign_mailing}/attachments", {},
+     {**MANAGERS, "default": 404}),
+    ("mailing_attachments.download", "GET",
+     "/mailings/{foreign_mailing}/attachments/{foreign_attachment}", {},
+     {**MANAGERS, "default": 404}),
+    ("mailing_attachments.remove", "POST",
+     "/mailings/{foreign_mailing}/attachments/{foreign_attachment}/remove", {},
+     {**MANAGERS, "default": 404}),
     # the recipient's link: no account, a token
     ("mailings.unsubscribe", "GET", "/mailings/unsubscribe/{token}", {}, {}),
     ("mailings.unsubscribe", "POST", "/mailings/unsubscribe/{token}", {}, {}),
@@ -282,7 +297,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
             db.session.commit()
-        if needed & {"mailing", "delivery", "token", "foreign_mailing"}:
+        if needed & {"mailing", "delivery", "token", "foreign_mailing", "attachment",
+                     "foreign_attachment"}:
             found.update(_mailings(app, importer, make_user, next(counter)))
         if needed & {"list", "private_list", "own_list"}:
             found.update(_lists(app, importer, make_user))
@@ -374,9 +390,14 @@ def _mailings(app, importer, make_user, n: int) -> dict[str, object]:
                             email=f"robin{n}@journal.test", message_id=f"<m{n}@relais.test>",
                             status=DeliveryStatus.UNCERTAIN, unsubscribe_hash=token_hash(token))
         db.session.add(delivery)
+        for draft in (mailing, foreign):
+            draft.attachments.append(Attachment(filename="communique.pdf", size=9,
+                                                content_type="application/pdf",
+                                                data=b"%PDF-1.4\n"))
         db.session.commit()
         return {"mailing": mailing.id, "foreign_mailing": foreign.id, "delivery": delivery.id,
-                "token": token}
+                "token": token, "attachment": mailing.attachments[0].id,
+                "foreign_attachment": foreign.attachments[0].id}
 
 
 def _interaction_and_task(user: User) -> dict[str, int]:
@@ -396,7 +417,8 @@ def _interaction_and_task(user: User) -> dict[str, int]:
 def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
                          "{interaction}{task}{scan}{list}{private_list}{own_list}"
-                         "{mailing}{foreign_mailing}{delivery}{token}"
+                         "{mailing}{foreign_mailing}{delivery}{token}{attachment}"
+                         "{foreign_attachment}"
                          + "".join(f"{{{n}}}" for n in OTHER_BODY))
 
 

@@ -66,6 +66,8 @@ RELEASED = {
         "2e0a6cf6cc794a96342565345d51b03ed6126a8d619e9d1840df5084325b69a4",
     "20261201_0018_events_invitations_and_answers.py":
         "f05202d90a62775e76e55b1afd4660ebf09f722d6f98cbe412a5dcdcbb76cfec",
+    "20261201_0019_mailing_attachments.py":
+        "c03381116493db99a91677101b8f4475fe447931e018cfffb7f343ecef8589a2",
 }
 
 

@@ -1,6 +1,7 @@
-"""What one recipient receives: merge fields in a sandbox, Markdown to HTML with its plain-text
-twin, each sender body in the header and its own unsubscribe link in the footer, the contact
-block, the RGPD notice the first time, and the RFC 8058 unsubscribe headers.
+"""What one recipient reads: merge fields in a sandbox, Markdown to HTML with its plain-text
+twin, each sender body's logo and name in the header and its own unsubscribe link in the
+footer, the contact block, and the RGPD notice the first time. ``crm.mailings.mime`` puts it
+into a message.
 
 Officers and managers write the body: it is rendered by a ``SandboxedEnvironment`` (no
 attribute access to Python internals) from plain values only, and the Markdown renderer has
@@ -9,12 +10,8 @@ raw HTML turned off, so nothing typed in a mailing becomes markup that was not e
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from email.header import Header
-from email.message import Message
-from email.mime.multipart import MIMEMultipart
-from email.mime.text import MIMEText
-from email.utils import formataddr, formatdate, parseaddr
 from functools import lru_cache
 
 from jinja2 import Template, TemplateError
@@ -52,17 +49,7 @@ class Recipient:
 class Sender:
     name: str
     unsubscribe_url: str
-
-
-@dataclass(frozen=True)
-class Envelope:
-    """Headers: addresses, ids, and the unsubscribe link and mailto of RFC 2369 / 8058."""
-
-    from_address: str
-    reply_to: str
-    message_id: str
-    unsubscribe_url: str
-    unsubscribe_mailto: str
+    logo: str = ""  # the logo's src: "cid:…" in a message, a static URL on a page
 
 
 @dataclass(frozen=True)
@@ -96,81 +83,72 @@ def _html_template(markdown: str) -> Template:
 
 
 def merge(text: str, recipient: Recipient) -> str:
-    try:
-        return str(_text_template(text).render(recipient.merge_values()))
-    except TemplateError as exc:
-        raise MergeError(str(exc)) from exc
+    return _render(_text_template, text, recipient.merge_values())
 
 
 def merge_html(markdown: str, recipient: Recipient) -> str:
+    return _render(_html_template, markdown, recipient.merge_values())
+
+
+def render(content: Content, recipient: Recipient,
+           fields: Mapping[str, str] | None = None) -> tuple[str, str, str]:
+    """The subject, plain text and HTML ``recipient`` receives (``fields``: merge fields a
+    feature adds for this recipient, such as an invitation's answer link)."""
+    return Shell(content).render(recipient, fields)
+
+
+class Shell:
+    """A mailing's text and HTML around its body, built once: the senders' header and logos,
+    the footer, the notice and the unsubscribe links. Each recipient's message is then the
+    body's merge fields filled in, and ``slot`` (in the links) replaced by their token."""
+
+    def __init__(self, content: Content, slot: str = "") -> None:
+        self.content, self.slot = content, slot
+        unsubscribe = content.labels.get("unsubscribe", "Unsubscribe from %s")
+        head = [" · ".join(s.name for s in content.senders), ""]
+        tail = [""]
+        if content.footer:
+            tail += ["--", content.footer, ""]
+        if content.notice:
+            tail += [content.notice, ""]
+        tail += [f"{unsubscribe % s.name}: {s.unsubscribe_url}" for s in content.senders]
+        self.text_head = "\n".join(head) + "\n"
+        self.text_tail = "\n" + "\n".join(tail) + "\n"
+        self.html_head, self.html_tail = _html(content, unsubscribe)
+
+    def render(self, recipient: Recipient, fields: Mapping[str, str] | None = None,
+               token: str = "") -> tuple[str, str, str]:
+        values = {**fields, **recipient.merge_values()} if fields else recipient.merge_values()
+        subject = " ".join(_render(_text_template, self.content.subject, values).split())
+        text = self.text_head + _render(_text_template, self.content.body, values).strip() + \
+            self.text_tail
+        html = self.html_head + _render(_html_template, self.content.body, values) + \
+            self.html_tail
+        if self.slot:
+            text, html = text.replace(self.slot, token), html.replace(self.slot, token)
+        return subject, text, html
+
+
+def _render(compiled: Callable[[str], Template], source: str, values: dict[str, str]) -> str:
     try:
-        return str(_html_template(markdown).render(recipient.merge_values()))
+        return str(compiled(source).render(values))
     except TemplateError as exc:
         raise MergeError(str(exc)) from exc
 
 
-def render(content: Content, recipient: Recipient) -> tuple[str, str, str]:
-    """The subject, plain text and HTML ``recipient`` receives."""
-    subject = " ".join(merge(content.subject, recipient).split())
-    body = merge(content.body, recipient)
-    unsubscribe = content.labels.get("unsubscribe", "Unsubscribe from %s")
-    text_parts = [" · ".join(s.name for s in content.senders), "", body.strip(), ""]
-    if content.footer:
-        text_parts += ["--", content.footer, ""]
-    if content.notice:
-        text_parts += [content.notice, ""]
-    text_parts += [f"{unsubscribe % s.name}: {s.unsubscribe_url}" for s in content.senders]
-    html = _html(content, merge_html(content.body, recipient), unsubscribe)
-    return subject, "\n".join(text_parts) + "\n", html
-
-
-def _html(content: Content, body_html: str, unsubscribe: str) -> str:
-    header = "".join(f"<strong>{escape(s.name)}</strong>" if i == 0 else
-                     f" · <strong>{escape(s.name)}</strong>"
-                     for i, s in enumerate(content.senders))
+def _html(content: Content, unsubscribe: str) -> tuple[str, str]:
+    """The HTML document before and after the body: each sender body's logo and name."""
+    header = " · ".join(
+        (f'<img src="{escape(s.logo)}" alt="" height="48"> ' if s.logo else "")
+        + f"<strong>{escape(s.name)}</strong>" for s in content.senders)
     links = "<br>".join(f'<a href="{escape(s.unsubscribe_url)}">{escape(unsubscribe % s.name)}</a>'
                         for s in content.senders)
     footer = f"<hr><p>{_lines(content.footer)}</p>" if content.footer else ""
     notice = f"<p><small>{_lines(content.notice)}</small></p>" if content.notice else ""
-    return (f'<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'
-            f"<p>{header}</p>{body_html}{footer}{notice}"
-            f"<p><small>{links}</small></p></body></html>")
+    return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'
+            f'<p class="mail-senders">{header}</p>',
+            f"{footer}{notice}<p><small>{links}</small></p></body></html>")
 
 
 def _lines(text: str) -> Markup:
     return Markup("<br>").join(escape(line) for line in text.splitlines())
-
-
-def build(envelope: Envelope, recipient: Recipient, subject: str, text: str,
-          html: str) -> Message:
-    """The message, a plain-text and an HTML part. A header holding CR or LF is refused.
-
-    Built with the standard library's compat32 classes: the ``EmailMessage`` header registry
-    parses every header it is given again, which costs more than the SMTP dialogue itself.
-    """
-    name = f"{recipient.first_name} {recipient.last_name}".strip()
-    headers = {"From": envelope.from_address, "Reply-To": envelope.reply_to,
-               "Message-ID": envelope.message_id, "Subject": subject, "To": name,
-               "List-Unsubscribe": f"<{envelope.unsubscribe_url}>, <{envelope.unsubscribe_mailto}>",
-               "address": recipient.email}
-    for key, value in headers.items():
-        if "\r" in value or "\n" in value:
-            raise ValueError(f"{key}: a header cannot hold a line break")
-    msg = MIMEMultipart("alternative")
-    msg["From"] = _address(envelope.from_address)
-    msg["To"] = formataddr((name, recipient.email), charset="utf-8")
-    if envelope.reply_to:
-        msg["Reply-To"] = _address(envelope.reply_to)
-    msg["Subject"] = Header(subject, "utf-8").encode() if not subject.isascii() else subject
-    msg["Date"] = formatdate(localtime=False)
-    msg["Message-ID"] = envelope.message_id
-    msg["List-Unsubscribe"] = headers["List-Unsubscribe"]
-    msg["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
-    msg.attach(MIMEText(text, "plain", "utf-8"))
-    msg.attach(MIMEText(html, "html", "utf-8"))
-    return msg
-
-
-def _address(value: str) -> str:
-    name, address = parseaddr(value)
-    return formataddr((name, address), charset="utf-8")

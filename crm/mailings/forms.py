@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateTimeLocalField,
     SelectChoice,
@@ -55,3 +56,10 @@ class MailingForm(FlaskForm):
 class ScheduleForm(FlaskForm):
     send_at = DateTimeLocalField(_l("Send on (Paris time)"), format="%Y-%m-%dT%H:%M",
                                  validators=[DataRequired()])
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(_l("File to attach"),
+                     description=_l("A PDF, or a PNG or JPEG image: every recipient receives it."),
+                     render_kw={"accept": ".pdf,.png,.jpg,.jpeg,application/pdf,image/png,"
+                                          "image/jpeg"})

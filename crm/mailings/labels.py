@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from flask_babel import format_decimal, gettext
 from flask_babel import lazy_gettext as _l
 
+from crm.mailings.attachments import Refusal
 from crm.mailings.models import DeliveryStatus, ExclusionReason, MailingStatus
 
 MAILING_STATUS = {
@@ -29,5 +31,31 @@ EXCLUSION_REASON = {
     ExclusionReason.DELETED: _l("In the trash"),
     ExclusionReason.DUPLICATE: _l("Same address as another recipient"),
 }
+
+
+def file_size(size: int) -> str:
+    """A size for people: "850 kB", "2.4 MB" (in the page's language)."""
+    if size < 1_048_576:
+        return gettext("%(num)s kB", num=format_decimal(max(1, round(size / 1024))))
+    return gettext("%(num)s MB", num=format_decimal(round(size / 1_048_576, 1)))
+
+
+def refusal(reason: Refusal, filename: str, limit: int) -> str:
+    """Why a file was not attached, for the manager."""
+    if reason is Refusal.EMPTY:
+        return gettext("“%(name)s” is empty: nothing was attached.", name=filename)
+    if reason is Refusal.WRONG_TYPE:
+        return gettext("“%(name)s” is neither a PDF nor a PNG or JPEG image (whatever its name "
+                       "says): nothing was attached.", name=filename)
+    if reason is Refusal.TOO_BIG:
+        return gettext("“%(name)s” is larger than %(size)s, the limit for one file: nothing was "
+                       "attached.", name=filename, size=file_size(limit))
+    if reason is Refusal.TOTAL_TOO_BIG:
+        return gettext("With “%(name)s” the files of this mailing would weigh more than "
+                       "%(size)s together: remove one, or send a lighter file.", name=filename,
+                       size=file_size(limit))
+    return gettext("This mailing is no longer a draft: its files cannot change.")
+
+
 LABELS = {"mailing_status_labels": MAILING_STATUS, "delivery_status_labels": DELIVERY_STATUS,
-          "exclusion_labels": EXCLUSION_REASON}
+          "exclusion_labels": EXCLUSION_REASON, "file_size": file_size}

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from crm.database import UTCDateTime, str_enum, utcnow
@@ -86,6 +86,8 @@ class Mailing(Model):
                                                        order_by=Organisation.name)
     lists: Mapped[list[ContactList]] = relationship(secondary=mailing_list,
                                                     order_by=ContactList.name)
+    attachments: Mapped[list[Attachment]] = relationship(
+        order_by="Attachment.id", cascade="all, delete-orphan", passive_deletes=True)
 
     @property
     def is_draft(self) -> bool:
@@ -94,6 +96,24 @@ class Mailing(Model):
     @property
     def is_scheduled(self) -> bool:
         return self.is_draft and self.send_at is not None
+
+
+class Attachment(Model):
+    """A file sent with every message of a mailing (a PDF, a PNG or a JPEG image, its type
+    read from its first bytes). Kept in the database: the worker that sends may run on
+    another host than the web process that received it, the file goes with the draft's
+    transaction, backups and deletion, and the size limits keep it small."""
+
+    __tablename__ = "mailing_attachment"
+    __table_args__ = (Index("ix_mailing_attachment_mailing", "mailing_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    mailing_id: Mapped[int] = mapped_column(ForeignKey("mailing.id", ondelete="CASCADE"))
+    filename: Mapped[str] = mapped_column(String(120))
+    content_type: Mapped[str] = mapped_column(String(50))
+    size: Mapped[int]
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)  # read to send or download
+    created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
 
 class Delivery(Model):

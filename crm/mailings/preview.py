@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app, url_for
 from markupsafe import Markup
 
 from crm.contacts.models import Contact
-from crm.mailings import compose
+from crm.mailings import compose, logos
 from crm.mailings.models import Mailing
+from crm.mailings.personalise import combined, personalisers
+from crm.security import external_url
 
 UNSUBSCRIBE_LABEL = "Ne plus recevoir les messages de %s"
 SAMPLE = compose.Recipient("anne.martin@example.fr", "mrs", "Anne", "MARTIN", "Le Bien Public")
@@ -40,8 +43,17 @@ def _recipient(contact: Contact) -> compose.Recipient:
                              contact.outlets[0].name if contact.outlets else "")
 
 
-def _content(mailing: Mailing, link: str) -> compose.Content:
-    senders = [compose.Sender(o.name, link) for o in mailing.senders]
+def _logo(short_name: str, absolute: bool) -> str:
+    """The logo's static file: on this page, or from BASE_URL in a test message."""
+    name = logos.logo_file(current_app.static_folder or "static", short_name)
+    if name is None:
+        return ""
+    return external_url("static", filename=name) if absolute else url_for("static", filename=name)
+
+
+def _content(mailing: Mailing, link: str, absolute: bool = False) -> compose.Content:
+    senders = [compose.Sender(o.name, link, _logo(o.short_name, absolute))
+               for o in mailing.senders]
     return compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
                            footer=mailing.footer, labels={"unsubscribe": UNSUBSCRIBE_LABEL})
 
@@ -52,8 +64,10 @@ def preview_for(mailing: Mailing, recipients: list[Contact],
     if not recipients:
         return None
     contact = next((c for c in recipients if c.id == contact_id), recipients[0])
+    recipient = _recipient(contact)
+    extras = combined(personalisers(mailing, preview=True), contact.id, recipient.email)
     try:
-        subject, text, html = compose.render(_content(mailing, "#"), _recipient(contact))
+        subject, text, html = compose.render(_content(mailing, "#"), recipient, extras.fields)
     except compose.MergeError:
         return None
     inside = html.partition("<body>")[2].rpartition("</body>")[0]  # the page has its own
@@ -68,5 +82,8 @@ def rendered_for(mailing: Mailing, recipients: list[Contact], contact_id: int | 
     contact = next((c for c in recipients if c.id == contact_id),
                    recipients[0] if recipients else None)
     recipient = _recipient(contact) if contact is not None else SAMPLE
-    subject, text, html = compose.render(_content(mailing, link), recipient)
+    extras = combined(personalisers(mailing, preview=True),
+                      contact.id if contact is not None else None, recipient.email)
+    subject, text, html = compose.render(_content(mailing, link, absolute=True), recipient,
+                                         extras.fields)
     return Rendered(recipient, contact.id if contact is not None else None, subject, text, html)

@@ -19,11 +19,11 @@ import hashlib
 import secrets
 import smtplib
 import time
-from dataclasses import dataclass
-from email.message import Message
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from typing import NamedTuple
 
+from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import bindparam, case, func, insert, select, update
 from sqlalchemy.orm import lazyload
@@ -34,7 +34,9 @@ from crm.contacts.models import Contact
 from crm.database import UTCDateTime, affected_rows, utcnow
 from crm.extensions import db
 from crm.mail.services import SmtpSettings, connect  # the transport, through its service
-from crm.mailings import compose
+from crm.mailings import attachments as attach
+from crm.mailings import compose, mime
+from crm.mailings import logos as logos_of
 from crm.mailings.models import (
     Delivery,
     DeliveryStatus,
@@ -42,11 +44,10 @@ from crm.mailings.models import (
     Mailing,
     MailingStatus,
 )
+from crm.mailings.personalise import combined, personalisers
 from crm.mailings.recipients import resolve
 from crm.security import external_url
 from crm.settings import settings
-
-LINK_SLOT = "link-slot"
 
 
 def token_hash(token: str) -> str:
@@ -105,38 +106,52 @@ def mark_uncertain(mailing_id: int) -> int:
 
 
 class Composer:
-    """Renders one mailing for each recipient (its content built once, kept as plain values:
-    the commits between batches expire the mailing's ORM objects)."""
+    """Renders one mailing for each recipient. What every message shares is built once — the
+    text and HTML around the body for recipients with and without the RGPD notice, the
+    senders' logos, the attached files encoded, the constant headers — and kept as plain
+    values (the commits between batches expire the mailing's ORM objects). Each message is
+    then its merge fields, its unsubscribe token, its headers and what registered features
+    add for that recipient (``crm.mailings.personalise``)."""
 
     def __init__(self, mailing: Mailing, default_sender: str) -> None:
-        self.subject, self.body, self.footer = mailing.subject, mailing.body, mailing.footer
-        self.senders = [(o.name, o.id) for o in mailing.senders]
-        self.from_address, self.reply_to = sender_addresses(mailing, default_sender)
-        self.mailto = parseaddr(self.reply_to or self.from_address)[1]
-        base = external_url("mailings.unsubscribe", token=LINK_SLOT)
-        self.url = base
+        from_address, reply_to = sender_addresses(mailing, default_sender)
+        self.mailto = parseaddr(reply_to or from_address)[1]
+        self.slot = secrets.token_hex(16)  # in the links, replaced by each recipient's token
+        self.url = external_url("mailings.unsubscribe", token=self.slot)
+        static = current_app.static_folder or "static"
+        logos = {o.id: logos_of.inline_part(static, o.short_name) for o in mailing.senders}
+        senders = [compose.Sender(o.name, f"{self.url}?org={o.id}",
+                                  f"cid:{logo.content_id}" if (logo := logos[o.id]) else "")
+                   for o in mailing.senders]
         with force_locale("fr"):
-            self.labels = {"unsubscribe": gettext("Unsubscribe from %(name)s", name="%s")}
-            self.notice = gettext(
+            labels = {"unsubscribe": gettext("Unsubscribe from %(name)s", name="%s")}
+            notice = gettext(
                 "You receive this message as a press contact of %(senders)s, who keep your "
                 "professional details to send you their press releases and invitations "
                 "(legitimate interest). You may object at any time with the links below, and "
                 "ask to see, correct or erase your data by replying to this message. You may "
                 "also complain to the CNIL (cnil.fr).",
-                senders=", ".join(name for name, _id in self.senders))
+                senders=", ".join(o.name for o in mailing.senders))
+        content = compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
+                                  labels=labels, footer=mailing.footer)
+        self.shells = {False: compose.Shell(content, self.slot),
+                       True: compose.Shell(replace(content, notice=notice), self.slot)}
+        self.layout = mime.Layout(from_address, reply_to, attach.mail_parts(mailing.id),
+                                  [logo for logo in logos.values() if logo is not None])
+        self.personalisers = personalisers(mailing, preview=False)
 
-    def message(self, delivery: Delivery | Claimed, token: str) -> Message:
-        url = self.url.replace(LINK_SLOT, token)
-        senders = [compose.Sender(name, f"{url}?org={org_id}") for name, org_id in self.senders]
-        content = compose.Content(subject=self.subject, body=self.body,
-                                  senders=senders, labels=self.labels, footer=self.footer,
-                                  notice=self.notice if delivery.with_notice else "")
+    def message(self, delivery: Delivery | Claimed, token: str) -> bytes:
+        extras = combined(self.personalisers, delivery.contact_id, delivery.email)
         recipient = compose.Recipient(delivery.email, delivery.civility, delivery.first_name,
                                       delivery.last_name, delivery.outlet)
-        subject, text, html = compose.render(content, recipient)
-        envelope = compose.Envelope(self.from_address, self.reply_to, delivery.message_id, url,
-                                    f"mailto:{self.mailto}?subject=unsubscribe%20{token}")
-        return compose.build(envelope, recipient, subject, text, html)
+        subject, text, html = self.shells[delivery.with_notice].render(recipient, extras.fields,
+                                                                       token)
+        url = self.url.replace(self.slot, token)
+        headers = mime.Headers(
+            f"{delivery.first_name} {delivery.last_name}".strip(), delivery.email, subject,
+            delivery.message_id,
+            f"<{url}>, <mailto:{self.mailto}?subject=unsubscribe%20{token}>")
+        return self.layout.message(headers, text, html, extras.parts)
 
 
 class Claimed(NamedTuple):
@@ -279,11 +294,12 @@ def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
                     next_at = time.monotonic() + interval
                 try:
                     message = composer.message(delivery, tokens[delivery.id])
-                except compose.MergeError as exc:  # checked when saved: nothing was sent
+                except (compose.MergeError, ValueError) as exc:  # nothing was sent
                     outcomes.append(Outcome(delivery, DeliveryStatus.FAILED, None,
                                             str(exc)[:500], utcnow()))
                     continue
-                conn, code, error = _send(conn, smtp, delivery.email, message)
+                conn, code, error = _send(conn, smtp, composer.layout.sender, delivery.email,
+                                          message)
                 attempted += 1
                 outcomes.append(settle(delivery, code, error))
     finally:
@@ -293,12 +309,12 @@ def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
     return attempted
 
 
-def _send(conn: smtplib.SMTP | None, smtp: SmtpSettings, email: str, message: Message) \
-        -> tuple[smtplib.SMTP | None, int | None, str | None]:
+def _send(conn: smtplib.SMTP | None, smtp: SmtpSettings, sender: str, email: str,
+          message: bytes) -> tuple[smtplib.SMTP | None, int | None, str | None]:
     """(connection to reuse, SMTP code, error): error None when the server took it."""
     try:
         conn = conn or connect(smtp)
-        conn.send_message(message, to_addrs=[email])
+        conn.sendmail(sender, [email], message)
         return conn, 250, None
     except smtplib.SMTPRecipientsRefused as exc:
         code, answer = next(iter(exc.recipients.values()))

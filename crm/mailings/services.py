@@ -20,6 +20,7 @@ from crm.imports.services import block_text
 from crm.lists.services import get_visible_list
 from crm.mail.services import queue_rendered
 from crm.mailings.compose import check_template
+from crm.mailings.mime import Part as Part  # re-exported: see the extension point below
 from crm.mailings.models import (
     Delivery,
     DeliveryStatus,
@@ -28,6 +29,10 @@ from crm.mailings.models import (
     MailingStatus,
     mailing_sender,
 )
+from crm.mailings.personalise import Extras as Extras  # the extension point (personalise)
+from crm.mailings.personalise import Personaliser as Personaliser
+from crm.mailings.personalise import PersonaliserFactory as PersonaliserFactory
+from crm.mailings.personalise import register_personaliser as register_personaliser
 from crm.mailings.preview import Rendered
 from crm.orgs.models import Organisation
 

@@ -20,13 +20,14 @@ from crm.forms import ConfirmForm
 from crm.imports.services import footer_blocks
 from crm.lists.services import visible_lists
 from crm.mailings import jobs, labels, services
-from crm.mailings.forms import MailingForm, ScheduleForm
+from crm.mailings.forms import AttachmentForm, MailingForm, ScheduleForm
 from crm.mailings.models import DeliveryStatus, Mailing
 from crm.mailings.preview import preview_for, rendered_for
 from crm.mailings.recipients import resolve
 from crm.mailings.unsubscribe import find_delivery
 from crm.mailings.unsubscribe import unsubscribe as unsubscribe_from
 from crm.security import id_arg, page_arg, parse_id
+from crm.settings import settings
 
 bp = Blueprint("mailings", __name__)
 T = TypeVar("T")
@@ -38,7 +39,9 @@ manager_required = role_required(Role.MANAGER)
 
 @bp.context_processor
 def _labels() -> dict[str, object]:
-    return labels.LABELS
+    limits = settings()
+    return {**labels.LABELS, "attachment_limits": (limits.mailing_attachment_max_bytes,
+                                                   limits.mailing_attachments_max_bytes)}
 
 
 def _form(**kwargs: object) -> MailingForm:
@@ -81,8 +84,8 @@ def edit(mailing_id: int) -> ResponseReturnValue:
         db.session.commit()
         flash(_("Draft saved."), "success")
         return redirect(url_for("mailings.show", mailing_id=mailing.id))
-    return render_template("mailings/form.html", form=form, mailing=mailing), \
-        422 if form.is_submitted() else 200
+    return render_template("mailings/form.html", form=form, mailing=mailing, may_send=True,
+                           attachment_form=AttachmentForm()), 422 if form.is_submitted() else 200
 
 
 @bp.get("/<int:mailing_id>")
@@ -94,6 +97,7 @@ def show(mailing_id: int) -> ResponseReturnValue:
         return render_template("mailings/draft.html", mailing=mailing, resolved=resolved,
                                preview=preview_for(mailing, resolved.recipients, id_arg("contact_id")),
                                form=ConfirmForm(), schedule_form=ScheduleForm(),
+                               attachment_form=AttachmentForm(),
                                may_send=services.may_send(current_user, mailing))
     return _report(mailing)
 

@@ -41,6 +41,7 @@ from crm.imports.uploads import read_upload
 from crm.interactions.models import Interaction, InteractionKind, InteractionVisibility, Medium
 from crm.interactions.services import InteractionData, log_interaction, soft_delete_interaction
 from crm.lists.services import add_members, create_list
+from crm.mailings.attachments import add_attachment
 from crm.mailings.models import Delivery, DeliveryStatus
 from crm.mailings.sending import start_mailing
 from crm.mailings.services import MailingData, create_mailing, schedule_mailing, send_mailing
@@ -273,10 +274,13 @@ def build_state(password: str) -> State:
                  headings)
 
 
+PROGRAMME_PDF = b"%PDF-1.4\n% Programme des Assises 2026\ntrailer << >>\n%%EOF\n"
+
+
 def _mailings() -> None:
     """Each body's list of a few journalists and a segment, and a mailing of the AER co-signed
-    by the Région: one draft, one scheduled for later, one sent whose first delivery the worker
-    left uncertain."""
+    by the Région: one draft with a PDF attached, one scheduled for later, one sent whose first
+    delivery the worker left uncertain."""
     aer, region = _user(Role.MANAGER, "AER BFC"), _user(Role.MANAGER, "Région BFC")
     people = list(db.session.scalars(visible_contacts(aer).with_only_columns(Contact.id)
                                      .order_by(Contact.id).limit(12)))
@@ -285,10 +289,12 @@ def _mailings() -> None:
         add_members(manager, create_list(manager, "Invitation Assises"), people)
     invitation = create_list(aer, "Presse des Assises")
     add_members(aer, invitation, people)
-    for subject in ("Assises 2026 : invitation", "Assises 2026 : communiqué"):
-        mailing = create_mailing(aer, MailingData(
-            subject=subject, body="{{ salutation }}\n\nVous êtes invité·e.",
-            sender_ids=[region.organisation_id], list_ids=[invitation.id]))
+    drafts = [create_mailing(aer, MailingData(
+        subject=subject, body="{{ salutation }}\n\nVous êtes invité·e.",
+        sender_ids=[region.organisation_id], list_ids=[invitation.id]))
+        for subject in ("Assises 2026 : invitation", "Assises 2026 : communiqué")]
+    mailing = drafts[-1]
+    add_attachment(aer, drafts[0], "Programme des Assises.pdf", PROGRAMME_PDF)  # listed, removable
     later = create_mailing(aer, MailingData(
         subject="Assises 2026 : rappel", body="{{ salutation }}\n\nRappel.",
         list_ids=[invitation.id]))
