@@ -222,6 +222,9 @@ ROUTES += [
     ("mailings.show", "GET", "/mailings/{foreign_mailing}", {}, {**MANAGERS, "default": 404}),
     ("mailings.send", "POST", "/mailings/{foreign_mailing}/send", {},
      {**MANAGERS, "default": 404}),
+    # the contact list's selection: none sent is a flashed error (302)
+    ("mailings.from_selection", "POST", "/mailings/from-selection", {},
+     {**MANAGERS, "default": 302}),
     # a draft's files: no file sent is a flashed error (302)
     ("mailing_attachments.add", "POST", "/mailings/{mailing}/attachments", {},
      {**MANAGERS, "default": 302}),

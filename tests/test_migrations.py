@@ -68,6 +68,8 @@ RELEASED = {
         "f05202d90a62775e76e55b1afd4660ebf09f722d6f98cbe412a5dcdcbb76cfec",
     "20261201_0019_mailing_attachments.py":
         "c03381116493db99a91677101b8f4475fe447931e018cfffb7f343ecef8589a2",
+    "20261201_0020_mailing_selection.py":
+        "db15da84c69da1e6d5e954d5bcbde134a29946f1a0e4a8268fd6c3bd6b1d9360",
 }
 
 

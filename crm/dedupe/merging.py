@@ -53,6 +53,8 @@ CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
     "task.contact_id": ("repoint", "the follow-up stays due, on the kept contact"),
     "contact_block_entry.contact_id": ("repoint", "the release block lists the kept contact"),
     "list_member.contact_id": ("repoint", "the mailing list keeps the person, as the kept contact"),
+    "mailing_contact.contact_id": ("repoint", "a draft's selection keeps the person, as the kept "
+                                               "contact"),
     "contact_email.contact_id": ("excluded", "the contact's own values, united by merged_data"),
     "contact_phone.contact_id": ("excluded", "the contact's own values, united by merged_data"),
     "contact_beat.contact_id": ("excluded", "the contact's own values, united by merged_data"),

@@ -39,14 +39,17 @@ class MailingForm(FlaskForm):
                                      validate_choice=False)
     list_ids = SelectMultipleField(_l("Lists and segments"), coerce=coerce_id,
                                    validate_choice=False)
+    contact_ids = SelectMultipleField(_l("Contacts chosen one by one"), coerce=coerce_id,
+                                      validate_choice=False)
     contact_block_id = SelectField(_l("Contact block as footer"), coerce=parse_id,
                                    validate_choice=False,
                                    description=_l("A press contacts block found in an imported "
                                                   "release, shown at the end of every message."))
 
-    def set_choices(self, organisations: list, lists: list,
-                    blocks: list[tuple[int, str]]) -> MailingForm:
+    def set_choices(self, organisations: list, lists: list, blocks: list[tuple[int, str]],
+                    chosen: list) -> MailingForm:
         self.sender_ids.choices = [SelectChoice(str(o.id), o.name) for o in organisations]
+        self.contact_ids.choices = [SelectChoice(str(c.id), c.full_name) for c in chosen]
         self.list_ids.choices = [SelectChoice(str(x.id), x.name) for x in lists]
         self.contact_block_id.choices = [SelectChoice("", _l("None"))] + [
             SelectChoice(str(i), title) for i, title in blocks]

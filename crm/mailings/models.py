@@ -54,6 +54,15 @@ mailing_list = db.Table(
     db.Column("list_id", ForeignKey("contact_list.id", ondelete="CASCADE"), primary_key=True),
 )
 
+# contacts chosen one by one on the contact list ("write a mailing to these contacts"),
+# resolved with the lists and segments when the mailing is sent
+mailing_contact = db.Table(
+    "mailing_contact", db.metadata,
+    db.Column("mailing_id", ForeignKey("mailing.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("contact_id", ForeignKey("contact.id", ondelete="CASCADE"), primary_key=True),
+    Index("ix_mailing_contact_contact", "contact_id"),
+)
+
 
 class Mailing(Model):
     __tablename__ = "mailing"

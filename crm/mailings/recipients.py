@@ -1,5 +1,6 @@
-"""Who a mailing goes to, resolved when it is sent: the contacts of its lists and segments as
-the sending manager sees them, de-duplicated by address, and those left out with the reason.
+"""Who a mailing goes to, resolved when it is sent: the contacts of its lists and segments and
+those chosen one by one (the selection), as the sending manager sees them, de-duplicated by
+address, and those left out with the reason.
 
 A co-signed mailing comes from each of its bodies: a contact who opted out of any of them is
 left out. The suppression list (people erased on request) is checked here again, as at import.
@@ -14,9 +15,10 @@ from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
 from crm.contacts.models import Contact
+from crm.contacts.services import visible_contacts
 from crm.extensions import db
 from crm.lists.services import deleted_member_ids, member_ids
-from crm.mailings.models import ExclusionReason, Mailing
+from crm.mailings.models import ExclusionReason, Mailing, mailing_contact
 from crm.privacy.models import Suppression, SuppressionKind
 from crm.privacy.services import digest
 
@@ -42,6 +44,9 @@ def resolve(actor: User, mailing: Mailing) -> Resolved:
     for source in mailing.lists:
         ids.update(member_ids(actor, source))
         deleted.update(deleted_member_ids(actor, source))
+    chosen = selected(actor, mailing)
+    ids.update(chosen[False])
+    deleted.update(chosen[True])
     result = Resolved()
     senders = {o.id for o in mailing.senders}
     seen: set[str] = set()
@@ -64,6 +69,16 @@ def resolve(actor: User, mailing: Mailing) -> Resolved:
             Contact.id.in_(sorted(deleted - ids)))):
         result.excluded.append((contact_id, name.strip(), ExclusionReason.DELETED))
     return result
+
+
+def selected(actor: User, mailing: Mailing) -> dict[bool, set[int]]:
+    """The contacts chosen one by one that ``actor`` sees: alive (False) and in the trash
+    (True)."""
+    chosen = select(mailing_contact.c.contact_id).where(mailing_contact.c.mailing_id == mailing.id)
+    return {deleted: set(db.session.scalars(visible_contacts(actor, deleted=deleted)
+                                            .with_only_columns(Contact.id)
+                                            .where(Contact.id.in_(chosen))))
+            for deleted in (False, True)}
 
 
 def _reason(contact: Contact, senders: set[int], suppressed: set[str],

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from sqlalchemy import ColumnElement, Select, func, or_, select, update
+from sqlalchemy import ColumnElement, Select, delete, func, insert, or_, select, update
 
 from crm.audit.services import record
 from crm.auth.models import Role, User
+from crm.contacts.models import Contact
+from crm.contacts.services import visible_contacts
 from crm.database import affected_rows, utcnow
 from crm.extensions import db
 from crm.imports.services import block_text
@@ -27,6 +29,7 @@ from crm.mailings.models import (
     Exclusion,
     Mailing,
     MailingStatus,
+    mailing_contact,
     mailing_sender,
 )
 from crm.mailings.personalise import Extras as Extras  # the extension point (personalise)
@@ -48,6 +51,7 @@ class MailingData:
     sender_ids: list[int] = field(default_factory=list)
     list_ids: list[int] = field(default_factory=list)
     contact_block_id: int | None = None  # the footer, or none
+    contact_ids: list[int] | None = None  # contacts chosen one by one; None: unchanged
 
 
 def in_scope(user: User) -> ColumnElement[bool]:
@@ -92,7 +96,8 @@ def create_mailing(actor: User, data: MailingData) -> Mailing:
     _apply(actor, mailing, data)
     db.session.add(mailing)
     db.session.flush()
-    record(actor, "mailing.created", mailing)
+    _select(actor, mailing, data.contact_ids)
+    record(actor, "mailing.created", mailing, selected=len(data.contact_ids or []))
     return mailing
 
 
@@ -100,7 +105,35 @@ def update_mailing(actor: User, mailing: Mailing, data: MailingData) -> None:
     if not mailing.is_draft:
         raise AlreadySent("only a draft can be changed")
     _apply(actor, mailing, data)
+    _select(actor, mailing, data.contact_ids)
     record(actor, "mailing.updated", mailing)
+
+
+def _select(actor: User, mailing: Mailing, contact_ids: list[int] | None) -> None:
+    """The draft's selection becomes the contacts of ``contact_ids`` that ``actor`` sees."""
+    if contact_ids is None:
+        return
+    db.session.execute(delete(mailing_contact).where(mailing_contact.c.mailing_id == mailing.id))
+    visible = sorted(set(db.session.scalars(visible_contacts(actor).with_only_columns(
+        Contact.id).where(Contact.id.in_(sorted(set(contact_ids)))))))
+    if visible:
+        db.session.execute(insert(mailing_contact), [
+            {"mailing_id": mailing.id, "contact_id": i} for i in visible])
+
+
+def selected_ids(mailing: Mailing) -> list[int]:
+    """The contacts chosen one by one for ``mailing`` (whoever sees them)."""
+    return list(db.session.scalars(select(mailing_contact.c.contact_id).where(
+        mailing_contact.c.mailing_id == mailing.id).order_by(mailing_contact.c.contact_id)))
+
+
+def selectable(actor: User, contact_ids: list[int]) -> list[Contact]:
+    """The contacts of ``contact_ids`` that ``actor`` sees, by name (a selection's choices)."""
+    if not contact_ids:
+        return []
+    return list(db.session.scalars(visible_contacts(actor).where(
+        Contact.id.in_(sorted(set(contact_ids)))).order_by(Contact.last_name, Contact.first_name,
+                                                            Contact.id)))
 
 
 def send_mailing(actor: User, mailing: Mailing) -> None:

@@ -44,10 +44,15 @@ def _labels() -> dict[str, object]:
                                                    limits.mailing_attachments_max_bytes)}
 
 
-def _form(**kwargs: object) -> MailingForm:
+def _form(selection: list[int] | None = None, **kwargs: object) -> MailingForm:
+    """The mailing form; its selection's choices are ``selection`` (else the ids sent)."""
     lists = list(db.session.scalars(visible_lists(current_user)))
-    return MailingForm(**kwargs).set_choices(services.sender_choices(), lists,
-                                             footer_blocks(current_user))
+    form = MailingForm(**kwargs)
+    chosen = services.selectable(current_user, selection if selection is not None
+                                 else form.contact_ids.data or [])
+    if selection is not None:
+        form.contact_ids.data = [c.id for c in chosen]
+    return form.set_choices(services.sender_choices(), lists, footer_blocks(current_user), chosen)
 
 
 @bp.get("/")
@@ -71,11 +76,27 @@ def new() -> ResponseReturnValue:
         422 if form.is_submitted() else 200
 
 
+@bp.post("/from-selection")
+@manager_required
+def from_selection() -> ResponseReturnValue:
+    """The contact list's "Write a mailing to the selected contacts": a new mailing's form
+    with them chosen (nothing is saved before the form is)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    form = _form([i for i in map(parse_id, request.form.getlist("contact_ids")) if i],
+                 formdata=None)
+    if not form.contact_ids.data:
+        flash(_("Select at least one contact to write to."), "danger")
+        return redirect(url_for("contacts.index"))
+    return render_template("mailings/form.html", form=form, mailing=None)
+
+
 @bp.route("/<int:mailing_id>/edit", methods=["GET", "POST"])
 @manager_required
 def edit(mailing_id: int) -> ResponseReturnValue:
     mailing = _draft(_sendable(mailing_id))
-    form = _form(obj=mailing)
+    form = _form(services.selected_ids(mailing) if request.method == "GET" else None,
+                 obj=mailing)
     if request.method == "GET":
         form.sender_ids.data = [o.id for o in mailing.senders]
         form.list_ids.data = [x.id for x in mailing.lists]
@@ -98,6 +119,7 @@ def show(mailing_id: int) -> ResponseReturnValue:
                                preview=preview_for(mailing, resolved.recipients, id_arg("contact_id")),
                                form=ConfirmForm(), schedule_form=ScheduleForm(),
                                attachment_form=AttachmentForm(),
+                               selected=len(services.selected_ids(mailing)),
                                may_send=services.may_send(current_user, mailing))
     return _report(mailing)
 
@@ -231,6 +253,7 @@ def _data(form: MailingForm) -> services.MailingData:
     return services.MailingData(subject=form.subject.data, body=form.body.data,
                                 sender_ids=form.sender_ids.data or [],
                                 list_ids=form.list_ids.data or [],
+                                contact_ids=form.contact_ids.data or [],
                                 contact_block_id=form.contact_block_id.data or None)
 
 
