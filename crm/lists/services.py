@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, ScalarSelect, Select, delete, func, or_, select
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -227,7 +227,8 @@ def search_args(contact_list: ContactList) -> dict[str, str]:
 
 def member_counts(reader: User, lists: list[ContactList]) -> dict[int, int]:
     """The member count of each list as ``reader`` sees it: one statement for all the static
-    lists, one per segment (each is its own search)."""
+    lists, one for all the segments (each its own search, as a scalar subquery of the same
+    SELECT, ``SEGMENTS_PER_STATEMENT`` at most)."""
     static = [x.id for x in lists if not x.is_segment]
     counts = dict.fromkeys(static, 0)
     if static:
@@ -236,9 +237,20 @@ def member_counts(reader: User, lists: list[ContactList]) -> dict[int, int]:
                 select(ListMember.list_id, func.count()).join(seen, seen.c.id == ListMember.contact_id)
                 .where(ListMember.list_id.in_(static)).group_by(ListMember.list_id)):
             counts[list_id] = int(count)
-    for segment in (x for x in lists if x.is_segment):
-        counts[segment.id] = member_count(reader, segment)
+    segments = [x for x in lists if x.is_segment]
+    for start in range(0, len(segments), SEGMENTS_PER_STATEMENT):
+        chunk = segments[start:start + SEGMENTS_PER_STATEMENT]
+        row = db.session.execute(select(*(_count_of(reader, segment) for segment in chunk))).one()
+        counts.update({segment.id: int(n or 0) for segment, n in zip(chunk, row, strict=True)})
     return counts
+
+
+SEGMENTS_PER_STATEMENT = 50
+
+
+def _count_of(reader: User, segment: ContactList) -> ScalarSelect[int]:
+    sub = members_query(reader, segment).with_only_columns(Contact.id).order_by(None)
+    return select(func.count()).select_from(sub.subquery()).scalar_subquery()
 
 
 def deleted_member_ids(reader: User, contact_list: ContactList) -> list[int]:

@@ -235,7 +235,9 @@ _SETTLE = (update(Delivery.__table__).where(Delivery.__table__.c.id == bindparam
 
 def _write(outcomes: list[Outcome]) -> None:
     """Write a batch's outcomes, their contacts' flags and audit entries (the caller commits):
-    one UPDATE per row (executemany), one per contact flag, the audit events in one insert."""
+    one UPDATE per row (executemany), one per contact flag, the audit events in one insert.
+    A flag that changes bumps the contact's version, so that an edit begun before it is
+    caught as stale instead of writing the old value back."""
     if not outcomes:
         return
     db.session.execute(_SETTLE, [
@@ -249,10 +251,13 @@ def _write(outcomes: list[Outcome]) -> None:
     if informed:
         db.session.execute(update(Contact).where(
             Contact.id.in_(informed), Contact.information_sent_at.is_(None)).values(
-            information_sent_at=utcnow()), execution_options={"synchronize_session": False})
+            information_sent_at=utcnow(), version=Contact.version + 1),
+            execution_options={"synchronize_session": False})
     if bounced:
-        db.session.execute(update(Contact).where(Contact.id.in_(bounced)).values(
-            is_email_bounced=True), execution_options={"synchronize_session": False})
+        db.session.execute(update(Contact).where(
+            Contact.id.in_(bounced), Contact.is_email_bounced.is_(False)).values(
+            is_email_bounced=True, version=Contact.version + 1),
+            execution_options={"synchronize_session": False})
     settled = [o for o in outcomes
                if o.delivery.contact_id and o.status != DeliveryStatus.PENDING]
     contacts = {c.id: c for c in db.session.scalars(select(Contact).where(

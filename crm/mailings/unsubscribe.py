@@ -28,7 +28,8 @@ def unsubscribe(delivery: Delivery, organisation_ids: list[int] | None) -> bool:
         return False
     if organisation_ids is None:
         changed = affected_rows(update(Contact).where(
-            Contact.id == contact.id, Contact.is_opted_out.is_(False)).values(is_opted_out=True)
+            Contact.id == contact.id, Contact.is_opted_out.is_(False)).values(
+            is_opted_out=True, version=Contact.version + 1)
             .execution_options(synchronize_session=False))
     else:
         have = set(db.session.scalars(select(ContactOptOut.organisation_id).where(
@@ -36,6 +37,9 @@ def unsubscribe(delivery: Delivery, organisation_ids: list[int] | None) -> bool:
         new = sorted(set(organisation_ids) - have)
         db.session.add_all(ContactOptOut(contact_id=contact.id, organisation_id=o) for o in new)
         changed = len(new)
+        if changed:  # an edit begun before this is stale: it must not drop the opt-out
+            db.session.execute(update(Contact).where(Contact.id == contact.id).values(
+                version=Contact.version + 1).execution_options(synchronize_session=False))
     if changed:
         record(None, "contact.unsubscribed", contact, mailing_id=delivery.mailing_id,
                organisations=organisation_ids if organisation_ids is not None else "all")

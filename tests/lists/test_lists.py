@@ -10,7 +10,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact, Visibility
 from crm.extensions import db
 from crm.lists.models import ContactList, ListKind
-from crm.lists.services import create_list, member_count, member_ids
+from crm.lists.services import create_list, member_count, member_counts, member_ids
 
 
 def _user(user_id: int) -> User:
@@ -137,3 +137,35 @@ def _hidden(html: str, name: str) -> str:
     match = re.search(rf'name="{name}" value="([^"]*)"', html)
     assert match, name
     return html_lib.unescape(match.group(1))
+
+
+def test_the_lists_page_counts_every_segment_in_one_statement(app, client, login_as, make_contact):
+    from tests.test_query_counts import counting
+
+    officer = login_as("officer")
+    make_contact("HERMIER", "Cécile", area="25")
+    make_contact("ROBIN", "Antoine", area="21")
+    make_contact("MARTIN", "Paul", area="25")
+    with app.app_context():
+        reader = _user(officer.id)
+        create_list(reader, "Doubs", criteria={"q": "", "filters": {"area": "25"}})
+        db.session.commit()
+    with counting(app) as few:
+        client.get("/lists/")
+    with app.app_context():
+        reader = _user(officer.id)
+        for name, criteria in [("Côte-d'Or", {"q": "", "filters": {"area": "21"}}),
+                               ("Martin", {"q": "martin", "filters": {}}),
+                               ("Tous", {"q": "", "filters": {}})]:
+            create_list(reader, name, criteria=criteria)
+        db.session.commit()
+    with counting(app) as many:
+        client.get("/lists/")
+    assert len(many) == len(few)
+    with app.app_context():
+        reader = _user(officer.id)
+        segments = list(db.session.scalars(select(ContactList).order_by(ContactList.id)))
+        counts = member_counts(reader, segments)
+        assert {s.name: counts[s.id] for s in segments} == {
+            "Doubs": 2, "Côte-d'Or": 1, "Martin": 1, "Tous": 3}
+        assert all(counts[s.id] == member_count(reader, s) for s in segments)
