@@ -129,10 +129,12 @@ def _register_commands(app: Flask) -> None:
     from crm.demo.cli import demo_cli, dev_command
     from crm.mail.cli import devmail_command
     from crm.orgs.cli import orgs_cli
+    from crm.privacy.cli import privacy_cli
     from crm.users.cli import users_cli
 
     app.cli.add_command(users_cli)
     app.cli.add_command(orgs_cli)
+    app.cli.add_command(privacy_cli)
     app.cli.add_command(sessions_cli)
     demo_cli.add_command(generate_command)
     app.cli.add_command(demo_cli)

@@ -105,6 +105,7 @@ def load_tasks() -> None:
     import crm.mail.jobs
     import crm.mailings.jobs
     import crm.maintenance
+    import crm.privacy.jobs
     import crm.tasks.jobs  # noqa: F401 - only the last import of a package looks unused
 
 

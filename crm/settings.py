@@ -36,6 +36,40 @@ class ThrottleRules:
     max_delay: dt.timedelta
 
 
+LEGAL_BASES = ("public_task", "legitimate_interest", "consent")
+NOTICE_PARTS = ("controller", "dpo", "purpose", "source", "retention", "rights", "complaint")
+
+
+@dataclass(frozen=True)
+class PrivacySettings:
+    """RGPD: the retention period of contacts, each body's legal basis and the notice's
+    default texts (``{organisation}`` and ``{months}`` filled in per body)."""
+
+    retention_months: int = 36
+    legal_bases: Mapping[str, str] = field(default_factory=dict)  # body short name -> basis
+    default_legal_basis: str = "legitimate_interest"
+    notice: Mapping[str, str] = field(default_factory=dict)  # NOTICE_PARTS -> default text
+
+    @classmethod
+    def from_config(cls, config: Mapping[str, Any]) -> PrivacySettings:
+        bases = dict(config.get("PRIVACY_LEGAL_BASES") or {})
+        default = str(config.get("PRIVACY_DEFAULT_LEGAL_BASIS", "legitimate_interest"))
+        for name, basis in [*bases.items(), ("PRIVACY_DEFAULT_LEGAL_BASIS", default)]:
+            if basis not in LEGAL_BASES:
+                raise SettingsError(f"PRIVACY_LEGAL_BASES: {name!r} has {basis!r}, not one of "
+                                    f"{', '.join(LEGAL_BASES)}.")
+        months = int(config.get("RETENTION_MONTHS", 36))
+        if months < 1:
+            raise SettingsError("RETENTION_MONTHS must be 1 or more.")
+        notice = {part: str(config.get(f"PRIVACY_NOTICE_{part.upper()}", ""))
+                  for part in NOTICE_PARTS}
+        return cls(retention_months=months, legal_bases={str(k): str(v) for k, v in bases.items()},
+                   default_legal_basis=default, notice=notice)
+
+    def legal_basis(self, short_name: str) -> str:
+        return self.legal_bases.get(short_name, self.default_legal_basis)
+
+
 @dataclass(frozen=True)
 class Settings:
     mode: str  # development, production or testing
@@ -65,6 +99,7 @@ class Settings:
     mailing_attachment_max_bytes: int  # one attached file
     mailing_attachments_max_bytes: int  # all the files of one mailing
     suppression_key: bytes = field(repr=False)
+    privacy: PrivacySettings = field(default_factory=lambda: PrivacySettings.from_config({}))
 
     @property
     def production(self) -> bool:
@@ -106,6 +141,7 @@ class Settings:
             mailing_attachment_max_bytes=int(config["MAILING_ATTACHMENT_MAX_BYTES"]),
             mailing_attachments_max_bytes=int(config["MAILING_ATTACHMENTS_MAX_BYTES"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
+            privacy=PrivacySettings.from_config(config),
         )
 
 

@@ -24,6 +24,7 @@ from crm.lists.services import create_list
 from crm.mailings.models import Attachment, Delivery, DeliveryStatus
 from crm.mailings.sending import token_hash
 from crm.mailings.services import MailingData, create_mailing
+from crm.privacy.models import PrivacyRequest, RequestKind
 from crm.tasks.services import TaskData, create_task
 from tests.conftest import login
 
@@ -157,6 +158,24 @@ ROUTES += [
      {**SIGNED_IN, "default": 403}),
     ("privacy.erase", "POST", "/privacy/contacts/{contact}/erase", {"confirm": "y"},
      {**SIGNED_IN, "default": 403}),
+    # the person's rights: an admin of the owning body (the contact is the Préfecture's)
+    ("privacy.rights", "GET", "/privacy/contacts/{contact}/rights", {}, {**SIGNED_IN, "default": 403}),
+    ("privacy.rights", "POST", "/privacy/contacts/{contact}/rights", {"kind": "access"},
+     {**SIGNED_IN, "default": 403}),
+    ("privacy.access", "GET", "/privacy/contacts/{contact}/access", {}, {**SIGNED_IN, "default": 403}),
+    ("privacy.access_json", "GET", "/privacy/contacts/{contact}/access.json", {},
+     {**SIGNED_IN, "default": 403}),
+    # a body's information notice is public; its admins edit it
+    ("privacy.notice", "GET", "/privacy/notice/{org}", {}, {}),
+    ("privacy.edit_notice", "GET", "/privacy/notice/edit", {}, ADMIN_ONLY),
+    ("privacy.edit_notice", "POST", "/privacy/notice/edit", {"controller": ""},
+     {**ADMIN_ONLY, "admin": 422}),
+    ("privacy.requests", "GET", "/privacy/requests/", {}, ADMIN_ONLY),
+    ("privacy.answer", "POST", "/privacy/requests/{privacy_request}/answer", {},
+     {**ADMIN_ONLY, "admin": 302}),
+    ("privacy.review", "GET", "/privacy/retention", {}, ADMIN_ONLY),
+    ("privacy.review", "POST", "/privacy/retention", {}, {**ADMIN_ONLY, "admin": 422}),
+    ("privacy.register", "GET", "/privacy/register", {}, ADMIN_ONLY),
     ("dedupe.show", "GET", "/duplicates/{pair}", {}, SIGNED_IN),
     ("dedupe.merge", "POST", "/duplicates/{pair}/merge", {"keep": "low"},
      {**SIGNED_IN, "default": 302}),
@@ -177,6 +196,20 @@ ROUTES += [
     ("contacts.delete", "POST", "/contacts/{own_contact}/delete", {},
      {**SIGNED_IN, "default": 302}),
     ("contacts.edit", "GET", "/contacts/{private_contact}/edit", {}, NOT_FOUND),
+    ("privacy.rights", "GET", "/privacy/contacts/{own_contact}/rights", {},
+     {**SIGNED_IN, "officer": 403, "manager": 403}),
+    ("privacy.rights", "POST", "/privacy/contacts/{own_contact}/rights", {"kind": "object"},
+     {**SIGNED_IN, "default": 403, "admin": 302}),
+    ("privacy.access", "GET", "/privacy/contacts/{own_contact}/access", {},
+     {**SIGNED_IN, "officer": 403, "manager": 403}),
+    ("privacy.access_json", "GET", "/privacy/contacts/{own_contact}/access.json", {},
+     {**SIGNED_IN, "officer": 403, "manager": 403}),
+    ("privacy.rights", "GET", "/privacy/contacts/{private_contact}/rights", {}, NOT_FOUND),
+    ("privacy.rights", "POST", "/privacy/contacts/{private_contact}/rights", {"kind": "object"},
+     NOT_FOUND),
+    ("privacy.access", "GET", "/privacy/contacts/{private_contact}/access", {}, NOT_FOUND),
+    ("privacy.access_json", "GET", "/privacy/contacts/{private_contact}/access.json", {},
+     NOT_FOUND),
     ("contacts.edit", "POST", "/contacts/{private_contact}/edit", {"last_name": ""}, NOT_FOUND),
     ("contacts.delete", "GET", "/contacts/{private_contact}/delete", {}, NOT_FOUND),
     ("contacts.delete", "POST", "/contacts/{private_contact}/delete", {}, NOT_FOUND),
@@ -299,6 +332,12 @@ def fresh_records(app, make_user, make_contact, make_outlet):
                 found["scan"] = run.id
             if needed & {"interaction", "task"}:
                 found.update(_interaction_and_task(user))
+            if "privacy_request" in needed:  # a request received by the AER, still open
+                request = PrivacyRequest(organisation_id=user.organisation_id,
+                                         kind=RequestKind.ACCESS, received_on=dt.date(2026, 11, 30))
+                db.session.add(request)
+                db.session.flush()
+                found["privacy_request"] = request.id
             db.session.commit()
         if needed & {"mailing", "delivery", "token", "foreign_mailing", "attachment",
                      "foreign_attachment"}:
@@ -421,7 +460,7 @@ def records(fresh_records) -> dict[str, int]:
     return fresh_records("{target}{org}{contact}{outlet}{batch}{block}{pair}{merge}"
                          "{interaction}{task}{scan}{list}{private_list}{own_list}"
                          "{mailing}{foreign_mailing}{delivery}{token}{attachment}"
-                         "{foreign_attachment}"
+                         "{foreign_attachment}{privacy_request}"
                          + "".join(f"{{{n}}}" for n in OTHER_BODY))
 
 

@@ -70,6 +70,8 @@ RELEASED = {
         "c03381116493db99a91677101b8f4475fe447931e018cfffb7f343ecef8589a2",
     "20261201_0020_mailing_selection.py":
         "db15da84c69da1e6d5e954d5bcbde134a29946f1a0e4a8268fd6c3bd6b1d9360",
+    "20261201_0021_privacy_requests_notices_retention.py":
+        "6ddbabe31632f109e20bc1bb24e5f256819374a256abd817839678a5372f1492",
 }
 
 

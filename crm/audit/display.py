@@ -29,6 +29,7 @@ RECORD_KINDS = {
     "interaction": _l("Interaction"), "task": _l("Task"), "import_batch": _l("Import"),
     "organisation": _l("Organisation"), "duplicate_pair": _l("Pair of possible duplicates"),
     "contact_block": _l("Contact block"),
+    "erased_contact": _l("Erased contact"), "privacy_request": _l("RGPD request"),
 }
 DETAIL_LABELS = {
     "fields": _l("Fields changed"), "account": _l("Address typed"),
@@ -43,6 +44,8 @@ DETAIL_LABELS = {
     "assignee": _l("Assigned to"), "previous": _l("Previously assigned to"),
     "role": _l("Role"), "organisation": _l("Organisation"), "name": _l("Name"),
     "full_name": _l("Full name"), "old": _l("Before"), "new": _l("After"),
+    "answered": _l("Answered at once"), "on_request": _l("At the person's request"),
+    "until": _l("Kept until"),
 }
 OTHER_FIELDS = {  # interactions, outlets and tasks; contacts use their own table
     "kind": _l("Kind"), "happened_at": _l("Date and time"), "subject": _l("Subject"),

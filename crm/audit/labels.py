@@ -30,7 +30,7 @@ ACTION_LABELS = {
     "contact.deleted": _l("Contact moved to the trash"),
     "contact.restored": _l("Contact restored"),
     "contact.tagged": _l("Beat added"),
-    "contact.erased": _l("Contact erased on request (RGPD), with the duplicates merged into it"),
+    "contact.erased": _l("Contact erased (RGPD), with the duplicates merged into it"),
     "contact.merged": _l("Another contact merged into this one"),
     "contact.merged_into": _l("Contact merged into another one"),
     "contact.merge_undone": _l("Merge undone"),
@@ -80,6 +80,15 @@ ACTION_LABELS = {
     "event.check_in_undone": _l("Check-in at an event undone"),
     "event.walk_in": _l("Walk-in added at an event's door"),
     "event.attendees_exported": _l("Attendee list of an event exported"),
+    "contact.kept": _l("Contact kept past the retention period"),
+    "contact.anonymised": _l("Contact anonymised at the end of the retention period"),
+    "privacy.access_requested": _l("RGPD request logged: access to one's data"),
+    "privacy.rectification_requested": _l("RGPD request logged: rectification"),
+    "privacy.erasure_requested": _l("RGPD request logged: erasure"),
+    "privacy.objection_requested": _l("RGPD request logged: restriction or objection"),
+    "privacy.request_answered": _l("RGPD request answered"),
+    "privacy.notice_updated": _l("Information notice modified"),
+    "retention.review_due": _l("Contacts past the retention period to review"),
 }
 
 

@@ -37,7 +37,7 @@ from crm.forms import ConfirmForm
 from crm.lists.services import criteria_of, lists_of_contact, owned_lists
 from crm.orgs.models import Organisation
 from crm.outlets.services import outlet_choices
-from crm.privacy.services import may_erase
+from crm.privacy.services import may_erase, may_handle_requests
 from crm.security import page_arg
 from crm.settings import settings
 
@@ -90,6 +90,7 @@ def render_page(contact: Contact, quick_form: object = None, *, fragment: bool =
         return render_template("contacts/_activity.html", refresh_details=refresh_details,
                                **context)
     return render_template("contacts/show.html", may_erase=may_erase(current_user, contact),
+                           may_handle_requests=may_handle_requests(current_user, contact),
                            lists=owned_lists(current_user),
                            member_of=lists_of_contact(current_user, contact.id),
                            may_delete=services.is_owner(current_user, contact), **context)

@@ -72,6 +72,8 @@ CONTACT_REFERENCES: dict[str, tuple[Decision, str]] = {
     "import_row.match_contact_id": ("excluded", "history: the match an import row found"),
     "invitation.contact_id": ("excluded", "one invitation per contact and event: both may hold "
                               "one, each with its own link and answers"),
+    "privacy_request.contact_id": ("repoint", "the person's request follows the kept contact"),
+    "retention_keep.contact_id": ("excluded", "a decision on the merged record, in the trash"),
 }
 
 

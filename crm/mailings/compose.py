@@ -50,6 +50,7 @@ class Sender:
     name: str
     unsubscribe_url: str
     logo: str = ""  # the logo's src: "cid:…" in a message, a static URL on a page
+    notice_url: str = ""  # the body's public information notice (RGPD)
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,8 @@ class Shell:
         if content.notice:
             tail += [content.notice, ""]
         tail += [f"{unsubscribe % s.name}: {s.unsubscribe_url}" for s in content.senders]
+        notice = content.labels.get("notice", "How %s uses your data")
+        tail += [f"{notice % s.name}: {s.notice_url}" for s in content.senders if s.notice_url]
         self.text_head = "\n".join(head) + "\n"
         self.text_tail = "\n" + "\n".join(tail) + "\n"
         self.html_head, self.html_tail = _html(content, unsubscribe)
@@ -141,8 +144,12 @@ def _html(content: Content, unsubscribe: str) -> tuple[str, str]:
     header = " · ".join(
         (f'<img src="{escape(s.logo)}" alt="" height="48"> ' if s.logo else "")
         + f"<strong>{escape(s.name)}</strong>" for s in content.senders)
-    links = "<br>".join(f'<a href="{escape(s.unsubscribe_url)}">{escape(unsubscribe % s.name)}</a>'
-                        for s in content.senders)
+    notice_label = content.labels.get("notice", "How %s uses your data")
+    links = "<br>".join(
+        [f'<a href="{escape(s.unsubscribe_url)}">{escape(unsubscribe % s.name)}</a>'
+         for s in content.senders]
+        + [f'<a href="{escape(s.notice_url)}">{escape(notice_label % s.name)}</a>'
+           for s in content.senders if s.notice_url])
     footer = f"<hr><p>{_lines(content.footer)}</p>" if content.footer else ""
     notice = f"<p><small>{_lines(content.notice)}</small></p>" if content.notice else ""
     return ('<!doctype html><html lang="fr"><head><meta charset="utf-8"></head><body>'

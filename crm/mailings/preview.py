@@ -15,6 +15,7 @@ from crm.mailings.personalise import combined, personalisers
 from crm.security import external_url
 
 UNSUBSCRIBE_LABEL = "Ne plus recevoir les messages de %s"
+NOTICE_LABEL = "Comment %s utilise vos données"
 SAMPLE = compose.Recipient("anne.martin@example.fr", "mrs", "Anne", "MARTIN", "Le Bien Public")
 
 
@@ -52,10 +53,12 @@ def _logo(short_name: str, absolute: bool) -> str:
 
 
 def _content(mailing: Mailing, link: str, absolute: bool = False) -> compose.Content:
-    senders = [compose.Sender(o.name, link, _logo(o.short_name, absolute))
+    senders = [compose.Sender(o.name, link, _logo(o.short_name, absolute),
+                              external_url("privacy.notice", org_id=o.id))
                for o in mailing.senders]
     return compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
-                           footer=mailing.footer, labels={"unsubscribe": UNSUBSCRIBE_LABEL})
+                           footer=mailing.footer, labels={"unsubscribe": UNSUBSCRIBE_LABEL,
+                                                          "notice": NOTICE_LABEL})
 
 
 def preview_for(mailing: Mailing, recipients: list[Contact],

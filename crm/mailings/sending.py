@@ -121,16 +121,18 @@ class Composer:
         static = current_app.static_folder or "static"
         logos = {o.id: logos_of.inline_part(static, o.short_name) for o in mailing.senders}
         senders = [compose.Sender(o.name, f"{self.url}?org={o.id}",
-                                  f"cid:{logo.content_id}" if (logo := logos[o.id]) else "")
+                                  f"cid:{logo.content_id}" if (logo := logos[o.id]) else "",
+                                  external_url("privacy.notice", org_id=o.id))
                    for o in mailing.senders]
         with force_locale("fr"):
-            labels = {"unsubscribe": gettext("Unsubscribe from %(name)s", name="%s")}
+            labels = {"unsubscribe": gettext("Unsubscribe from %(name)s", name="%s"),
+                      "notice": gettext("How %(name)s uses your data", name="%s")}
             notice = gettext(
                 "You receive this message as a press contact of %(senders)s, who keep your "
-                "professional details to send you their press releases and invitations "
-                "(legitimate interest). You may object at any time with the links below, and "
-                "ask to see, correct or erase your data by replying to this message. You may "
-                "also complain to the CNIL (cnil.fr).",
+                "professional details to send you their press releases and invitations. You "
+                "may object at any time with the links below, and ask to see, correct or erase "
+                "your data by replying to this message. Each body's information notice, linked "
+                "below, says why and how long; you may also complain to the CNIL (cnil.fr).",
                 senders=", ".join(o.name for o in mailing.senders))
         content = compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
                                   labels=labels, footer=mailing.footer)

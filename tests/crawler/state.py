@@ -47,7 +47,8 @@ from crm.mailings.sending import start_mailing
 from crm.mailings.services import MailingData, create_mailing, schedule_mailing, send_mailing
 from crm.outlets.models import Outlet, OutletKind
 from crm.outlets.services import OutletData, create_outlet, soft_delete_outlet
-from crm.privacy.services import erase_contact
+from crm.privacy.models import RequestKind
+from crm.privacy.services import Received, erase_contact, log_request
 from crm.tasks.models import Priority, TaskStatus
 from crm.tasks.services import TaskData, add_comment, create_task, set_status
 from tests.conftest import Client, login
@@ -270,6 +271,7 @@ def build_state(password: str) -> State:
         erase_contact(_user(Role.MANAGER, org), officer)
     db.session.commit()
     _mailings()
+    _privacy()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
                  headings)
 
@@ -307,6 +309,24 @@ def _mailings() -> None:
                                .order_by(Delivery.id)).first()
     if first is not None:
         first.status = DeliveryStatus.UNCERTAIN
+    db.session.commit()
+
+
+def _privacy() -> None:
+    """For each body: an access request still open past its deadline, a rectification answered,
+    and a few of its contacts with no exchange for four years (the retention review lists them)."""
+    long_ago = dt.datetime.now(dt.UTC) - dt.timedelta(days=4 * 366)
+    for org in DEMO_PEOPLE:
+        admin = _user(Role.ADMIN, org)
+        owned = db.session.scalars(select(Contact).where(
+            Contact.organisation_id == admin.organisation_id, Contact.deleted_at.is_(None))
+            .order_by(Contact.id.desc()).limit(4)).all()
+        log_request(admin, RequestKind.ACCESS, owned[0],
+                    Received("Courriel du journaliste", dt.date(2026, 1, 5)))
+        log_request(admin, RequestKind.RECTIFY, owned[1], Received("Téléphone"), answered=True)
+        for contact in owned[1:]:
+            contact.last_interaction_at = long_ago
+            contact.created_at = long_ago
     db.session.commit()
 
 

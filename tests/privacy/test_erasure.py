@@ -61,7 +61,7 @@ def test_erasure_removes_the_person_and_imports_refuse_them(app, client, login_a
         digests = db.session.scalars(select(Suppression.digest)).all()
         assert not any("@" in d or "+33" in d for d in digests)
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "contact.erased"))
-        assert event.details == {"contacts": 2}
+        assert event.details == {"contacts": 2, "on_request": True}
     client.post_form(f"/privacy/contacts/{marie}/erase", {"confirm": "y"})
 
     response = upload(client, CSV, "presse.csv")

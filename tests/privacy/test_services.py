@@ -60,7 +60,12 @@ def test_erasure_takes_the_merged_duplicates_and_keeps_digests_and_ids_only(app,
         assert all("@" not in value and "+33" not in value for _kind, value, _org in stored)
         event = db.session.scalars(select(AuditEvent).where(
             AuditEvent.action == "contact.erased")).one()
-        assert (event.actor_id, event.target_id, event.details) == (manager.id, kept, {"contacts": 2})
+        assert (event.actor_id, event.target_id, event.details) == (
+            manager.id, None, {"contacts": 2, "on_request": True})
+        # the events about both contacts now name an erased contact, which leads to nobody
+        assert set(db.session.scalars(select(AuditEvent.target_type).where(
+            AuditEvent.target_id.in_([kept, twin]),
+            AuditEvent.target_type.in_(["contact", "erased_contact"])))) == {"erased_contact"}
         # erasing a second person already in the list adds no second digest
         again = make_contact("HERMIER", emails=["c.hermier@estrepublicain.test"])
         erase_contact(actor, get_contact_or_404(actor, again))
