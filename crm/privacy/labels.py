@@ -23,3 +23,7 @@ VALUES = {
     "answered": _l("Answered"), "created": _l("Created"), "updated": _l("Updated"),
     "skipped": _l("Skipped"), "rejected": _l("Rejected"),
 }
+# the answers to an event's invitation (the column "answer" of the access page)
+RSVP = {"pending": _l("No answer yet"), "accepted": _l("Coming"), "declined": _l("Not coming"),
+        "waitlisted": _l("On the waiting list"), "offered": _l("Seat offered"),
+        "cancelled": _l("Cancelled")}

@@ -1,6 +1,6 @@
 """The subject access export (RGPD art. 15): everything Relais holds about one person, as the
 requesting body may show it — the contact's fields, where they came from (imports, contact
-blocks), the interactions the body sees, the mailings received, the tasks, the merges, the
+blocks), the interactions the body sees, the mailings received, the RSVPs, the tasks, the merges, the
 opt-outs and the person's earlier requests. One JSON-ready mapping, read by the JSON download
 and by the printable page alike."""
 
@@ -15,6 +15,7 @@ from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import utcnow
 from crm.dedupe.models import ContactMerge
+from crm.events.models import Event, EventSession, Invitation, Response
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection, ImportBatch, ImportRow
 from crm.interactions.services import contact_interactions
@@ -39,6 +40,7 @@ def subject_access(user: User, contact: Contact) -> dict[str, Any]:
         "contact_blocks": _blocks(contact.id),
         "interactions": _interactions(user, contact.id),
         "mailings": _mailings(contact.id),
+        "rsvps": _rsvps(contact.id),
         "tasks": _tasks(user, contact.id),
         "merges": _merges(contact.id),
         "requests": _requests(contact.id),
@@ -99,6 +101,20 @@ def _mailings(contact_id: int) -> list[dict[str, Any]]:
         .where(Delivery.contact_id == contact_id).order_by(Delivery.id))
     return [{"subject": subject, "sender": body, "email": email, "status": status.value,
              "sent_at": _when(sent)} for subject, body, email, status, sent in rows]
+
+
+def _rsvps(contact_id: int) -> list[dict[str, Any]]:
+    rows = db.session.execute(
+        select(Event.title, EventSession.name, Organisation.name, Response.status,
+               Response.answered_at, Response.checked_in_at)
+        .join(Invitation, Response.invitation_id == Invitation.id)
+        .join(EventSession, Response.session_id == EventSession.id)
+        .join(Event, Invitation.event_id == Event.id)
+        .join(Organisation, Invitation.organisation_id == Organisation.id)
+        .where(Invitation.contact_id == contact_id).order_by(EventSession.starts_at))
+    return [{"event": event, "session": session, "invited_by": body, "answer": status.value,
+             "answered_at": _when(answered), "checked_in_at": _when(checked)}
+            for event, session, body, status, answered, checked in rows]
 
 
 def _tasks(user: User, contact_id: int) -> list[dict[str, Any]]:

@@ -31,7 +31,7 @@ from crm.privacy.forms import (
     RequestForm,
     RetentionForm,
 )
-from crm.privacy.labels import VALUES
+from crm.privacy.labels import RSVP, VALUES
 from crm.privacy.models import RequestKind
 from crm.privacy.register import build_register
 from crm.privacy.subject_access import subject_access
@@ -42,7 +42,7 @@ bp = Blueprint("privacy", __name__)
 
 
 LABELS = {"basis_labels": LEGAL_BASIS_LABELS, "kind_labels": REQUEST_KIND_LABELS,
-          "value_labels": VALUES}
+          "value_labels": VALUES, "rsvp_labels": RSVP}
 
 
 def _erasable_or_abort(contact_id: int) -> Contact:

@@ -27,7 +27,7 @@ def test_an_admin_answers_an_access_request_edits_the_notice_and_erases(
     page.get_by_role("link", name="Droits de la personne : accès, rectification, opposition").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Droits de Aline POIRIER")
     j.check("rights")
-    page.get_by_label("Demande").select_option(label="Accès à ses données")
+    page.get_by_label("Demande", exact=True).select_option(label="Accès à ses données")
     page.get_by_label("Reçue de").fill("Courriel de la journaliste")
     page.get_by_role("button", name="Enregistrer la demande").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Données détenues sur Aline POIRIER")

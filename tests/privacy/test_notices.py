@@ -10,7 +10,8 @@ from crm.privacy.models import PrivacyNotice
 from crm.settings import override
 from tests.conftest import login, org_id
 
-FORM = {"legal_basis": "public_task", "controller": "Région Bourgogne-Franche-Comté, 4 square Castan, Besançon",
+FORM = {"legal_basis": "public_task",
+        "controller": "Région Bourgogne-Franche-Comté, 4 square Castan, Besançon",
         "dpo_contact": "dpo@bourgognefranchecomte.fr", "purpose": "Relations presse",
         "source": "Communiqués publics", "retention": "Trois ans", "rights": "Écrivez au DPO",
         "complaint": "CNIL, 3 place de Fontenoy"}

@@ -87,7 +87,7 @@ def test_keep_anonymise_and_erase_in_bulk(app, client, login_as, make_contact):
     with app.app_context():
         keep = db.session.scalars(select(RetentionKeep)).one()
         assert (keep.contact_id, keep.reason) == (kept, "Correspondant permanent")
-        assert keep.until.year == dt.date.today().year + 3
+        assert keep.until.year == dt.datetime.now(dt.UTC).year + 3
         person = db.session.get_one(Contact, anon)
         assert (person.last_name, person.first_name, person.emails, person.notes) == (
             ANONYMOUS, "", [], None)
