@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from crm.contacts.models import LegalBasis
+from crm.contacts.models import Contact, LegalBasis
 from crm.database import UTCDateTime, str_enum, utcnow
 from crm.extensions import Model
 from crm.orgs.models import Organisation
@@ -77,6 +77,7 @@ class PrivacyRequest(Model):
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     organisation: Mapped[Organisation] = relationship(lazy="joined")
+    contact: Mapped[Contact | None] = relationship(lazy="joined")
 
     @property
     def deadline(self) -> dt.date:

@@ -192,3 +192,31 @@ def test_erasure_leaves_no_trace_in_pages_searches_mailings_and_reimports(
     batch = batch_id(upload(client, "Nom;Prénom;Courriel\r\nPOIRIER;Aline;APoirier@AER-BFC.com\r\n"
                                     .encode("cp1252"), "retour.csv"))
     assert "effacée à sa demande" in client.get(f"/imports/{batch}").text
+
+
+def test_the_access_export_lists_the_answers_to_invitations_and_erasure_cuts_them(
+        app, client, login_as, make_contact):
+    from crm.events.models import Invitation, Response, ResponseStatus
+    from crm.events.services import EventData, SessionData, create_event, invite
+
+    admin = login_as("admin")
+    aline = make_contact("POIRIER", "Aline")
+    with app.app_context():
+        start = dt.datetime(2026, 12, 10, 8, tzinfo=dt.UTC)
+        event = create_event(user(admin.id), EventData(title="Assises 2026", sessions=[
+            SessionData("Point presse", start, start + dt.timedelta(hours=1))]))
+        db.session.flush()
+        invite(user(admin.id), event, [aline])
+        answer = db.session.scalars(select(Response)).one()
+        answer.status = ResponseStatus.ACCEPTED
+        db.session.commit()
+    page = client.get(f"/privacy/contacts/{aline}/access")
+    assert "Assises 2026" in page.text and "Point presse" in page.text and "Vient" in page.text
+    data = json.loads(client.get(f"/privacy/contacts/{aline}/access.json").data)
+    assert [(r["event"], r["session"], r["answer"]) for r in data["rsvps"]] == [
+        ("Assises 2026", "Point presse", "accepted")]
+    client.post_form(f"/privacy/contacts/{aline}/erase", {"confirm": "y"})
+    with app.app_context():  # the answer stays as an anonymous count
+        invitation = db.session.scalars(select(Invitation)).one()
+        assert invitation.contact_id is None and invitation.token_hash is None
+        assert db.session.scalars(select(Response.status)).all() == [ResponseStatus.ACCEPTED]
