@@ -91,6 +91,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.dedupe.views import bp as dedupe_bp
+    from crm.exports.views import bp as exports_bp
     from crm.health.views import bp as health_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
@@ -116,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(lists_bp, url_prefix="/lists")
     app.register_blueprint(mailings_bp, url_prefix="/mailings")
     app.register_blueprint(mailing_attachments_bp, url_prefix="/mailings")
+    app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

@@ -98,6 +98,8 @@ class Settings:
     event_offer_delay: dt.timedelta  # a seat offered from the waitlist is held this long
     mailing_attachment_max_bytes: int  # one attached file
     mailing_attachments_max_bytes: int  # all the files of one mailing
+    exports_per_hour: int  # exports one user may make in any hour
+    officers_may_export: bool  # officers export too (what they see), not only managers
     suppression_key: bytes = field(repr=False)
     privacy: PrivacySettings = field(default_factory=lambda: PrivacySettings.from_config({}))
 
@@ -140,6 +142,8 @@ class Settings:
             event_offer_delay=dt.timedelta(hours=config["EVENT_OFFER_HOURS"]),
             mailing_attachment_max_bytes=int(config["MAILING_ATTACHMENT_MAX_BYTES"]),
             mailing_attachments_max_bytes=int(config["MAILING_ATTACHMENTS_MAX_BYTES"]),
+            exports_per_hour=max(0, int(config["EXPORTS_PER_HOUR"])),
+            officers_may_export=bool(config["EXPORTS_BY_OFFICERS"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
             privacy=PrivacySettings.from_config(config),
         )

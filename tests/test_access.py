@@ -279,6 +279,15 @@ ROUTES += [
     ("mailings.unsubscribe", "GET", "/mailings/unsubscribe/not-a-token", {}, {"default": 404}),
     ("mailings.unsubscribe_choice", "POST", "/mailings/unsubscribe/{token}/choose",
      {"scope": "all"}, {}),
+    # exports are the managers' (officers when EXPORTS_BY_OFFICERS is on): another body's
+    # shared list is exported, its private one does not exist
+    ("exports.new", "GET", "/exports/new?list_id={list}", {}, MANAGERS),
+    ("exports.new", "GET", "/exports/new?list_id={private_list}", {}, {**MANAGERS, "default": 404}),
+    ("exports.new", "GET", "/exports/new?criteria=%7B%7D", {}, MANAGERS),
+    ("exports.selection", "POST", "/exports/selection", {}, MANAGERS),
+    ("exports.create", "POST", "/exports/", {"source": "search", "criteria": "{}", "format": "csv",
+                                             "columns": "last_name"}, MANAGERS),
+    ("exports.log", "GET", "/exports/log", {}, ADMIN_ONLY),
     ("lists.edit", "GET", "/lists/{own_list}/edit", {}, SIGNED_IN),
     ("lists.edit", "POST", "/lists/{own_list}/edit", {"name": ""}, {**SIGNED_IN, "default": 422}),
     ("lists.delete", "POST", "/lists/{own_list}/delete", {}, {**SIGNED_IN, "default": 302}),

@@ -72,6 +72,8 @@ RELEASED = {
         "db15da84c69da1e6d5e954d5bcbde134a29946f1a0e4a8268fd6c3bd6b1d9360",
     "20261201_0021_privacy_requests_notices_retention.py":
         "6ddbabe31632f109e20bc1bb24e5f256819374a256abd817839678a5372f1492",
+    "20261201_0022_export_log.py":
+        "99389696b5d419ad378fd5a1e46b17787137add684c67a66c704ebd4f6466f7a",
 }
 
 

@@ -32,6 +32,7 @@ from crm.contacts.listing import search_contacts
 from crm.contacts.models import Contact
 from crm.contacts.timeline import FILTERS, contact_timeline
 from crm.errors import ConflictError, conflict_page
+from crm.exports.services import may_export
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.lists.services import criteria_of, lists_of_contact, owned_lists
@@ -66,7 +67,8 @@ def index() -> ResponseReturnValue:
                            page_arg())
     criteria = json.dumps(criteria_of(form.q.data or "", form.to_filters()))
     return render_template("contacts/index.html", page=page, form=form, bulk=BulkTagForm(),
-                           lists=owned_lists(current_user), segment_criteria=criteria)
+                           lists=owned_lists(current_user), segment_criteria=criteria,
+                           may_export=may_export(current_user))
 
 
 @bp.get("/<int:contact_id>")

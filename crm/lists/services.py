@@ -186,6 +186,14 @@ def members_query(reader: User, contact_list: ContactList) -> Select[Contact]:
         Contact.sort_key, Contact.id)
 
 
+def search_ids(reader: User, criteria: dict[str, Any]) -> list[int]:
+    """The contacts ``reader`` sees that match a contact list search (``criteria_of``), in
+    name order; ValueError when the criteria are not well formed."""
+    query, filters = filters_of(criteria)
+    return list(db.session.scalars(contacts_query(reader, query, filters).with_only_columns(
+        Contact.id)))
+
+
 def member_ids(reader: User, contact_list: ContactList) -> list[int]:
     return list(db.session.scalars(members_query(reader, contact_list).with_only_columns(
         Contact.id)))

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from crm.exports.services import may_export_list
 from crm.extensions import db
 from crm.forms import ConfirmForm
 from crm.lists import services
@@ -71,6 +72,7 @@ def show(list_id: int) -> ResponseReturnValue:
     return render_template(
         "lists/show.html", contact_list=contact_list, page=page, confirm=ConfirmForm(),
         may_change=services.may_change(current_user, contact_list),
+        may_export=may_export_list(current_user, contact_list),
         search_args=services.search_args(contact_list) if contact_list.is_segment else {},
         import_form=AddImportForm().set_choices(services.importable_batches(current_user)))
 
