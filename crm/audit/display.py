@@ -28,7 +28,7 @@ RECORD_KINDS = {
     "app_user": _l("Account"), "contact": _l("Contact"), "outlet": _l("Outlet"),
     "interaction": _l("Interaction"), "task": _l("Task"), "import_batch": _l("Import"),
     "organisation": _l("Organisation"), "duplicate_pair": _l("Pair of possible duplicates"),
-    "contact_block": _l("Contact block"),
+    "contact_block": _l("Contact block"), "export_record": _l("Export record"),
     "erased_contact": _l("Erased contact"), "privacy_request": _l("RGPD request"),
 }
 DETAIL_LABELS = {
@@ -46,6 +46,7 @@ DETAIL_LABELS = {
     "full_name": _l("Full name"), "old": _l("Before"), "new": _l("After"),
     "answered": _l("Answered at once"), "on_request": _l("At the person's request"),
     "until": _l("Kept until"),
+    "format": _l("Format"), "left_out": _l("Left out"),
 }
 OTHER_FIELDS = {  # interactions, outlets and tasks; contacts use their own table
     "kind": _l("Kind"), "happened_at": _l("Date and time"), "subject": _l("Subject"),

@@ -89,6 +89,7 @@ ACTION_LABELS = {
     "privacy.request_answered": _l("RGPD request answered"),
     "privacy.notice_updated": _l("Information notice modified"),
     "retention.review_due": _l("Contacts past the retention period to review"),
+    "export.created": _l("Contacts exported"),
 }
 
 

@@ -65,14 +65,25 @@ def header(columns: Sequence[str]) -> list[str]:
     return [str(COLUMNS[c][0]) for c in columns]
 
 
+def civility_texts() -> dict[Any, str]:
+    """Each civility as the export writes it, translated once ("" for none)."""
+    return {k: "" if k.value == "none" else str(v) for k, v in _CIVILITY_LABELS.items()}
+
+
 def values(columns: Sequence[str]) -> Callable[[ExportRow], list[str]]:
-    """A function giving a row's cells for ``columns`` (the getters looked up once)."""
-    getters = [COLUMNS[c][1] for c in columns]
+    """A function giving a row's cells for ``columns``: the getters are looked up and the
+    labels translated once, not for each row."""
+    civility, kind = civility_texts(), {k: str(v) for k, v in _KIND_LABELS.items()}
+    translated: dict[str, Getter] = {"civility": lambda r: civility[r.civility],
+                                     "kind": lambda r: kind[r.kind]}
+    getters = [translated.get(c) or COLUMNS[c][1] for c in columns]
     return lambda row: [get(row) for get in getters]
 
 
-def card_person(row: ExportRow, *, with_note: bool) -> CardPerson:
-    return CardPerson(first_name=row.first_name, last_name=row.last_name, civility=_civility(row),
+def card_person(row: ExportRow, *, with_note: bool, civility: dict[Any, str]) -> CardPerson:
+    """What a vCard says of ``row`` (``civility``: see ``civility_texts``)."""
+    return CardPerson(first_name=row.first_name, last_name=row.last_name,
+                      civility=civility[row.civility],
                       outlet=row.outlets[0] if row.outlets else "", title=row.job_title or "",
                       emails=tuple(row.emails), phones=tuple(row.phones),
                       note=(row.notes or "") if with_note else "")

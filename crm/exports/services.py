@@ -34,7 +34,15 @@ from crm.contacts.core.normalise import fold
 from crm.contacts.models import Contact, ContactEmail, ContactOptOut, ContactPhone
 from crm.contacts.services import visible_contacts
 from crm.database import utcnow
-from crm.exports.columns import COLUMNS, DEFAULT_COLUMNS, card_person, header, values, widths
+from crm.exports.columns import (
+    COLUMNS,
+    DEFAULT_COLUMNS,
+    card_person,
+    civility_texts,
+    header,
+    values,
+    widths,
+)
 from crm.exports.models import ExportFormat, ExportRecord, ExportSource
 from crm.exports.rows import export_rows
 from crm.exports.writers.csv_excel import csv_chunks
@@ -57,6 +65,7 @@ XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.she
 VCARD_MIMETYPE = "text/vcard; charset=utf-8"
 MIMETYPES = {ExportFormat.CSV: CSV_MIMETYPE, ExportFormat.XLSX: XLSX_MIMETYPE,
              ExportFormat.VCARD: VCARD_MIMETYPE}
+FORMAT_NAMES = {ExportFormat.CSV: "CSV", ExportFormat.XLSX: "XLSX", ExportFormat.VCARD: "vCard"}
 EXTENSIONS = {ExportFormat.CSV: "csv", ExportFormat.XLSX: "xlsx", ExportFormat.VCARD: "vcf"}
 LEFT_OUT_REASONS = ("opted_out", "sender_opt_out", "bounced", "suppressed")
 CHUNK = 1_000
@@ -201,8 +210,9 @@ def export_contacts(actor: User, wanted: ExportRequest, target: IO[bytes]) -> Ex
         row_count=len(chosen.ids), left_out_count=sum(chosen.left_out.values()))
     db.session.add(export)
     db.session.flush()
-    record(actor, "export.created", export, source=wanted.source.value, format=wanted.format.value,
-           rows=export.row_count, left_out=dict(chosen.left_out))
+    details = {"left_out": export.left_out_count} if wanted.is_mailing_list else {}
+    record(actor, "export.created", export, format=FORMAT_NAMES[wanted.format],
+           rows=export.row_count, **details)
     return Exported(export, chosen.left_out)
 
 
@@ -232,8 +242,8 @@ def column_labels() -> dict[str, str]:
 def write(fmt: ExportFormat, columns: list[str], chosen: Chosen, target: IO[bytes]) -> None:
     rows = export_rows(chosen.ids)
     if fmt == ExportFormat.VCARD:
-        with_note = "notes" in columns
-        for chunk in vcard_chunks(card_person(r, with_note=with_note) for r in rows):
+        with_note, civility = "notes" in columns, civility_texts()
+        for chunk in vcard_chunks(card_person(r, with_note=with_note, civility=civility) for r in rows):
             target.write(chunk)
         return
     cells = values(columns)

@@ -114,7 +114,7 @@ def test_the_export_is_logged_and_audited(app, client, login_as, make_contact, m
             manager.id, "list", "csv", 2)
         assert export.label == "Presse Doubs" and "emails" in export.columns
         event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export.created"))
-        assert event.target_id == export.id and event.details["rows"] == 2
+        assert event.target_id == export.id and event.details == {"format": "CSV", "rows": 2}
 
 
 def test_the_admin_log_lists_and_filters_exports(app, client, login_as, make_contact, make_outlet):
@@ -124,6 +124,8 @@ def test_the_admin_log_lists_and_filters_exports(app, client, login_as, make_con
     page = client.get("/exports/log")
     assert page.status_code == 200 and "Presse Doubs" in page.text and "Classeur Excel" in page.text
     assert "Presse Doubs" not in client.get("/exports/log?format=csv").text
+    audit = client.get("/admin/audit/?action=export.created").text
+    assert "Contacts exportés" in audit and "Export n°" in audit and "XLSX" in audit
 
 
 def test_mailing_list_mode_leaves_out_and_counts(app, client, login_as, make_contact, make_user):

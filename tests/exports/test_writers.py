@@ -185,3 +185,17 @@ def test_csv_is_read_back_by_the_importer():
     table = read_csv(b"".join(csv_chunks(HEADER, HOSTILE[:1])))
     assert table.delimiter == ";"
     assert table.rows == [dict(zip(HEADER, HOSTILE[0], strict=True))]
+
+
+CARD_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc", "Zl", "Zp")), min_size=1).map(
+    str.strip).filter(bool)
+
+
+@settings(max_examples=60, deadline=None)
+@given(CARD_TEXT, CARD_TEXT, CARD_TEXT, CARD_TEXT)
+def test_any_printable_text_survives_a_vcard(last, first, outlet, note):
+    card = vobject.readOne(card_text(CardPerson(first_name=first, last_name=last, outlet=outlet,
+                                                note=note + "\nligne 2")))
+    assert (card.n.value.family, card.n.value.given) == (last, first)
+    assert card.org.value == [outlet]
+    assert card.note.value == note + "\nligne 2"
