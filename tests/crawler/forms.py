@@ -73,19 +73,24 @@ def forms_of(root: Element, page: str) -> list[Form]:
     """The forms of a page parsed by html5lib or lxml (both give the ElementTree interface)."""
     found = []
     for form in root.iter("form"):
-        fields, button = [], None
+        fields, button, other_actions = [], None, []
         for element in form.iter():
             if element.tag in ("input", "select", "textarea") and (item := _field(element)):
                 fields.append(item)
             is_submit = element.tag == "button" and (element.get("type") or "submit") == "submit"
-            if (is_submit or (element.tag == "input" and element.get("type") == "submit")) \
-                    and element.get("name") and button is None:
+            is_submit = is_submit or (element.tag == "input" and element.get("type") == "submit")
+            if is_submit and element.get("name") and button is None:
                 button = (element.get("name") or "", element.get("value") or "")
+            if is_submit and element.get("formaction"):  # a button sending the form elsewhere
+                other_actions.append(urljoin(page, element.get("formaction")))
+        multipart = form.get("enctype") == "multipart/form-data"
         found.append(Form(page=page, method=(form.get("method") or "get").upper(),
                           action=urljoin(page, form.get("action") or page),
-                          multipart=form.get("enctype") == "multipart/form-data",
-                          fields=fields, button=button,
+                          multipart=multipart, fields=fields, button=button,
                           htmx=urljoin(page, form.get("hx-post")) if form.get("hx-post") else None))
+        found.extend(Form(page=page, method=(form.get("method") or "get").upper(), action=action,
+                          multipart=multipart, fields=list(fields), button=None)
+                     for action in other_actions)
     return found
 
 
