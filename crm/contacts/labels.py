@@ -82,6 +82,10 @@ EVIDENCE = {
     ("email_user", "same user name, other domain"):
         _l("same user name in the email addresses, at another domain"),
     ("email_user", "missing"): _l("user names of the email addresses not compared"),
+    ("surname", "different"): _l("different surnames (a first name missing)"),
+    ("surname", "similar"): _l("similar surnames (a first name missing)"),
+    ("surname", "same"): _l("same surname (a first name missing)"),
+    ("surname", "missing"): _l("surnames not compared on their own"),
     ("phone", "different"): _l("different phone numbers"),
     ("phone", "same landline"): _l("same landline number"),
     ("phone", "same mobile"): _l("same mobile number"),
@@ -91,7 +95,8 @@ EVIDENCE = {
     ("outlet", "missing"): _l("outlet missing on one side"),
 }
 EVIDENCE_FIELD = {"name": _l("name"), "email": _l("email address"),
-                  "email_user": _l("user name of the email address"), "phone": _l("phone number"),
+                  "email_user": _l("user name of the email address"), "surname": _l("surname"),
+                  "phone": _l("phone number"),
                   "outlet": _l("outlet")}
 EVIDENCE_LEVEL = {"different": _l("different"), "vaguely similar": _l("vaguely similar"),
                   "similar": _l("similar"), "same": _l("identical"),

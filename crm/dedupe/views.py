@@ -93,7 +93,8 @@ def show(pair_id: int) -> ResponseReturnValue:
 
 
 EVIDENCE_FIELDS = {"name": _l("Name"), "email": _l("Email"),
-                   "email_user": _l("Email user name"), "phone": _l("Phone"),
+                   "email_user": _l("Email user name"), "surname": _l("Surname alone"),
+                   "phone": _l("Phone"),
                    "outlet": _l("Outlet")}
 
 

@@ -14,6 +14,7 @@ from crm.dedupe.engine.fields import (
     EMAIL_USER,
     MISSING,
     compare_email_users,
+    compare_surnames,
     prepare_name,
     user_name,
 )
@@ -122,3 +123,31 @@ def test_records_are_ordered_by_the_specs_id_key():
     records = [{"rec_id": "b"}, {"rec_id": "a"}]
     assert [r["rec_id"] for r in canonical_order(records, "rec_id")] == ["a", "b"]
     assert canonical_order(records) == records  # no "id": the caller's order
+
+
+@pytest.mark.parametrize(("a", "b", "level"), [
+    (("", "poirier"), ("aline", "poirier"), 2),
+    (("", "poirier"), ("aline", "poirrier"), 1),
+    (("", "poirier"), ("poirier", "aline"), 2),  # typed the other way round
+    (("", "poirier"), ("aline", "martin"), 0),
+    (("", "poirier"), ("", "poirier"), 2),
+])
+def test_a_lone_surname_compares_with_either_part(a, b, level):
+    assert compare_surnames(a, b) == compare_surnames(b, a) == level
+
+
+def test_the_surname_alone_speaks_only_where_the_name_could_not():
+    spec = contact_spec()
+    columns = [f.name for f in spec.fields]
+    name, alone = columns.index("name"), columns.index("surname")
+    prepared = prepare([
+        {"id": 1, "first_name": "Aline", "last_name": "Poirier"},
+        {"id": 2, "first_name": "", "last_name": "POIRIER"},
+        {"id": 3, "first_name": "Aline", "last_name": "Poirier"},
+    ], spec)
+    pairs = np.array([[0, 1], [0, 2], [1, 2]])
+    levels = compare_pairs(prepared, pairs, spec)
+    assert levels[:, name].tolist() == [MISSING, 4, MISSING]
+    assert levels[:, alone].tolist() == [2, MISSING, 2]
+    for row, (i, j) in zip(levels.tolist(), pairs.tolist(), strict=True):
+        assert compare(prepared.rows[i], prepared.rows[j], spec) == row

@@ -34,10 +34,11 @@ def weights(m=None) -> Weights:
 def test_contributions_give_each_field_its_bits():
     w = weights()
     tables = w.level_weights()
-    found = contributions([4, MISSING, 2, 0, MISSING], w, SPEC)
+    found = contributions([4, MISSING, 2, 0, MISSING, MISSING], w, SPEC)
     assert found == [("name", 4, pytest.approx(tables[0][4])), ("email", MISSING, 0.0),
                      ("phone", 2, pytest.approx(tables[2][2])),
-                     ("outlet", 0, pytest.approx(tables[3][0])), ("email_user", MISSING, 0.0)]
+                     ("outlet", 0, pytest.approx(tables[3][0])), ("email_user", MISSING, 0.0),
+                     ("surname", MISSING, 0.0)]
     assert sum(bits for _, _, bits in found) == pytest.approx(
         tables[0][4] + tables[2][2] + tables[3][0])
 
@@ -46,8 +47,8 @@ def labelled(matches: int, non_matches: int, seed: int = 1) -> tuple[np.ndarray,
     """Matches that agree on names and phones but never share an e-mail; colleagues that
     share the outlet only."""
     rng = random.Random(seed)
-    rows = [[4, 0, 2, rng.choice([MISSING, 1]), MISSING] for _ in range(matches)]
-    rows += [[0, 0, 0, 1, 0] for _ in range(non_matches)]
+    rows = [[4, 0, 2, rng.choice([MISSING, 1]), MISSING, MISSING] for _ in range(matches)]
+    rows += [[0, 0, 0, 1, 0, MISSING] for _ in range(non_matches)]
     return np.array(rows), np.array([True] * matches + [False] * non_matches)
 
 

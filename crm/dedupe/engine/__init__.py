@@ -18,8 +18,10 @@ Weights are estimated from the records themselves unless given: ``u`` on random 
 EM in sessions blocked on one field each, with priors, monotonicity and a check that falls back
 to default weights (method and references: ``crm.dedupe.engine.training``); reviewers' verdicts
 re-estimate ``m`` (``training.reestimate_with_labels``). A missing value, or a name lacking a
-part, on either side weighs 0 (``fields.MISSING``). ``scoring.contributions`` gives one pair's
-weight per field.
+part, on either side weighs 0 (``fields.MISSING``); a record lacking its first name is then
+compared on its surname alone, and e-mail user names across domains speak where names do not
+agree exactly (``spec.FieldSpec.only_if_missing``, ``unless_exact``).
+``scoring.contributions`` gives one pair's weight per field.
 """
 
 from __future__ import annotations

@@ -141,6 +141,14 @@ def compare_name(a: Value, b: Value) -> int:
                _oriented_name_level(a[1], a[0], b[0], b[1]))
 
 
+def compare_surnames(a: Value, b: Value) -> int:
+    """A surname where the whole name could not be compared (a record lacks its first name):
+    against the other's surname or, for an entry typed the other way round, its first name;
+    same, similar (as surnames compare in names) or different."""
+    parts_a, parts_b = (p for p in (a[1], a[0]) if p), [p for p in (b[1], b[0]) if p]
+    return max(_last_level(x, y) for x in parts_a for y in parts_b)
+
+
 NAME = Kind(prepare_name, compare_name,
             ("different", "same surname only", "similar", "same surname, similar first name",
              "same name"), (0.02, 0.03, 0.1, 0.15, 0.7),
@@ -172,6 +180,8 @@ def compare_code(a: Value, b: Value) -> int:
     return {1: 2, 2: 1}.get(distance, 0)
 
 
+SURNAME = Kind(prepare_name, compare_surnames, ("different", "similar", "same"),
+               (0.1, 0.2, 0.7), (0.99, 0.007, 0.003))
 TEXT = Kind(prepare_text, compare_text, ("different", "vaguely similar", "similar", "same"),
             (0.1, 0.1, 0.2, 0.6), (0.9, 0.05, 0.03, 0.02))
 CODE = Kind(prepare_code, compare_code, ("different", "two edits", "one edit", "same"),
@@ -254,5 +264,6 @@ PHONE = Kind(prepare_phones, compare_phones, ("different", "same landline", "sam
 SET = Kind(prepare_set, compare_set, ("none in common", "one in common"), (0.4, 0.6),
            (0.95, 0.05))
 
-KINDS: dict[str, Kind] = {"name": NAME, "text": TEXT, "code": CODE, "email": EMAIL,
+KINDS: dict[str, Kind] = {"name": NAME, "surname": SURNAME, "text": TEXT, "code": CODE,
+                          "email": EMAIL,
                           "email_user": EMAIL_USER, "phone": PHONE, "set": SET}

@@ -48,35 +48,52 @@ class Weights:
 
 def compare(a: Mapping[str, Value], b: Mapping[str, Value], spec: Spec) -> list[int]:
     """The agreement level of each field between two prepared rows."""
-    levels = []
-    for spec_field in spec.fields:
+    levels = [MISSING] * len(spec.fields)
+    for column in _order(spec):
+        spec_field = spec.fields[column]
         left, right = a.get(spec_field.name), b.get(spec_field.name)
-        missing = left is None or right is None
-        levels.append(MISSING if missing else KINDS[spec_field.kind].compare(left, right))
-    for column, other in _conditions(spec):
-        if levels[other] == KINDS[spec.fields[other].kind].top:
-            levels[column] = MISSING
+        if left is not None and right is not None and _compared(spec, column, levels):
+            levels[column] = KINDS[spec_field.kind].compare(left, right)
     return levels
 
 
-def _conditions(spec: Spec) -> list[tuple[int, int]]:
-    """(field, the field whose exact agreement makes it ``MISSING``): ``FieldSpec.unless_exact``."""
-    names = [f.name for f in spec.fields]
-    return [(column, names.index(f.unless_exact)) for column, f in enumerate(spec.fields)
-            if f.unless_exact is not None]
+def _order(spec: Spec) -> list[int]:
+    """The fields' columns, those compared on a condition last."""
+    return sorted(range(len(spec.fields)), key=lambda column: _condition(spec, column) is not None)
+
+
+def _condition(spec: Spec, column: int) -> tuple[int, bool] | None:
+    """(the other field's column, True when its exact agreement makes this one ``MISSING`` or
+    False when only its ``MISSING`` lets this one be compared); None: always compared."""
+    spec_field, names = spec.fields[column], [f.name for f in spec.fields]
+    if spec_field.unless_exact is not None:
+        return names.index(spec_field.unless_exact), True
+    if spec_field.only_if_missing is not None:
+        return names.index(spec_field.only_if_missing), False
+    return None
+
+
+def _compared(spec: Spec, column: int, levels: Any) -> Any:
+    """Whether (for a level matrix: where) a conditional field is compared."""
+    condition = _condition(spec, column)
+    if condition is None:
+        return True
+    other, unless_exact = condition
+    found = levels[other] if isinstance(levels, list) else levels[:, other]
+    return found != KINDS[spec.fields[other].kind].top if unless_exact else found == MISSING
 
 
 def compare_pairs(prepared: Prepared, pairs: np.ndarray, spec: Spec) -> np.ndarray:
     """Levels of every pair, one column per field (``MISSING`` = -1)."""
     levels = np.full((len(pairs), len(spec.fields)), MISSING, dtype=np.int8)
-    for column, spec_field in enumerate(spec.fields):
+    for column in _order(spec):
+        spec_field = spec.fields[column]
         present = _present(prepared, spec_field.name)
-        keep = np.flatnonzero(present[pairs[:, 0]] & present[pairs[:, 1]])
+        keep = np.flatnonzero(present[pairs[:, 0]] & present[pairs[:, 1]] &
+                              _compared(spec, column, levels))
         if len(keep):
             levels[keep, column] = _compare_column(prepared, spec_field.name, spec_field.kind,
                                                    pairs[keep, 0], pairs[keep, 1])
-    for column, other in _conditions(spec):
-        levels[levels[:, other] == KINDS[spec.fields[other].kind].top, column] = MISSING
     return levels
 
 

@@ -18,7 +18,8 @@ several outlets is several people, and no evidence.
 A field with ``unless_exact`` is compared only when that other field does not agree exactly
 (else ``MISSING``): the user name of an address is made from the name, so beside identical
 names it would count the name twice (and namesakes share it); it speaks when a name lacks its
-first name, has a typo or a nickname.
+first name, has a typo or a nickname. A field with ``only_if_missing`` is compared only when
+that other field is ``MISSING``: the surname of a record that lacks its first name.
 
 ``contact_spec()`` is the specification for Relais contacts: it blocks on each e-mail, each
 phone, phonetic names (either order), surname + outlet, first name + outlet (a surname typo in
@@ -60,6 +61,8 @@ class FieldSpec:
     # compared only when this other field does not agree exactly: an address's user name is
     # made from the name, so beside identical names it repeats them (and namesakes share it)
     unless_exact: str | None = None
+    # compared only when this other field is MISSING: a lone surname beside a full name
+    only_if_missing: str | None = None
 
     @property
     def keys(self) -> tuple[str, ...]:
@@ -106,6 +109,8 @@ def contact_spec(**overrides: Any) -> Spec:
             FieldSpec("outlet", "set", ("outlets", "outlet")),
             FieldSpec("email_user", "email_user", ("emails", "email"), shared=True,
                       unless_exact="name"),
+            FieldSpec("surname", "surname", ("first_name", "last_name"),
+                      only_if_missing="name"),
         ),
         blocking=(each_value("email"), each_value("phone"), name_sound("name"),
                   name_with("name", "outlet"), name_with("name", "outlet", part=0),

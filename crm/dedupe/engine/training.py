@@ -182,7 +182,8 @@ def session_fields(weights: Weights, spec: Spec) -> list[int]:
     """The fields whose exact agreement is rare between different people."""
     return [column for column, (spec_field, u) in enumerate(zip(spec.fields, weights.u,
                                                                 strict=True))
-            if u[KINDS[spec_field.kind].top] < SESSION_MAX_U]
+            if u[KINDS[spec_field.kind].top] < SESSION_MAX_U
+            and spec_field.only_if_missing is None]  # its pairs would share a whole name
 
 
 def _median(estimates: list[np.ndarray]) -> np.ndarray:
