@@ -91,6 +91,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.contacts.views import bp as contacts_bp
     from crm.dashboard.views import bp as dashboard_bp
     from crm.dedupe.views import bp as dedupe_bp
+    from crm.events.attendance_views import bp as attendance_bp
+    from crm.events.door_views import bp as door_bp
     from crm.exports.views import bp as exports_bp
     from crm.health.views import bp as health_bp
     from crm.imports.views import bp as imports_bp
@@ -121,6 +123,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")
+    app.register_blueprint(attendance_bp, url_prefix="/events")
+    app.register_blueprint(door_bp, url_prefix="/events")
     app.register_blueprint(health_bp)  # /healthz and /readyz: probes send no CSRF token
     csrf.exempt(health_bp)
 

@@ -13,6 +13,8 @@ from crm.contacts.models import Visibility
 from crm.contacts.services import ContactData, create_contact
 from crm.dedupe.merging import merge_contacts
 from crm.dedupe.models import DuplicatePair, ScanRun
+from crm.events.models import EventVisibility, Response
+from crm.events.services import EventData, SessionData, create_event, invite
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection, SourceKind
 from crm.imports.parsing.readers import Table
@@ -296,6 +298,32 @@ ROUTES += [
      {**SIGNED_IN, "default": 302}),
 ]
 
+# An event's answers and door (AER users; the event is the AER's, shared): everyone signed in
+# reads them, its organiser bodies check people in; another body's private event is 404 and
+# its shared one is read-only (403).
+DOOR = {"door_event", "door_answer", "private_door_event", "foreign_door_event",
+        "foreign_door_answer"}
+ROUTES += [
+    ("attendance.index", "GET", "/events/{door_event}/answers", {}, SIGNED_IN),
+    ("attendance.index", "GET", "/events/{private_door_event}/answers", {}, NOT_FOUND),
+    ("attendance.export", "POST", "/events/{door_event}/attendees.csv", {}, SIGNED_IN),
+    ("attendance.export", "POST", "/events/{private_door_event}/attendees.xlsx", {}, NOT_FOUND),
+    ("attendance.press_list", "GET", "/events/{door_event}/press-list", {}, SIGNED_IN),
+    ("attendance.badges", "GET", "/events/{door_event}/badges", {}, SIGNED_IN),
+    ("door.index", "GET", "/events/{door_event}/door", {}, SIGNED_IN),
+    ("door.index", "GET", "/events/{private_door_event}/door", {}, NOT_FOUND),
+    ("door.counts", "GET", "/events/{door_event}/door/counts", {}, SIGNED_IN),
+    ("door.check_in", "POST", "/events/{door_event}/door/{door_answer}/check-in", {},
+     {**SIGNED_IN, "default": 302}),
+    ("door.check_in", "POST", "/events/{foreign_door_event}/door/{foreign_door_answer}/check-in",
+     {}, REFUSED),
+    ("door.undo", "POST", "/events/{door_event}/door/{door_answer}/undo", {},
+     {**SIGNED_IN, "default": 302}),
+    ("door.walk_in", "POST", "/events/{door_event}/door/walk-in", {},
+     {**SIGNED_IN, "default": 422}),
+    ("door.walk_in", "POST", "/events/{foreign_door_event}/door/walk-in", {}, REFUSED),
+]
+
 
 @pytest.fixture
 def fresh_records(app, make_user, make_contact, make_outlet):
@@ -355,9 +383,37 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             found.update(_lists(app, importer, make_user))
         if needed & OTHER_BODY:
             found.update(_other_body(app, needed, make_user, make_contact))
+        if needed & DOOR:
+            found.update(_door(app, make_user, make_contact))
         return found
 
     return make
+
+
+def _door(app, make_user, make_contact) -> dict[str, int]:
+    """An event of the AER (shared) with an invitee's answer, a private event of the
+    Préfecture, and a shared one of the Préfecture with an answer."""
+    people = [make_contact("GIRAUD", "Thomas"), make_contact("ROUSSEL", "Juliette")]
+    aer, prefecture = make_user("manager", "AER BFC"), make_user("manager", "Préfecture BFC")
+    start = dt.datetime(2099, 6, 10, 7, tzinfo=dt.UTC)
+    found = {}
+    with app.app_context():
+        for key, owner, visibility, person in (
+                ("door", aer, EventVisibility.SHARED, people[0]),
+                ("private_door", prefecture, EventVisibility.PRIVATE, None),
+                ("foreign_door", prefecture, EventVisibility.SHARED, people[1])):
+            user = db.session.get_one(User, owner.id)
+            event = create_event(user, EventData(
+                title="Point presse", visibility=visibility, sessions=(SessionData(
+                    "Point presse", start, start + dt.timedelta(hours=1)),)))
+            found[f"{key}_event"] = event.id
+            if person is not None:
+                invitation = invite(user, event, [person])[0]
+                db.session.flush()
+                found[f"{key}_answer"] = db.session.scalars(select(Response.id).where(
+                    Response.invitation_id == invitation.id)).one()
+        db.session.commit()
+    return found
 
 
 def _pair_and_merge(user: User) -> dict[str, int]:
@@ -470,7 +526,7 @@ def records(fresh_records) -> dict[str, int]:
                          "{interaction}{task}{scan}{list}{private_list}{own_list}"
                          "{mailing}{foreign_mailing}{delivery}{token}{attachment}"
                          "{foreign_attachment}{privacy_request}"
-                         + "".join(f"{{{n}}}" for n in OTHER_BODY))
+                         + "".join(f"{{{n}}}" for n in OTHER_BODY | DOOR))
 
 
 def expected(spec: dict[str, object], role: str) -> object:

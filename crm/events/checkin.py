@@ -13,6 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from sqlalchemy import Select, func, or_, select, update
+from sqlalchemy.orm import selectinload
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -49,7 +50,8 @@ def door_list(user: User, session: EventSession, query: str = "") \
         stmt = stmt.where(or_(Contact.search_text.like(pattern),
                               func.lower(Invitation.outlet_name).like(pattern)))
     return stmt.order_by(Response.checked_in_at.is_not(None), Contact.sort_key,
-                         Contact.id).limit(SEARCH_LIMIT)
+                         Contact.id).limit(SEARCH_LIMIT).options(
+        selectinload(Contact.outlets), selectinload(Invitation.crew))
 
 
 @dataclass(frozen=True)

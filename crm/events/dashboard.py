@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, func, literal, or_, select
+from sqlalchemy.orm import selectinload
 
 from crm.auth.models import User
 from crm.contacts.models import Contact, contact_outlet
@@ -136,7 +137,8 @@ def answers(user: User, event: Event, flt: AnswerFilter) -> Select[Response, Inv
         stmt = stmt.where(kind.is_(None))
     elif flt.outlet_kind:
         stmt = stmt.where(kind == flt.outlet_kind)
-    return stmt.order_by(EventSession.starts_at, EventSession.id, Contact.sort_key, Contact.id)
+    return stmt.order_by(EventSession.starts_at, EventSession.id, Contact.sort_key,
+                         Contact.id).options(selectinload(Contact.outlets))
 
 
 def inviting_bodies(event: Event) -> list[Organisation]:

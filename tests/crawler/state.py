@@ -33,6 +33,18 @@ from crm.dedupe.models import DuplicatePair, PairStatus, ScanRun
 from crm.demo import press
 from crm.demo.journalists import load_press_file
 from crm.demo.services import DEMO_PEOPLE, demo_email, load_demo
+from crm.events.checkin import WalkIn, admit_walk_in, check_in
+from crm.events.models import Audience, CrewRole, EventStatus
+from crm.events.services import (
+    AnswerData,
+    CrewData,
+    EventData,
+    SessionData,
+    answer_invitation,
+    create_event,
+    invite,
+)
+from crm.events.services import set_status as set_event_status
 from crm.extensions import db
 from crm.imports.models import ImportBatch, ImportMode, ImportRow, SourceKind
 from crm.imports.services import commit_batch, queue_batch
@@ -99,6 +111,9 @@ class State:
     file_texts: set[str] = field(default_factory=set)
     # the recovery codes of the accounts that turned on two-step verification: email -> codes
     recovery_codes: dict[str, list[str]] = field(default_factory=dict)
+    # pages every account opens that no page links to yet (an event's door and answers, to be
+    # linked from the event's page): the crawl starts from them too
+    open_pages: list[str] = field(default_factory=list)
 
 
 def press_slug(short_name: str) -> str:
@@ -272,8 +287,9 @@ def build_state(password: str) -> State:
     db.session.commit()
     _mailings()
     _privacy()
+    event = _press_point()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
-                 headings)
+                 headings, open_pages=[f"/events/{event}/answers", f"/events/{event}/door"])
 
 
 PROGRAMME_PDF = b"%PDF-1.4\n% Programme des Assises 2026\ntrailer << >>\n%%EOF\n"
@@ -328,6 +344,40 @@ def _privacy() -> None:
             contact.last_interaction_at = long_ago
             contact.created_at = long_ago
     db.session.commit()
+
+
+def _press_point() -> int:
+    """A press point of the AER co-organised by the Région, open, a week from now: a dozen
+    journalists invited, some answers (one with a photographer, one declined), two checked in
+    at the door (one of them a walk-in): its answers, door, press list and badges have rows."""
+    aer, region = _user(Role.MANAGER, "AER BFC"), _user(Role.MANAGER, "Région BFC")
+    start = (dt.datetime.now(dt.UTC) + dt.timedelta(days=7)).replace(hour=7, minute=0,
+                                                                      second=0, microsecond=0)
+    event = create_event(aer, EventData(
+        title="Point presse des Assises", venue="Conseil régional",
+        address="17 bd de la Trémouille, Dijon", organiser_ids=[region.organisation_id],
+        sessions=(SessionData("Point presse", start, start + dt.timedelta(hours=1),
+                              room="Galerie François Mitterrand", audience=Audience.PRESS,
+                              capacity=8),
+                  SessionData("Assises", start + dt.timedelta(hours=1),
+                              start + dt.timedelta(hours=4), room="Salle des séances"))))
+    set_event_status(aer, event, EventStatus.OPEN)
+    people = list(db.session.scalars(visible_contacts(aer).with_only_columns(Contact.id)
+                                     .where(Contact.visibility == Visibility.SHARED)
+                                     .order_by(Contact.id).limit(12)))
+    invitations = invite(aer, event, people)
+    press, conference = (s.id for s in event.sessions)
+    answer_invitation(invitations[0], AnswerData(
+        choices={press: True, conference: True}, outlet_name="France 3 BFC",
+        crew=[CrewData(CrewRole.PHOTOGRAPHER, "Hugo BLANC")]))
+    answer_invitation(invitations[1], AnswerData(choices={press: False, conference: True}))
+    answer_invitation(invitations[2], AnswerData(choices={press: True, conference: False}))
+    db.session.flush()
+    first = next(r for r in invitations[0].responses if r.session_id == press)
+    check_in(aer, first)
+    admit_walk_in(aer, first.session, WalkIn("Paul", "ARRIVANT", [], [], []))
+    db.session.commit()
+    return event.id
 
 
 def turn_on_mfa(client: Client, email: str, password: str) -> list[str]:

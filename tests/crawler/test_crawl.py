@@ -69,7 +69,7 @@ def visit_account(site: Site, account: Account) -> Visit:
     client = _signed_in(site, account, visit)
     # another body's private contact, interaction or task, an erased contact: they do not exist
     seeds = {url: 404 for url, readers in site.state.private_pages.items()
-             if account.organisation not in readers}
+             if account.organisation not in readers} | dict.fromkeys(site.state.open_pages, 200)
     crawl(site.app, client, visit, seeds)
     site.deferred[account.key] = submit_all(site.app, client, visit, site.state.password)
     if (still := client.get("/auth/account")).status_code != 200:

@@ -3,6 +3,8 @@ interaction on the contact, the audit log, walk-ins found or created, and the do
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -14,6 +16,7 @@ from crm.events.models import Event, EventSession, Invitation, Response, Respons
 from crm.events.services import AnswerData, answer_invitation, find_invitation
 from crm.extensions import db
 from crm.interactions.models import Interaction, InteractionKind
+from tests.conftest import login
 
 
 def _response(contact_id: int, session_id: int) -> Response:
@@ -130,3 +133,45 @@ def test_walk_in_is_found_through_the_duplicate_lookup_or_created(app, door, mak
         assert contact.source.startswith("Accueil : ") and contact.last_name == "NOUVEAU"
         assert _actions("event.walk_in") == 2
         assert len(_attendances(contact.id)) == 1
+
+
+def _token(page: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match
+    return match.group(1)
+
+
+def test_door_pages_check_in_undo_and_walk_in(app, client, door, make_user):
+    event, (thomas, _juliette) = door
+    with app.app_context():
+        response_id = _response(thomas, event.press_id).id
+        manager = db.session.get_one(User, event.manager_id).email
+    login(client, manager)
+    page = client.get(f"/events/{event.id}/door?session={event.press_id}&q=giraud")
+    assert page.status_code == 200 and "GIRAUD Thomas" in page.text
+    url = f"/events/{event.id}/door/{response_id}/check-in"
+    for _ in range(2):  # a double click: the second changes nothing
+        done = client.post(url, data={"csrf_token": _token(page.text), "q": "giraud"})
+        assert done.status_code == 302 and "q=giraud" in done.headers["Location"]
+    counts = client.get(f"/events/{event.id}/door/counts?session={event.press_id}")
+    assert re.search(r"<strong[^>]*>1</strong>", counts.text)
+    assert client.get(done.headers["Location"]).text.count("Arrivé") >= 1
+    undone = client.post(f"/events/{event.id}/door/{response_id}/undo",
+                         data={"csrf_token": _token(page.text)})
+    assert undone.status_code == 302
+    walk = {"csrf_token": _token(page.text), "session": str(event.press_id),
+            "last_name": "GIRAUD", "first_name": "Thomas"}
+    asked = client.post(f"/events/{event.id}/door/walk-in", data=walk)
+    assert asked.status_code == 200 and "Faire entrer cette personne" in asked.text
+    missing = client.post(f"/events/{event.id}/door/walk-in", data={**walk, "last_name": ""})
+    assert missing.status_code == 422
+
+
+def test_only_organisers_check_people_in(app, client, door, make_user):
+    event, (thomas, _juliette) = door
+    with app.app_context():
+        response_id = _response(thomas, event.press_id).id
+    outsider = make_user("officer", "Préfecture BFC")
+    login(client, outsider.email)
+    assert client.get(f"/events/{event.id}/door").status_code == 200  # a shared event
+    assert client.post_form(f"/events/{event.id}/door/{response_id}/check-in").status_code == 403

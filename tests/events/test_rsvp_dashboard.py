@@ -16,6 +16,7 @@ from crm.events.models import CrewRole, Event, Invitation, Response
 from crm.events.services import AnswerData, CrewData, answer_invitation, find_invitation, invite
 from crm.extensions import db
 from crm.outlets.models import OutletKind
+from tests.conftest import login
 
 
 @pytest.fixture
@@ -105,3 +106,36 @@ def test_badges_are_for_the_expected_press_and_their_crews(app, answered):
         badges = attendees.press_badges(manager, db.session.get_one(Event, answered.id))
         assert [(b.first_name, b.last_name, b.role, b.outlet) for b in badges] == [
             ("Léa", "=HYPERLINK(1)", "", "France 3"), ("", "Marc JRI", "JRI / cadreur", "France 3")]
+
+
+def test_dashboard_page_and_downloads(app, client, answered):
+    with app.app_context():
+        email = db.session.get_one(User, answered.manager_id).email
+    login(client, email)
+    page = client.get(f"/events/{answered.id}/answers")
+    assert page.status_code == 200 and "Liste des participants" in page.text
+    csv = client.post_form(f"/events/{answered.id}/attendees.csv")
+    assert csv.status_code == 200 and csv.mimetype == "text/csv"
+    text = csv.data.decode("utf-8")
+    assert text.startswith("\ufeff") and ";" in text.splitlines()[0]
+    assert "'=HYPERLINK(1)" in text and "'+33 12" in text  # formula triggers neutralised
+    assert "SECRET" not in text and "PERRIN" not in text  # hidden, and only waitlisted
+    xlsx = client.post_form(f"/events/{answered.id}/attendees.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value]
+    assert all(c.data_type == "s" for c in cells)
+    assert "=HYPERLINK(1)" in [c.value for c in cells]  # kept as text, never a formula
+
+
+def test_press_list_and_badges_show_the_expected_press(app, client, answered):
+    with app.app_context():
+        email = db.session.get_one(User, answered.manager_id).email
+    login(client, email)
+    badges = client.get(f"/events/{answered.id}/badges")
+    assert badges.status_code == 200
+    assert badges.text.count('class="press-badge"') == 2  # the journalist and her JRI
+    assert "PRESSE" in badges.text and "Marc JRI" in badges.text
+    press = client.get(f"/events/{answered.id}/press-list")
+    assert press.status_code == 200 and "Marc JRI" in press.text and "PERRIN" not in press.text
+    with client.get("/static/css/events.css") as css:
+        assert "@media print" in css.text
