@@ -29,6 +29,7 @@ from tests.conftest import PASSWORD
 from tests.e2e.journey import sign_in
 
 PARIS = ZoneInfo("Europe/Paris")
+WALK_IN = "Ajouter une personne non inscrite"
 pytestmark = [pytest.mark.e2e,
               pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 
@@ -94,7 +95,7 @@ def test_officer_checks_the_press_in_at_the_door(page: Page, journey, press_poin
     j.check("undone")
 
     # a walk-in who is already a contact: the duplicate lookup finds her
-    walk_in = page.locator("section").filter(has=page.get_by_role("heading", name="Ajouter une personne non inscrite"))
+    walk_in = page.locator("section").filter(has=page.get_by_role("heading", name=WALK_IN))
     walk_in.get_by_label("Nom", exact=True).fill("Perrin")
     walk_in.get_by_label("Courriel").fill("aline.perrin@leprogres.fr")
     walk_in.get_by_role("button", name="Enregistrer l'arrivée de la personne non inscrite").click()
@@ -103,7 +104,7 @@ def test_officer_checks_the_press_in_at_the_door(page: Page, journey, press_poin
     page.get_by_role("button", name="Faire entrer cette personne").click()
     expect(page.get_by_role("status").filter(has_text="Arrivée de Aline PERRIN")).to_be_visible()
     # a new one
-    walk_in = page.locator("section").filter(has=page.get_by_role("heading", name="Ajouter une personne non inscrite"))
+    walk_in = page.locator("section").filter(has=page.get_by_role("heading", name=WALK_IN))
     walk_in.get_by_label("Prénom").fill("Paul")
     walk_in.get_by_label("Nom", exact=True).fill("NOUVEAU")
     walk_in.get_by_label("Média").select_option(label="France Bleu")
