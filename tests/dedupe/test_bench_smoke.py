@@ -39,4 +39,5 @@ def test_trap_bench_smoke():
 
     lines = trap.run(size=600, levels=("high",), with_splink=False)
     assert any("engine, linked" in line for line in lines)
+    assert any("the engine's blocks hold" in line for line in lines)
     assert any("recordlinkage ECM" in line for line in lines)
