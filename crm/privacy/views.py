@@ -83,17 +83,23 @@ def edit_notice() -> ResponseReturnValue:
     version = int(form.version.data) if (form.version.data or "").isdigit() else -1
     try:
         notices.save_notice(current_user, current_user.organisation, data, expected_version=version)
-    except ConflictError as exc:
+    except ConflictError:
         db.session.rollback()
-        current = exc.current.data if isinstance(exc.current, notices.Notice) else shown.data
-        rows = [(str(getattr(form, name).label.text), str(getattr(data, name)),
-                 str(getattr(current, name)), getattr(data, name) != getattr(current, name))
-                for name in ("legal_basis", *notices.TEXTS)]
-        return conflict_page(exc.current, rows, keep_url=url_for("privacy.edit_notice"),
-                             resend_url=url_for("privacy.edit_notice"))
+        return _notice_conflict(form, data, notices.notice_of(current_user.organisation))
     db.session.commit()
     flash(_("The information notice is saved."), "success")
     return redirect(url_for("privacy.notice", org_id=current_user.organisation_id))
+
+
+def _notice_conflict(form: NoticeForm, data: notices.NoticeData,
+                     current: notices.Notice) -> ResponseReturnValue:
+    """The 409 page: the admin's text beside the one saved meanwhile."""
+    rows = [(str(getattr(form, name).label.text), str(getattr(data, name)),
+             str(getattr(current.data, name)), getattr(data, name) != getattr(current.data, name))
+            for name in ("legal_basis", *notices.TEXTS)]
+    return conflict_page(current, rows, keep_url=url_for("privacy.notice",
+                                                         org_id=current.organisation.id),
+                         resend_url=url_for("privacy.edit_notice"))
 
 
 @bp.route("/contacts/<int:contact_id>/rights", methods=["GET", "POST"])
