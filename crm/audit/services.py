@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import has_request_context, request
-from sqlalchemy import Select, delete, select
+from sqlalchemy import Select, delete, insert, select
 
 from crm.audit.models import AuditEvent
 from crm.auth.models import User
@@ -35,6 +35,29 @@ def record(actor: User | None, action: str, target: Any = None, **details: Any) 
     )
     db.session.add(event)
     return event
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One event of ``record_many``: by the system (no actor), on one record."""
+
+    action: str
+    target_type: str
+    target_id: int
+    organisation_id: int | None
+    details: dict[str, Any]
+
+
+def record_many(entries: list[Entry]) -> None:
+    """Add many events by the system in one INSERT (a worker's batch: a mailing's outcomes),
+    without building an ORM object for each. Joins the caller's transaction."""
+    if not entries:
+        return
+    now = utcnow()
+    db.session.execute(insert(AuditEvent), [
+        {"created_at": now, "actor_id": None, "organisation_id": e.organisation_id,
+         "action": e.action, "target_type": e.target_type, "target_id": e.target_id,
+         "details": _jsonable(e.details), "ip": None} for e in entries])
 
 
 def _jsonable(details: dict[str, Any]) -> dict[str, Any]:

@@ -63,6 +63,11 @@ def address(value: str) -> str:
 
 
 def address_of(name: str, addr: str) -> str:
+    """``Name <address>``: an ASCII name quoted when it must be, another one encoded."""
+    if not name or name.isascii():
+        return formataddr((name, addr))
+    if len(name.encode("utf-8")) <= WORD_BYTES:  # one encoded word: most names
+        return f"{_words(name)[0]} <{addr}>"
     return formataddr((name, addr), charset="utf-8").replace("\n", CRLF)
 
 
@@ -105,8 +110,30 @@ def _multipart(boundary: str, parts: Sequence[bytes]) -> bytes:
 
 def _encoded(value: str) -> str:
     """A header value, folded, in RFC 2047 encoded words when it is not ASCII."""
-    folded = Header(value, "us-ascii" if value.isascii() else "utf-8").encode()
-    return folded.replace("\n", CRLF)
+    if value.isascii():
+        if len(value) <= 60:
+            return value
+        return Header(value, "us-ascii").encode().replace("\n", CRLF)
+    return f"{CRLF} ".join(_words(value))
+
+
+WORD_BYTES = 45  # 60 base64 characters: "=?utf-8?b?…?=" stays within 75 (RFC 2047)
+
+
+def _words(value: str) -> list[str]:
+    """``value`` as base64 encoded words, never splitting a character between two."""
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
+    for char in value:
+        width = len(char.encode("utf-8"))
+        if size + width > WORD_BYTES:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += width
+    words.append("".join(chunk))
+    return [f"=?utf-8?b?{base64.b64encode(w.encode('utf-8')).decode('ascii')}?=" for w in words]
 
 
 class Layout:

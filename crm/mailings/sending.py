@@ -26,9 +26,8 @@ from typing import NamedTuple
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import bindparam, case, func, insert, select, update
-from sqlalchemy.orm import lazyload
 
-from crm.audit.services import record
+from crm.audit.services import Entry, record, record_many
 from crm.auth.models import User
 from crm.contacts.models import Contact
 from crm.database import UTCDateTime, affected_rows, utcnow
@@ -260,15 +259,16 @@ def _write(outcomes: list[Outcome]) -> None:
             Contact.id.in_(bounced), Contact.is_email_bounced.is_(False)).values(
             is_email_bounced=True, version=Contact.version + 1),
             execution_options={"synchronize_session": False})
-    settled = [o for o in outcomes
+    settled = [(o, o.delivery.contact_id) for o in outcomes
                if o.delivery.contact_id and o.status != DeliveryStatus.PENDING]
-    contacts = {c.id: c for c in db.session.scalars(select(Contact).where(
-        Contact.id.in_(sorted({o.delivery.contact_id for o in settled}))).options(
-        lazyload("*")))} if settled else {}
-    for o in settled:
-        if (contact := contacts.get(o.delivery.contact_id or 0)) is not None:
-            record(None, f"mailing.{o.status.value}", contact, mailing_id=o.delivery.mailing_id,
-                   delivery_id=o.delivery.id)
+    ids = sorted({contact_id for _o, contact_id in settled if contact_id})
+    rows = db.session.execute(select(Contact.id, Contact.organisation_id).where(
+        Contact.id.in_(ids))).all() if ids else []
+    bodies: dict[int, int] = {row[0]: row[1] for row in rows}
+    record_many([Entry(f"mailing.{o.status.value}", Contact.__tablename__, contact_id,
+                       bodies[contact_id],
+                       {"mailing_id": o.delivery.mailing_id, "delivery_id": o.delivery.id})
+                 for o, contact_id in settled if contact_id in bodies])
 
 
 def deliver(mailing_id: int, smtp: SmtpSettings) -> int:
