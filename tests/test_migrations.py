@@ -74,6 +74,8 @@ RELEASED = {
         "6ddbabe31632f109e20bc1bb24e5f256819374a256abd817839678a5372f1492",
     "20261201_0022_export_log.py":
         "99389696b5d419ad378fd5a1e46b17787137add684c67a66c704ebd4f6466f7a",
+    "20261201_0023_organisation_article.py":
+        "38ac6a638ff824879e35e301453531ae16a63a2f4d54ed1cf54d04a5449dcbf5",
 }
 
 

@@ -51,6 +51,8 @@ class Sender:
     unsubscribe_url: str
     logo: str = ""  # the logo's src: "cid:…" in a message, a static URL on a page
     notice_url: str = ""  # the body's public information notice (RGPD)
+    of_name: str = ""  # the name after "de" in French ("de l’Agence…"); else the name
+    the_name: str = ""  # the name with its article in French ("l’Agence…"); else the name
 
 
 @dataclass(frozen=True)
@@ -112,9 +114,11 @@ class Shell:
             tail += ["--", content.footer, ""]
         if content.notice:
             tail += [content.notice, ""]
-        tail += [f"{unsubscribe % s.name}: {s.unsubscribe_url}" for s in content.senders]
+        tail += [f"{unsubscribe % (s.of_name or s.name)}: {s.unsubscribe_url}"
+                 for s in content.senders]
         notice = content.labels.get("notice", "How %s uses your data")
-        tail += [f"{notice % s.name}: {s.notice_url}" for s in content.senders if s.notice_url]
+        tail += [f"{notice % (s.the_name or s.name)}: {s.notice_url}"
+                 for s in content.senders if s.notice_url]
         self.text_head = "\n".join(head) + "\n"
         self.text_tail = "\n" + "\n".join(tail) + "\n"
         self.html_head, self.html_tail = _html(content, unsubscribe)
@@ -146,9 +150,9 @@ def _html(content: Content, unsubscribe: str) -> tuple[str, str]:
         + f"<strong>{escape(s.name)}</strong>" for s in content.senders)
     notice_label = content.labels.get("notice", "How %s uses your data")
     links = "<br>".join(
-        [f'<a href="{escape(s.unsubscribe_url)}">{escape(unsubscribe % s.name)}</a>'
+        [f'<a href="{escape(s.unsubscribe_url)}">{escape(unsubscribe % (s.of_name or s.name))}</a>'
          for s in content.senders]
-        + [f'<a href="{escape(s.notice_url)}">{escape(notice_label % s.name)}</a>'
+        + [f'<a href="{escape(s.notice_url)}">{escape(notice_label % (s.the_name or s.name))}</a>'
            for s in content.senders if s.notice_url])
     footer = f"<hr><p>{_lines(content.footer)}</p>" if content.footer else ""
     notice = f"<p><small>{_lines(content.notice)}</small></p>" if content.notice else ""

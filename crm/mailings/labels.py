@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from flask_babel import format_decimal, gettext
+from babel.lists import format_list
+from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from crm.mailings.attachments import Refusal
 from crm.mailings.models import DeliveryStatus, ExclusionReason, MailingStatus
+from crm.orgs.models import Organisation
+from crm.orgs.services import of_organisation
 
 MAILING_STATUS = {
     MailingStatus.DRAFT: _l("Draft"),
@@ -57,5 +60,25 @@ def refusal(reason: Refusal, filename: str, limit: int) -> str:
     return gettext("This mailing is no longer a draft: its files cannot change.")
 
 
+def _french() -> bool:
+    locale = get_locale()
+    return locale is not None and locale.language == "fr"
+
+
+def of_body(organisation: Organisation) -> str:
+    """"de l’Agence…", "de la Région…" in French (the body's article), "of <name>" else."""
+    if _french():
+        return of_organisation(organisation)
+    return gettext("of %(name)s", name=organisation.name)
+
+
+def from_bodies(organisations: list[Organisation]) -> str:
+    """"de l’Agence… et de la Région…" in French, "from <name>, <name>" else."""
+    if _french():
+        return format_list([of_organisation(o) for o in organisations], locale="fr")
+    return gettext("from %(names)s", names=", ".join(o.name for o in organisations))
+
+
 LABELS = {"mailing_status_labels": MAILING_STATUS, "delivery_status_labels": DELIVERY_STATUS,
-          "exclusion_labels": EXCLUSION_REASON, "file_size": file_size}
+          "exclusion_labels": EXCLUSION_REASON, "file_size": file_size, "of_body": of_body,
+          "from_bodies": from_bodies}

@@ -12,10 +12,11 @@ from crm.contacts.models import Contact
 from crm.mailings import compose, logos
 from crm.mailings.models import Mailing
 from crm.mailings.personalise import combined, personalisers
+from crm.orgs.services import of_organisation, the_organisation
 from crm.security import external_url
 
-UNSUBSCRIBE_LABEL = "Ne plus recevoir les messages de %s"
-NOTICE_LABEL = "Comment %s utilise vos données"
+UNSUBSCRIBE_LABEL = "Ne plus recevoir les messages %s"  # %s: "de l’Agence…" (of_organisation)
+NOTICE_LABEL = "Comment %s utilise vos données"  # %s: "l’Agence…" (the_organisation)
 SAMPLE = compose.Recipient("anne.martin@example.fr", "mrs", "Anne", "MARTIN", "Le Bien Public")
 
 
@@ -54,7 +55,8 @@ def _logo(short_name: str, absolute: bool) -> str:
 
 def _content(mailing: Mailing, link: str, absolute: bool = False) -> compose.Content:
     senders = [compose.Sender(o.name, link, _logo(o.short_name, absolute),
-                              external_url("privacy.notice", org_id=o.id))
+                              external_url("privacy.notice", org_id=o.id), of_organisation(o),
+                              the_organisation(o))
                for o in mailing.senders]
     return compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
                            footer=mailing.footer, labels={"unsubscribe": UNSUBSCRIBE_LABEL,

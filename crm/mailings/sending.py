@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from typing import NamedTuple
 
+from babel.lists import format_list
 from flask import current_app
 from flask_babel import force_locale, gettext
 from sqlalchemy import bindparam, case, func, insert, select, update
@@ -45,6 +46,7 @@ from crm.mailings.models import (
 )
 from crm.mailings.personalise import combined, personalisers
 from crm.mailings.recipients import resolve
+from crm.orgs.services import of_organisation, the_organisation
 from crm.security import external_url
 from crm.settings import settings
 
@@ -121,18 +123,19 @@ class Composer:
         logos = {o.id: logos_of.inline_part(static, o.short_name) for o in mailing.senders}
         senders = [compose.Sender(o.name, f"{self.url}?org={o.id}",
                                   f"cid:{logo.content_id}" if (logo := logos[o.id]) else "",
-                                  external_url("privacy.notice", org_id=o.id))
+                                  external_url("privacy.notice", org_id=o.id),
+                                  of_organisation(o), the_organisation(o))
                    for o in mailing.senders]
         with force_locale("fr"):
-            labels = {"unsubscribe": gettext("Unsubscribe from %(name)s", name="%s"),
+            labels = {"unsubscribe": gettext("Stop the messages %(of_name)s", of_name="%s"),
                       "notice": gettext("How %(name)s uses your data", name="%s")}
             notice = gettext(
-                "You receive this message as a press contact of %(senders)s, who keep your "
+                "You receive this message as a press contact %(of_senders)s, who keep your "
                 "professional details to send you their press releases and invitations. You "
                 "may object at any time with the links below, and ask to see, correct or erase "
                 "your data by replying to this message. Each body's information notice, linked "
                 "below, says why and how long; you may also complain to the CNIL (cnil.fr).",
-                senders=", ".join(o.name for o in mailing.senders))
+                of_senders=format_list([s.of_name for s in senders], locale="fr"))
         content = compose.Content(subject=mailing.subject, body=mailing.body, senders=senders,
                                   labels=labels, footer=mailing.footer)
         self.shells = {False: compose.Shell(content, self.slot),

@@ -17,6 +17,9 @@ class Organisation(Model):
     short_name: Mapped[str] = mapped_column(String(40), unique=True)
     # Other names found in press releases ("Préfecture de Région"...), for contact blocks.
     aliases: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    # the article its name takes in a French sentence ("la" Région…, "le" Conseil…, "les",
+    # or "" for none): crm.orgs.grammar elides and contracts it ("de l’Agence", "du Conseil")
+    article: Mapped[str] = mapped_column(String(3), default="", server_default="")
     created_at: Mapped[dt.datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     def __repr__(self) -> str:

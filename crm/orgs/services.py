@@ -7,9 +7,12 @@ from sqlalchemy import func, or_, select
 from crm.audit.services import record
 from crm.auth.models import User
 from crm.extensions import db
+from crm.orgs import grammar
 from crm.orgs.models import Organisation
 
-# The three bodies Relais was built for, created by `flask orgs init`.
+# The three bodies Relais was built for, created by `flask orgs init` (each "la": l’Agence…,
+# la Région…, la Préfecture…).
+FOUNDING_ARTICLE = "la"
 FOUNDING_ORGANISATIONS = (
     ("Agence Économique Régionale de Bourgogne-Franche-Comté", "AER BFC",
      ["AER", "Agence économique régionale"]),
@@ -32,7 +35,8 @@ def init_organisations() -> list[Organisation]:
         if exists is not None and not exists.aliases:
             exists.aliases = aliases  # databases created before aliases existed
         if exists is None:
-            org = Organisation(name=name, short_name=short_name, aliases=aliases)
+            org = Organisation(name=name, short_name=short_name, aliases=aliases,
+                               article=FOUNDING_ARTICLE)
             db.session.add(org)
             created.append(org)
     db.session.flush()
@@ -52,11 +56,12 @@ def _name_taken(name: str, short_name: str, except_id: int | None) -> bool:
 
 
 def create_organisation(actor: User, *, name: str, short_name: str,
-                        aliases: list[str] | None = None) -> Organisation:
+                        aliases: list[str] | None = None, article: str = "") -> Organisation:
     name, short_name = name.strip(), short_name.strip()
     if _name_taken(name, short_name, None):
         raise OrganisationError("name_taken")
-    org = Organisation(name=name, short_name=short_name, aliases=aliases or [])
+    org = Organisation(name=name, short_name=short_name, aliases=aliases or [],
+                       article=article if article in grammar.ARTICLES else "")
     db.session.add(org)
     db.session.flush()
     record(actor, "organisation.created", org, name=name)
@@ -64,7 +69,7 @@ def create_organisation(actor: User, *, name: str, short_name: str,
 
 
 def rename_organisation(actor: User, org: Organisation, *, name: str, short_name: str,
-                        aliases: list[str] | None = None) -> None:
+                        aliases: list[str] | None = None, article: str | None = None) -> None:
     name, short_name = name.strip(), short_name.strip()
     if _name_taken(name, short_name, org.id):
         raise OrganisationError("name_taken")
@@ -75,6 +80,19 @@ def rename_organisation(actor: User, org: Organisation, *, name: str, short_name
     if aliases is not None and aliases != (org.aliases or []):
         record(actor, "organisation.aliases_changed", org, old=org.aliases or [], new=aliases)
         org.aliases = aliases
+    if article is not None and article in grammar.ARTICLES and article != org.article:
+        record(actor, "organisation.article_changed", org, old=org.article, new=article)
+        org.article = article
+
+
+def the_organisation(org: Organisation) -> str:
+    """The organisation's name with its article in French: "l’Agence…", "la Région…"."""
+    return grammar.with_article(org.name, org.article)
+
+
+def of_organisation(org: Organisation) -> str:
+    """The organisation's name after "de" in French: "de l’Agence…", "de la Région…"."""
+    return grammar.of(org.name, org.article)
 
 
 def list_organisations() -> list[tuple[Organisation, int]]:

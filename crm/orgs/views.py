@@ -32,14 +32,15 @@ def new() -> ResponseReturnValue:
 def edit(org_id: int) -> ResponseReturnValue:
     org = db.get_or_404(Organisation, org_id)
     return _save(org, OrganisationForm(name=org.name, short_name=org.short_name,
-                                       aliases="\n".join(org.aliases or [])))
+                                       aliases="\n".join(org.aliases or []),
+                                       article=org.article))
 
 
 def _save(org: Organisation | None, form: OrganisationForm) -> ResponseReturnValue:
     """Create (``org`` is None) or rename, then back to the list; the form again on errors."""
     if form.validate_on_submit():
         names = {"name": form.name.data, "short_name": form.short_name.data,
-                 "aliases": form.alias_list()}
+                 "aliases": form.alias_list(), "article": form.article.data or ""}
         try:
             if org is None:
                 services.create_organisation(current_user, **names)

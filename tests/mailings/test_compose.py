@@ -11,7 +11,7 @@ SENDERS = [compose.Sender("AER BFC", "https://relais.test/u/t?org=1")]
 
 def _render(body: str, **who: str) -> tuple[str, str, str]:
     content = compose.Content(subject="Bonjour {{ prenom }}", body=body, senders=SENDERS,
-                              labels={"unsubscribe": "Ne plus recevoir les messages de %s"})
+                              labels={"unsubscribe": "Ne plus recevoir les messages %s"})
     return compose.render(content, compose.Recipient("a@b.test", **who))
 
 

@@ -98,7 +98,7 @@ def test_names_are_cleaned_and_end_with_their_real_type():
 def test_the_shell_fills_merge_fields_and_tokens_per_recipient():
     content = compose.Content("Bonjour {{ prenom }}", "{{ salutation }} {{ lien }}",
                               [compose.Sender("AER BFC", "https://r/u/SLOT?org=1", "cid:l@r")],
-                              labels={"unsubscribe": "Ne plus recevoir les messages de %s"})
+                              labels={"unsubscribe": "Ne plus recevoir les messages %s"})
     shell = compose.Shell(content, "SLOT")
     anne = compose.Recipient("a@j.test", "mrs", "Anne", "MARTIN")
     subject, text, html = shell.render(anne, {"lien": "<https://r/rsvp/1>", "prenom": "X"}, "T1")
