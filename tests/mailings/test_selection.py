@@ -64,3 +64,12 @@ def test_a_selection_is_only_of_contacts_the_manager_sees(app, client, draft, ma
     with app.app_context():
         mailing_id = db.session.scalar(select(Mailing.id).where(Mailing.subject == "S"))
     assert _selection(app, mailing_id) == []
+
+
+def test_a_manager_writes_to_one_contact_from_their_page(app, client, draft):
+    login(client, draft["manager"].email)
+    robin = draft["contacts"][1]
+    page = client.get(f"/contacts/{robin}").text
+    assert "Écrire un envoi à ce contact" in page
+    form = client.post_form("/mailings/from-selection", {"contact_ids": robin}).text
+    assert f'value="{robin}" id="contact_ids-{robin}" checked' in form
