@@ -94,6 +94,8 @@ def _register_blueprints(app: Flask) -> None:
     from crm.events.attendance_views import bp as attendance_bp
     from crm.events.door_views import bp as door_bp
     from crm.exports.views import bp as exports_bp
+    from crm.events.public import bp as rsvp_bp
+    from crm.events.views import bp as events_bp
     from crm.health.views import bp as health_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp
@@ -120,6 +122,8 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(mailings_bp, url_prefix="/mailings")
     app.register_blueprint(mailing_attachments_bp, url_prefix="/mailings")
     app.register_blueprint(exports_bp, url_prefix="/exports")
+    app.register_blueprint(events_bp, url_prefix="/events")
+    app.register_blueprint(rsvp_bp, url_prefix="/rsvp")
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

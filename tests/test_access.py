@@ -13,8 +13,15 @@ from crm.contacts.models import Visibility
 from crm.contacts.services import ContactData, create_contact
 from crm.dedupe.merging import merge_contacts
 from crm.dedupe.models import DuplicatePair, ScanRun
-from crm.events.models import EventVisibility, Response
-from crm.events.services import EventData, SessionData, create_event, invite
+from crm.events.models import Audience, EventStatus, EventVisibility, Response
+from crm.events.services import (
+    EventData,
+    SessionData,
+    create_event,
+    invite,
+    link_token,
+    set_status,
+)
 from crm.extensions import db
 from crm.imports.models import ContactBlock, ContactBlockEntry, ContactBlockSection, SourceKind
 from crm.imports.parsing.readers import Table
@@ -290,6 +297,24 @@ ROUTES += [
     ("exports.create", "POST", "/exports/", {"source": "search", "criteria": "{}", "format": "csv",
                                              "columns": "last_name"}, MANAGERS),
     ("exports.log", "GET", "/exports/log", {}, ADMIN_ONLY),
+    # events: a shared event of the Préfecture, a private one, one of the AER; an invitee's link
+    ("events.index", "GET", "/events/", {}, SIGNED_IN),
+    ("events.new", "GET", "/events/new", {}, SIGNED_IN),
+    ("events.new", "POST", "/events/new", {}, {**SIGNED_IN, "default": 422}),
+    ("events.show", "GET", "/events/{event}", {}, SIGNED_IN),
+    ("events.edit", "GET", "/events/{event}/edit", {}, REFUSED),
+    ("events.edit", "POST", "/events/{event}/edit", {"title": ""}, REFUSED),
+    ("events.status", "POST", "/events/{event}/status", {"status": "closed"}, REFUSED),
+    ("events.show", "GET", "/events/{private_event}", {}, NOT_FOUND),
+    ("events.edit", "GET", "/events/{own_event}/edit", {}, SIGNED_IN),
+    ("events.edit", "POST", "/events/{own_event}/edit", {"title": ""},
+     {**SIGNED_IN, "default": 422}),
+    ("events.status", "POST", "/events/{own_event}/status", {"status": "open"},
+     {**SIGNED_IN, "default": 302}),
+    ("rsvp.answer", "GET", "/rsvp/{rsvp_token}", {}, {}),
+    ("rsvp.answer", "POST", "/rsvp/{rsvp_token}", {}, {"default": 302}),
+    ("rsvp.answer", "GET", "/rsvp/not-a-token", {}, {"default": 404}),
+    ("rsvp.calendar", "GET", "/rsvp/{rsvp_token}/calendar.ics", {}, {}),
     ("lists.edit", "GET", "/lists/{own_list}/edit", {}, SIGNED_IN),
     ("lists.edit", "POST", "/lists/{own_list}/edit", {"name": ""}, {**SIGNED_IN, "default": 422}),
     ("lists.delete", "POST", "/lists/{own_list}/delete", {}, {**SIGNED_IN, "default": 302}),
@@ -385,6 +410,8 @@ def fresh_records(app, make_user, make_contact, make_outlet):
             found.update(_other_body(app, needed, make_user, make_contact))
         if needed & DOOR:
             found.update(_door(app, make_user, make_contact))
+        if needed & {"event", "private_event", "own_event", "rsvp_token"}:
+            found.update(_events(app, importer, make_user, make_contact))
         return found
 
     return make
@@ -507,6 +534,28 @@ def _mailings(app, importer, make_user, n: int) -> dict[str, object]:
                 "foreign_attachment": foreign.attachments[0].id}
 
 
+def _events(app, importer, make_user, make_contact) -> dict[str, object]:
+    """A shared and a private open event of the Préfecture, a draft of the AER, and the RSVP
+    link of a journalist invited to the shared one."""
+    prefecture = make_user("manager", "Préfecture BFC")
+    contact = make_contact("ROBIN", "Antoine")
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(days=20)
+    sessions = (SessionData("Point presse", start, start + dt.timedelta(hours=1),
+                            audience=Audience.PRESS, capacity=5),)
+    with app.app_context():
+        theirs = db.session.get_one(User, prefecture.id)
+        shared = create_event(theirs, EventData(title="Point presse", sessions=sessions))
+        private = create_event(theirs, EventData(title="Réunion interne", sessions=sessions,
+                                                 visibility=EventVisibility.PRIVATE))
+        own = create_event(db.session.get_one(User, importer.id),
+                           EventData(title="Salon", sessions=sessions))
+        set_status(theirs, shared, EventStatus.OPEN)
+        token = link_token(invite(theirs, shared, [contact])[0])
+        db.session.commit()
+        return {"event": shared.id, "private_event": private.id, "own_event": own.id,
+                "rsvp_token": token}
+
+
 def _interaction_and_task(user: User) -> dict[str, int]:
     """A call logged by an AER officer (visible to the AER) and a task she gave herself."""
     contact = create_contact(user, ContactData(last_name="ROBIN", first_name="Antoine",
@@ -526,6 +575,7 @@ def records(fresh_records) -> dict[str, int]:
                          "{interaction}{task}{scan}{list}{private_list}{own_list}"
                          "{mailing}{foreign_mailing}{delivery}{token}{attachment}"
                          "{foreign_attachment}{privacy_request}"
+                         "{event}{private_event}{own_event}{rsvp_token}"
                          + "".join(f"{{{n}}}" for n in OTHER_BODY | DOOR))
 
 

@@ -34,7 +34,7 @@ from crm.demo import press
 from crm.demo.journalists import load_press_file
 from crm.demo.services import DEMO_PEOPLE, demo_email, load_demo
 from crm.events.checkin import WalkIn, admit_walk_in, check_in
-from crm.events.models import Audience, CrewRole, EventStatus
+from crm.events.models import Audience, CrewRole, EventStatus, EventVisibility
 from crm.events.services import (
     AnswerData,
     CrewData,
@@ -43,6 +43,7 @@ from crm.events.services import (
     answer_invitation,
     create_event,
     invite,
+    link_token,
 )
 from crm.events.services import set_status as set_event_status
 from crm.extensions import db
@@ -114,6 +115,8 @@ class State:
     # pages every account opens that no page links to yet (an event's door and answers, to be
     # linked from the event's page): the crawl starts from them too
     open_pages: list[str] = field(default_factory=list)
+    # a journalist's personal RSVP page (no account: reached from the invitation e-mail)
+    rsvp_url: str = ""
 
 
 def press_slug(short_name: str) -> str:
@@ -288,8 +291,10 @@ def build_state(password: str) -> State:
     _mailings()
     _privacy()
     event = _press_point()
+    rsvp_url = _events()
     return State([Account(a.email, a.role, a.organisation) for a in accounts], password, pages,
-                 headings, open_pages=[f"/events/{event}/answers", f"/events/{event}/door"])
+                 headings, open_pages=[f"/events/{event}/answers", f"/events/{event}/door"],
+                 rsvp_url=rsvp_url)
 
 
 PROGRAMME_PDF = b"%PDF-1.4\n% Programme des Assises 2026\ntrailer << >>\n%%EOF\n"
@@ -378,6 +383,37 @@ def _press_point() -> int:
     admit_walk_in(aer, first.session, WalkIn("Paul", "ARRIVANT", [], [], []))
     db.session.commit()
     return event.id
+
+
+def _events() -> str:
+    """The Assises of the AER and the Région, open, a press point of three seats filled by
+    three journalists (one with a photographer) with one more waiting, and a private event of
+    the Préfecture; returns the RSVP page of a journalist yet to answer."""
+    aer, region = _user(Role.MANAGER, "AER BFC"), _user(Role.MANAGER, "Région BFC")
+    start = dt.datetime.now(dt.UTC).replace(microsecond=0) + dt.timedelta(days=30)
+    event = create_event(aer, EventData(
+        title="Assises régionales des biothérapies", venue="Conseil régional",
+        address="17 bd de la Trémouille, Dijon", organiser_ids=[region.organisation_id],
+        sessions=(SessionData("Point presse", start, start + dt.timedelta(hours=1),
+                              room="Galerie François Mitterrand", audience=Audience.PRESS,
+                              capacity=3),
+                  SessionData("Assises", start + dt.timedelta(hours=1),
+                              start + dt.timedelta(hours=4), room="Salle des séances"))))
+    set_event_status(aer, event, EventStatus.OPEN)
+    people = list(db.session.scalars(visible_contacts(aer).with_only_columns(Contact.id)
+                                     .order_by(Contact.id).limit(6)))
+    invitations = invite(aer, event, people)
+    press = event.sessions[0].id
+    for i, invitation in enumerate(invitations[:4]):
+        crew = [CrewData(CrewRole.PHOTOGRAPHER, "Léa Martin")] if i == 0 else []
+        answer_invitation(invitation, AnswerData(choices={press: True}, crew=crew,
+                                                 outlet_name="Le Bien Public"))
+    prefecture = _user(Role.MANAGER, "Préfecture BFC")
+    create_event(prefecture, EventData(title="Réunion des services", visibility=EventVisibility.PRIVATE,
+                                       sessions=(SessionData("Réunion", start,
+                                                             start + dt.timedelta(hours=2)),)))
+    db.session.commit()
+    return f"/rsvp/{link_token(invitations[-1])}"
 
 
 def turn_on_mfa(client: Client, email: str, password: str) -> list[str]:

@@ -70,6 +70,7 @@ def visit_account(site: Site, account: Account) -> Visit:
     # another body's private contact, interaction or task, an erased contact: they do not exist
     seeds = {url: 404 for url, readers in site.state.private_pages.items()
              if account.organisation not in readers} | dict.fromkeys(site.state.open_pages, 200)
+    seeds[site.state.rsvp_url] = 200  # an invitee's page opens signed in or not
     crawl(site.app, client, visit, seeds)
     site.deferred[account.key] = submit_all(site.app, client, visit, site.state.password)
     if (still := client.get("/auth/account")).status_code != 200:
@@ -83,6 +84,20 @@ def visit_account(site: Site, account: Account) -> Visit:
 def test_every_page_and_form_as(site: Site, role: Role, org: str):
     visit = visit_account(site, _account(site, role, org))
     assert sum(visit.pages.values()) > 20 and visit.forms, "the visit saw almost nothing"
+    assert not visit.failures, "\n".join(visit.failures)
+
+
+def test_the_rsvp_page_signed_out(site: Site):
+    """The invitee's page, from the link of the invitation: no account, every form sent."""
+    visit = Visit("anonymous", data_texts=site.state.file_texts)
+    client = site.app.test_client()
+    crawl(site.app, client, visit, {site.state.rsvp_url: 200})
+    page = client.get(site.state.rsvp_url)
+    root = lxml.html.fromstring(page.get_data(as_text=True))
+    for form in forms_of(root, site.state.rsvp_url):
+        if form.action in ("", site.state.rsvp_url):
+            submit(site.app, client, visit, form, site.state.password)
+    assert visit.pages["rsvp.answer"] and visit.forms["rsvp.answer"]
     assert not visit.failures, "\n".join(visit.failures)
 
 
