@@ -90,6 +90,13 @@ ACTION_LABELS = {
     "privacy.notice_updated": _l("Information notice modified"),
     "retention.review_due": _l("Contacts past the retention period to review"),
     "export.created": _l("Contacts exported"),
+    "event.created": _l("Event created"),
+    "event.updated": _l("Event modified"),
+    "event.status_changed": _l("Event status changed"),
+    "event.invited": _l("Contacts invited to an event"),
+    "event.answered": _l("Answer to an invitation"),
+    "event.promoted": _l("Seat offered from the waitlist"),
+    "event.offer_expired": _l("Waitlist offer expired"),
 }
 
 
