@@ -94,6 +94,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.events.attendance_views import bp as attendance_bp
     from crm.events.door_views import bp as door_bp
     from crm.exports.views import bp as exports_bp
+    from crm.events.invitations import personalise_invitations
     from crm.events.public import bp as rsvp_bp
     from crm.events.views import bp as events_bp
     from crm.health.views import bp as health_bp
@@ -101,6 +102,7 @@ def _register_blueprints(app: Flask) -> None:
     from crm.interactions.views import bp as interactions_bp
     from crm.lists.views import bp as lists_bp
     from crm.mailings.attachment_views import bp as mailing_attachments_bp
+    from crm.mailings.services import register_personaliser
     from crm.mailings.views import bp as mailings_bp
     from crm.orgs.views import bp as orgs_bp
     from crm.outlets.views import bp as outlets_bp
@@ -124,6 +126,7 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp, url_prefix="/exports")
     app.register_blueprint(events_bp, url_prefix="/events")
     app.register_blueprint(rsvp_bp, url_prefix="/rsvp")
+    register_personaliser(app, personalise_invitations)  # invitations are mailings
     app.register_blueprint(imports_bp, url_prefix="/imports")
     app.register_blueprint(dedupe_bp, url_prefix="/duplicates")
     app.register_blueprint(privacy_bp, url_prefix="/privacy")

@@ -101,6 +101,7 @@ def clear_progress(kind: str, ident: int) -> None:
 def load_tasks() -> None:
     """Import every module that defines tasks, so that the worker knows them."""
     import crm.dedupe.jobs
+    import crm.events.jobs
     import crm.imports.jobs
     import crm.mail.jobs
     import crm.mailings.jobs

@@ -94,6 +94,7 @@ ACTION_LABELS = {
     "event.updated": _l("Event modified"),
     "event.status_changed": _l("Event status changed"),
     "event.invited": _l("Contacts invited to an event"),
+    "event.invitation_prepared": _l("Invitation mailing prepared for an event"),
     "event.answered": _l("Answer to an invitation"),
     "event.promoted": _l("Seat offered from the waitlist"),
     "event.offer_expired": _l("Waitlist offer expired"),

@@ -14,6 +14,7 @@ from crm.auth.models import Role, User
 from crm.clock import local_today
 from crm.config import DEFAULT_BASE_URLS
 from crm.demo import press
+from crm.demo.events import load_events
 from crm.demo.journalists import load_press_file
 from crm.demo.services import demo_email, demo_password, load_demo, write_credentials
 from crm.extensions import db
@@ -33,11 +34,15 @@ def load() -> None:
         Role.MANAGER, "Région BFC")))
     imported = manager is not None and press.import_release(manager)
     press_file = load_press_file(local_today())
+    events = load_events(manager, local_today()) if manager is not None else 0
     db.session.commit()
     write_credentials(Path(current_app.instance_path), password, accounts)
     click.echo(f"Demo data: {created} account(s) created, {len(accounts)} in all; "
                f"{outlets} outlet(s) created; press release "
                f"{'imported' if imported else 'already imported'}.")
+    if events:
+        click.echo(f"Demo events: {events} created (the Assises 2026, past, and a press point "
+                   "to come that you can invite to).")
     if press_file:
         click.echo(f"Demo press file: {press_file.contacts} journalists, "
                    f"{press_file.interactions} interactions, {press_file.tasks} tasks.")

@@ -11,7 +11,9 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from wtforms import SelectChoice
 
-from crm.events import services
+from crm.access import role_required
+from crm.auth.models import Role
+from crm.events import invitations, services
 from crm.events.forms import (
     AUDIENCES,
     RESPONSE_STATUSES,
@@ -63,7 +65,9 @@ def show(event_id: int) -> ResponseReturnValue:
     return render_template(
         "events/show.html", event=event, may_change=may_change,
         counts=services.session_counts(event), invitees=services.invitee_rows(current_user, event),
-        status_form=StatusForm(status=event.status.value))
+        status_form=StatusForm(status=event.status.value),
+        invite_form=invitations.invite_form(current_user, event)
+        if may_change and current_user.has_role(Role.MANAGER) else None)
 
 
 @bp.route("/<int:event_id>/edit", methods=["GET", "POST"])
@@ -94,6 +98,26 @@ def status(event_id: int) -> ResponseReturnValue:
     elif services.set_status(current_user, event, EventStatus(form.status.data)):
         db.session.commit()
         flash(_("The event is now: %(status)s.", status=STATUSES[event.status]), "success")
+    return redirect(url_for("events.show", event_id=event.id))
+
+
+@bp.post("/<int:event_id>/invite")
+@role_required(Role.MANAGER)
+def invite(event_id: int) -> ResponseReturnValue:
+    event = _changeable(event_id)
+    form = invitations.invite_form(current_user, event)
+    if form.validate_on_submit():
+        try:
+            mailing_id = invitations.prepare_invitation(
+                current_user, event, form.subject.data, form.body.data, form.list_ids.data)
+        except ValueError:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Invitation prepared: check it, then send it."), "success")
+            return redirect(url_for("mailings.show", mailing_id=mailing_id))
+    flash(_("Choose at least one list and write the message (its merge fields must be "
+            "valid)."), "danger")
     return redirect(url_for("events.show", event_id=event.id))
 
 

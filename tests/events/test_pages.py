@@ -94,7 +94,7 @@ def test_a_journalist_answers_with_a_photographer_and_gets_a_confirmation(
     again = _post(client, token, answer)  # a double click
     assert again.status_code == 302
     shown = client.get(f"/rsvp/{token}").text
-    assert "Acceptée" in shown and "Léa Martin" in shown
+    assert "Accepté" in shown and "Léa Martin" in shown
     with app.app_context():
         assert db.session.get_one(EventSession, event.press_id).seats_taken == 2
         mails = db.session.scalars(select(OutboxMessage).where(
@@ -112,7 +112,7 @@ def test_a_cancellation_promotes_the_first_waiting_who_is_told_by_email(
     yes, no = {f"session_{event.press_id}": "yes"}, {f"session_{event.press_id}": "no"}
     _post(client, first, yes)
     _post(client, second, yes)
-    assert "Liste d’attente" in client.get(f"/rsvp/{second}").text
+    assert "En liste d'attente" in client.get(f"/rsvp/{second}").text
     _post(client, first, no)
     assert "Place proposée" in client.get(f"/rsvp/{second}").text
     with app.app_context():

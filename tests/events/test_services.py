@@ -255,3 +255,22 @@ def test_invite_twice_in_one_call_and_again_from_another_body(app, open_event, m
         db.session.commit()
         assert [i.id for i in first] == [i.id for i in again]
         assert again[0].organisation.short_name == "AER BFC"  # who invited first
+
+
+def test_the_worker_passes_expired_offers_on_and_mails_the_next(app, open_event, make_contact,
+                                                                invite_contacts):
+    from crm.events.jobs import pass_on_expired_offers
+    from crm.mail.models import OutboxMessage
+    override(app, EVENT_OFFER_HOURS=0)
+    event = open_event(capacity=1)
+    ids = [make_contact("A", "Un"), make_contact("B", "Deux", emails=["deux@journal.test"]),
+           make_contact("C", "Trois", emails=["trois@journal.test"])]
+    tokens = invite_contacts(event, ids)
+    with app.app_context():
+        for token in tokens:
+            _answer(token, {event.press_id: True})
+        _answer(tokens[0], {event.press_id: False})  # offered to Deux, for no time at all
+        assert pass_on_expired_offers() == 1
+        assert _status(event.press_id, ids[2]) == ResponseStatus.OFFERED
+        assert db.session.scalar(select(func.count()).select_from(OutboxMessage).where(
+            OutboxMessage.recipient == "trois@journal.test")) == 1
