@@ -93,10 +93,10 @@ def _register_blueprints(app: Flask) -> None:
     from crm.dedupe.views import bp as dedupe_bp
     from crm.events.attendance_views import bp as attendance_bp
     from crm.events.door_views import bp as door_bp
-    from crm.exports.views import bp as exports_bp
     from crm.events.invitations import personalise_invitations
     from crm.events.public import bp as rsvp_bp
     from crm.events.views import bp as events_bp
+    from crm.exports.views import bp as exports_bp
     from crm.health.views import bp as health_bp
     from crm.imports.views import bp as imports_bp
     from crm.interactions.views import bp as interactions_bp

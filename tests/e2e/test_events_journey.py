@@ -78,9 +78,11 @@ def test_an_event_from_its_invitation_to_the_waitlist(app, journey, make_user, m
     page.get_by_label("Lieu").fill("Conseil régional")
     page.get_by_label("Adresse").fill("17 bd de la Trémouille, Dijon")
     page.get_by_label("Région Bourgogne-Franche-Comté", exact=True).check()
-    first, second = page.get_by_role("group", name="Séance 1"), page.get_by_role("group", name="Séance 2")
-    for group, (name, starts, ends, room) in ((first, ("Point presse", "09:00", "10:00", "Galerie François Mitterrand")),
-                                              (second, ("Assises", "10:00", "13:00", "Salle des séances"))):
+    first = page.get_by_role("group", name="Séance 1")
+    second = page.get_by_role("group", name="Séance 2")
+    rows = ((first, ("Point presse", "09:00", "10:00", "Galerie François Mitterrand")),
+            (second, ("Assises", "10:00", "13:00", "Salle des séances")))
+    for group, (name, starts, ends, room) in rows:
         group.get_by_label("Nom de la séance").fill(name)
         group.get_by_label("Date").fill("2027-06-10")
         group.get_by_label("Début (heure de Paris)").fill(starts)
