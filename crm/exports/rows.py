@@ -65,24 +65,29 @@ def export_rows(ids: Sequence[int], *, chunk: int = CHUNK) -> Iterator[ExportRow
 
 
 def _chunk(ids: list[int]) -> list[ExportRow]:
+    """The rows of ``ids``. The statements have no ORDER BY: SQLite would answer one by walking
+    a whole index in that order (an index on the beat key, on the outlet name) and testing each
+    entry against the ids, once per chunk; each contact's values are sorted here instead."""
     rows = [ExportRow(*r) for r in db.session.execute(select(*_COLUMNS).join(
         Organisation, Organisation.id == Contact.organisation_id).where(Contact.id.in_(ids)))]
     by_id = {row.id: row for row in rows}
-    for contact_id, email in db.session.execute(select(
-            ContactEmail.contact_id, ContactEmail.email).where(ContactEmail.contact_id.in_(ids))
-            .order_by(ContactEmail.contact_id, ContactEmail.is_primary.desc(), ContactEmail.id)):
+    emails = db.session.execute(select(ContactEmail.contact_id, ContactEmail.is_primary,
+                                       ContactEmail.id, ContactEmail.email).where(
+        ContactEmail.contact_id.in_(ids)))
+    for contact_id, _primary, _id, email in sorted(emails, key=lambda e: (e[0], not e[1], e[2])):
         by_id[contact_id].emails.append(email)
-    for contact_id, e164, kind in db.session.execute(select(
-            ContactPhone.contact_id, ContactPhone.e164, ContactPhone.kind).where(
-            ContactPhone.contact_id.in_(ids)).order_by(
-            ContactPhone.contact_id, ContactPhone.is_primary.desc(), ContactPhone.id)):
+    phones = db.session.execute(select(ContactPhone.contact_id, ContactPhone.is_primary,
+                                       ContactPhone.id, ContactPhone.e164, ContactPhone.kind).where(
+        ContactPhone.contact_id.in_(ids)))
+    for contact_id, _primary, _id, e164, kind in sorted(phones, key=lambda p: (p[0], not p[1], p[2])):
         by_id[contact_id].phones.append((e164, kind == PhoneKind.MOBILE))
-    outlets: Select[int, str] = select(contact_outlet.c.contact_id, Outlet.name).join(
+    outlets: Select[int, str, str] = select(contact_outlet.c.contact_id, Outlet.name_key, Outlet.name).join(
         Outlet, Outlet.id == contact_outlet.c.outlet_id).where(
-        contact_outlet.c.contact_id.in_(ids), Outlet.deleted_at.is_(None)).order_by(Outlet.name_key)
-    for contact_id, name in db.session.execute(outlets):
+        contact_outlet.c.contact_id.in_(ids), Outlet.deleted_at.is_(None))
+    for contact_id, _key, name in sorted(db.session.execute(outlets)):
         by_id[contact_id].outlets.append(name)
-    for contact_id, name in db.session.execute(select(ContactBeat.contact_id, ContactBeat.name).where(
-            ContactBeat.contact_id.in_(ids)).order_by(ContactBeat.key)):
+    beats = db.session.execute(select(ContactBeat.contact_id, ContactBeat.key, ContactBeat.name).where(
+        ContactBeat.contact_id.in_(ids)))
+    for contact_id, _key, name in sorted(beats):
         by_id[contact_id].beats.append(name)
     return rows
