@@ -102,6 +102,7 @@ def load_tasks() -> None:
     """Import every module that defines tasks, so that the worker knows them."""
     import crm.dedupe.jobs
     import crm.events.jobs
+    import crm.events.reminder_jobs
     import crm.imports.jobs
     import crm.mail.jobs
     import crm.mailings.jobs

@@ -100,6 +100,8 @@ class Settings:
     mailing_attachments_max_bytes: int  # all the files of one mailing
     exports_per_hour: int  # exports one user may make in any hour
     officers_may_export: bool  # officers export too (what they see), not only managers
+    event_reminder_lead: dt.timedelta  # those who accepted: reminded this long before
+    event_no_answer_lead: dt.timedelta  # those who did not answer: reminded this long before
     suppression_key: bytes = field(repr=False)
     privacy: PrivacySettings = field(default_factory=lambda: PrivacySettings.from_config({}))
 
@@ -144,6 +146,8 @@ class Settings:
             mailing_attachments_max_bytes=int(config["MAILING_ATTACHMENTS_MAX_BYTES"]),
             exports_per_hour=max(0, int(config["EXPORTS_PER_HOUR"])),
             officers_may_export=bool(config["EXPORTS_BY_OFFICERS"]),
+            event_reminder_lead=dt.timedelta(hours=config["EVENT_REMINDER_HOURS"]),
+            event_no_answer_lead=dt.timedelta(hours=config["EVENT_NO_ANSWER_REMINDER_HOURS"]),
             suppression_key=str(config["SUPPRESSION_KEY"]).encode(),
             privacy=PrivacySettings.from_config(config),
         )

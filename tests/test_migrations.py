@@ -76,6 +76,8 @@ RELEASED = {
         "99389696b5d419ad378fd5a1e46b17787137add684c67a66c704ebd4f6466f7a",
     "20261201_0023_organisation_article.py":
         "38ac6a638ff824879e35e301453531ae16a63a2f4d54ed1cf54d04a5449dcbf5",
+    "20261201_0024_event_reminders.py":
+        "eea4c15d1b556388e354d84b89555d28c117a7eec9fbe81d9797f264b75a7b4e",
 }
 
 

@@ -76,9 +76,10 @@ def _form_token(response_id: int, at: dt.datetime) -> str:
     return f"checkin.{response_id}.{int(at.timestamp() * 1000)}"[:36]
 
 
-def check_in(actor: User, response: Response) -> bool:
-    """Mark the invitee present; False if they already were (nothing changes)."""
-    now = utcnow()
+def check_in(actor: User, response: Response, at: dt.datetime | None = None) -> bool:
+    """Mark the invitee present (now, or ``at`` when the arrival is recorded afterwards);
+    False if they already were (nothing changes)."""
+    now = at or utcnow()
     if affected_rows(update(Response).where(
             Response.id == response.id, Response.checked_in_at.is_(None))
             .values(checked_in_at=now, checked_in_by_id=actor.id, version=Response.version + 1)
