@@ -13,13 +13,21 @@ from sqlalchemy import select
 from crm.auth.models import User
 from crm.contacts.models import Contact, ContactKind
 from crm.contacts.services import visible_contacts
-from crm.events.models import Audience, CrewRole, Event, EventStatus
+from crm.events.models import (
+    Audience,
+    CrewRole,
+    Event,
+    EventStatus,
+    Invitation,
+    ResponseStatus,
+)
 from crm.events.services import (
     AnswerData,
     CrewData,
     EventData,
     SessionData,
     answer_invitation,
+    check_in,
     create_event,
     invite,
     set_status,
@@ -90,4 +98,17 @@ def _assises(manager: User, others: list[int]) -> None:
         outlet = contact.outlets[0].name if contact.outlets else ""
         answer_invitation(invitation, AnswerData(choices=choices, crew=crew,
                                                  outlet_name=outlet))
+    _check_in(manager, invitations, press, _at(day, 9))
     set_status(manager, event, EventStatus.PAST)
+
+
+def _check_in(manager: User, invitations: list[Invitation], press: int,
+              start: dt.datetime) -> None:
+    """On the day: the first three who accepted the press point came, a few minutes apart;
+    one who had not answered came too (the attendance is logged on each contact)."""
+    came = [r for i in invitations for r in i.responses if r.session_id == press
+            and r.status == ResponseStatus.ACCEPTED][:3]
+    came += [r for r in invitations[-1].responses if r.session_id == press
+             and r.status == ResponseStatus.PENDING]
+    for minutes, response in enumerate(came):
+        check_in(manager, response, at=start - dt.timedelta(minutes=10 - 3 * minutes))

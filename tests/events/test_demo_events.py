@@ -33,5 +33,9 @@ def test_the_demo_events_once(app, make_user, make_contact):
         statuses = db.session.scalars(select(Response.status).where(
             Response.session_id == press.id)).all()
         assert statuses.count(ResponseStatus.WAITLISTED) == 1
+        checked_in = db.session.scalars(select(Response).where(
+            Response.session_id == press.id, Response.checked_in_at.is_not(None))).all()
+        assert len(checked_in) == 4  # three who accepted, one who had not answered
+        assert all(r.checked_in_at < press.starts_at for r in checked_in)
         assert upcoming.status == EventStatus.OPEN
         assert upcoming.starts_at.date() == dt.date(2026, 12, 15)
