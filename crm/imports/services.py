@@ -10,12 +10,13 @@ while nobody changed those contacts since (their version is the one the import l
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable
 from dataclasses import asdict
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import Select, delete, func, select, update
 
 from crm.audit.services import record
 from crm.auth.models import User
@@ -277,3 +278,13 @@ def block_text(user: User, block_id: int) -> str | None:
                 person.full_name, entry.role or "", person.primary_email or "",
                 display_phone(person.primary_phone) if person.primary_phone else "") if part))
     return "\n".join(lines)
+
+
+def batch_rows(user: User) -> Select[int, dt.datetime, str, BatchStatus, str]:
+    """The import list of ``user``'s organisation, newest first, as the columns it shows:
+    ``id``, ``created_at``, ``filename``, ``status`` and the author's ``author_name``."""
+    return (select(ImportBatch.id, ImportBatch.created_at, ImportBatch.filename,
+                   ImportBatch.status, User.full_name.label("author_name"))
+            .outerjoin(User, User.id == ImportBatch.created_by_id)
+            .where(ImportBatch.organisation_id == user.organisation_id)
+            .order_by(ImportBatch.id.desc()))

@@ -38,6 +38,7 @@ from crm.imports.models import (
 )
 from crm.imports.parsing.errors import ImportRefused, refusal_code
 from crm.imports.parsing.records import WARNINGS
+from crm.paging import RowPagination
 from crm.security import page_arg
 from crm.settings import settings
 
@@ -66,9 +67,8 @@ def get_batch_or_404(batch_id: int) -> ImportBatch:
 @bp.get("/")
 @login_required
 def index() -> ResponseReturnValue:
-    batches = db.paginate(select(ImportBatch).where(
-        ImportBatch.organisation_id == current_user.organisation_id).order_by(
-        ImportBatch.id.desc()), per_page=50, error_out=False)
+    batches = RowPagination(select=services.batch_rows(current_user), page=page_arg(),
+                            per_page=50, error_out=False)
     ids = [b.id for b in batches.items]
     counts = dict(db.session.execute(select(ImportRow.batch_id, func.count()).where(
         ImportRow.batch_id.in_(ids)).group_by(ImportRow.batch_id)).all()) if ids else {}

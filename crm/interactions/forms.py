@@ -21,11 +21,10 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from crm.clock import local_now, local_zone
 from crm.contacts.core.normalise import is_web_url
-from crm.contacts.models import Contact
 from crm.forms import choices
 from crm.interactions import labels
 from crm.interactions.models import InteractionKind, InteractionVisibility, Medium
-from crm.interactions.services import InteractionData
+from crm.interactions.services import Candidate, InteractionData
 from crm.outlets.models import Outlet
 from crm.security import plausible_date
 
@@ -64,7 +63,8 @@ class InteractionForm(FlaskForm):
     form_token = HiddenField(default=lambda: uuid.uuid4().hex,
                              validators=[Optional(), Regexp(r"^[0-9a-f]{32}$")])
 
-    def set_choices(self, contacts: list[Contact], current: Outlet | None = None) -> InteractionForm:
+    def set_choices(self, contacts: list[Candidate], current: Outlet | None = None
+                    ) -> InteractionForm:
         """``contacts``: those the interaction may concern (the first one is ticked first);
         ``current``: the outlet already recorded, kept as a choice even if no longer offered."""
         self.kind.choices = choices(labels.KIND)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field, fields
+from typing import NamedTuple
 
 from sqlalchemy import ColumnElement, Select, and_, func, or_, select, update
 from sqlalchemy.orm import selectinload
@@ -29,6 +30,7 @@ from crm.interactions.models import (
     Medium,
     interaction_contact,
 )
+from crm.outlets.models import Outlet
 
 
 @dataclass
@@ -83,16 +85,48 @@ def visible_of(user: User, contacts: list[Contact]) -> list[Contact]:
         c.visibility == Visibility.SHARED or c.organisation_id == user.organisation_id)]
 
 
-def candidates(user: User, contact: Contact, *extra: Contact) -> list[Contact]:
+class OutletChoice(NamedTuple):
+    id: int
+    name: str
+    is_deleted: bool
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A contact an interaction may concern, as its form offers it (with its outlets)."""
+
+    id: int
+    full_name: str
+    outlets: list[OutletChoice]
+
+
+def _candidate(contact: Contact) -> Candidate:
+    return Candidate(contact.id, contact.full_name,
+                     [OutletChoice(o.id, o.name, o.is_deleted) for o in contact.outlets])
+
+
+def candidates(user: User, contact: Contact, *extra: Contact) -> list[Candidate]:
     """Who an interaction about ``contact`` may also concern, as ``user`` sees them: the
-    contact, ``extra``, then up to 20 colleagues at its outlets."""
+    contact, ``extra``, then up to 20 colleagues at its outlets. The colleagues are read as
+    columns (two statements), not as contacts: the form shows only names and outlets."""
+    found = {c.id: _candidate(c) for c in (contact, *extra)}
     outlet_ids = [o.id for o in contact.outlets]
-    colleagues = list(db.session.scalars(visible_contacts(user).where(
-        Contact.id.in_(select(contact_outlet.c.contact_id).where(
-            contact_outlet.c.outlet_id.in_(outlet_ids))), Contact.id != contact.id)
-        .options(selectinload(Contact.outlets))
-        .order_by(Contact.sort_key).limit(20))) if outlet_ids else []
-    return list({c.id: c for c in (contact, *extra, *colleagues)}.values())
+    if not outlet_ids:
+        return list(found.values())
+    colleagues = {row.id: Candidate(row.id, f"{row.first_name} {row.last_name}".strip(), [])
+                  for row in db.session.execute(visible_contacts(user).where(
+                      Contact.id.in_(select(contact_outlet.c.contact_id).where(
+                          contact_outlet.c.outlet_id.in_(outlet_ids))), Contact.id != contact.id)
+                      .with_only_columns(Contact.id, Contact.first_name, Contact.last_name)
+                      .order_by(Contact.sort_key).limit(20))}
+    if colleagues:
+        outlets: Select[int, int, str, bool] = select(
+            contact_outlet.c.contact_id, Outlet.id, Outlet.name, Outlet.deleted_at.is_not(None)
+        ).join(Outlet, Outlet.id == contact_outlet.c.outlet_id).where(
+            contact_outlet.c.contact_id.in_(list(colleagues))).order_by(Outlet.name_key)
+        for contact_id, outlet_id, name, deleted in db.session.execute(outlets):
+            colleagues[contact_id].outlets.append(OutletChoice(outlet_id, name, deleted))
+    return [*found.values(), *(c for c in colleagues.values() if c.id not in found)]
 
 
 def can_change(user: User, interaction: Interaction) -> bool:
