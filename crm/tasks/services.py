@@ -10,8 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from flask_sqlalchemy.pagination import Pagination
-from sqlalchemy import ColumnElement, Select, case, func, nulls_last, or_, select
+from sqlalchemy import ColumnElement, Select, case, nulls_last, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
 from crm.audit.services import record
@@ -25,6 +24,9 @@ from crm.interactions.models import Interaction
 from crm.interactions.services import visible_interactions
 from crm.mail.services import queue_email
 from crm.outlets.models import Outlet
+from crm.tasks.listing import IdPage as IdPage
+from crm.tasks.listing import TaskLine as TaskLine
+from crm.tasks.listing import task_page as task_page
 from crm.tasks.models import Priority, Task, TaskComment, TaskStatus
 
 
@@ -91,26 +93,6 @@ def team_tasks(user: User, today: dt.date, *, status: TaskStatus | None,
     if assignee_id:
         stmt = stmt.where(Task.assignee_id == assignee_id)
     return stmt.order_by(assignee.full_name, assignee.id, *urgency_order(today))
-
-
-class IdPage(Pagination):
-    """A page of tasks sorted by ids first: the sort carries ids only, then the page's rows
-    load by primary key (a deferred join). ``select``: an ordered ``select(Task.id)``."""
-
-    def _query_items(self) -> list[Task]:
-        ids = list(db.session.scalars(self._query_args["select"]
-                                      .limit(self.per_page).offset(self._query_offset)))
-        rows = {t.id: t for t in db.session.scalars(with_details(
-            select(Task).where(Task.id.in_(ids))))} if ids else {}
-        return [rows[i] for i in ids if i in rows]
-
-    def _query_count(self) -> int:
-        sub = self._query_args["select"].order_by(None).subquery()
-        return int(db.session.scalar(select(func.count()).select_from(sub)) or 0)
-
-
-def task_page(stmt: Select[int], page: int, per_page: int = 50) -> IdPage:
-    return IdPage(page=page, per_page=per_page, error_out=False, select=stmt)
 
 
 def can_change(user: User, task: Task) -> bool:

@@ -45,8 +45,8 @@ def _filters() -> TaskFilterForm:
 @login_required
 def index() -> ResponseReturnValue:
     form, today = _filters(), local_today()
-    page = services.task_page(services.my_tasks(current_user, form.status_value(), today),
-                              page_arg(), PER_PAGE)
+    stmt = services.my_tasks(current_user, form.status_value(), today)
+    page = services.task_page(current_user, stmt, page_arg(), PER_PAGE)
     return render_template("tasks/index.html", page=page, form=form, today=today)
 
 
@@ -57,7 +57,7 @@ def team() -> ResponseReturnValue:
     stmt = services.team_tasks(current_user, today, status=form.status_value(),
                                organisation_id=form.organisation_value(),
                                assignee_id=form.assignee_value())
-    page = services.task_page(stmt, page_arg(), PER_PAGE)
+    page = services.task_page(current_user, stmt, page_arg(), PER_PAGE)
     return render_template("tasks/team.html", page=page, form=form, today=today)
 
 
