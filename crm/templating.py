@@ -11,11 +11,13 @@ and time zone look-up, a pattern parse and a CLDR formatting each.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel import dates as babel_dates
+from babel.numbers import get_decimal_symbol, get_group_symbol
 from flask import Flask, g
 from flask_babel import format_decimal, format_number, get_locale
 
@@ -25,6 +27,8 @@ from crm.controls import control, control_label, hidden_controls
 
 Named = Literal["short", "medium", "long", "full"]
 NAMED: tuple[Named, ...] = ("short", "medium", "long", "full")
+DECIMAL = "#,##0.0;\u2212#,##0.0"
+_TENTH = Decimal("0.1")
 # pattern letters whose output depends on more than the day and the time to the second
 _NOT_MEMOISED = set("SAzZvVOXx")
 
@@ -37,6 +41,19 @@ class DateFormats:
         self._dates: dict[tuple[str, dt.date], str] = {}
         self._times: dict[tuple[str, int, int, int], str] = {}
         self._joins: dict[str, str] = {}
+        self._signs: tuple[str, str] | None = None
+
+    def decimal(self, value: float) -> str:
+        """``format_decimal(value, DECIMAL)``: a positive figure rounded as Babel rounds it
+        (half to even, from its shortest text), its thousands grouped by the locale's sign;
+        any other value goes through Babel."""
+        if type(value) not in (int, float) or not 0 <= value < 1e15:
+            return format_decimal(value, format=DECIMAL)
+        if self._signs is None:
+            self._signs = (get_group_symbol(self.locale), get_decimal_symbol(self.locale))
+        group, point = self._signs
+        whole, _, tenth = f"{Decimal(str(value)).quantize(_TENTH, ROUND_HALF_EVEN):f}".partition(".")
+        return f"{int(whole):,}".replace(",", group) + point + tenth
 
     def local(self, value: dt.datetime) -> dt.datetime:
         aware = value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)
@@ -93,7 +110,7 @@ def number(value: int) -> str:
 
 def decimal(value: float) -> str:
     """A figure with one decimal in the page's locale: "8,9" in French, "8.9" in English."""
-    return format_decimal(value, format="#,##0.0;\u2212#,##0.0")
+    return date_formats().decimal(value)
 
 
 def date(value: dt.date | None) -> str:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 from flask_sqlalchemy.pagination import SelectPagination
-from sqlalchemy import ColumnElement, Select, and_, func, insert, or_, select, text, update
+from sqlalchemy import ColumnElement, Row, Select, and_, func, insert, or_, select, text, update
 from sqlalchemy.orm import aliased
 
 from crm.auth.models import User
@@ -233,6 +233,15 @@ class QueuePagination(SelectPagination):
     (``is_capped`` beyond: the page says "more than")."""
 
     is_capped = False
+
+    def _query_items(self) -> list[Row[Any]]:
+        """The page's pairs as the columns the queue shows (``low_first_name``...)."""
+        stmt = self._query_args["select"].with_only_columns(
+            DuplicatePair.id, DuplicatePair.score, DuplicatePair.certain, DuplicatePair.evidence,
+            _LOW.first_name.label("low_first_name"), _LOW.last_name.label("low_last_name"),
+            _HIGH.first_name.label("high_first_name"), _HIGH.last_name.label("high_last_name"))
+        return list(self._query_args["session"].execute(
+            stmt.limit(self.per_page).offset(self._query_offset)))
 
     def _query_count(self) -> int:
         counted = (self._query_args["select"].with_only_columns(DuplicatePair.id)
