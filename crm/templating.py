@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import ROUND_HALF_EVEN, Decimal
+from math import copysign
 from typing import Literal, cast
 from zoneinfo import ZoneInfo
 
@@ -44,10 +45,10 @@ class DateFormats:
         self._signs: tuple[str, str] | None = None
 
     def decimal(self, value: float) -> str:
-        """``format_decimal(value, DECIMAL)``: a positive figure rounded as Babel rounds it
+        """``format_decimal(value, DECIMAL)``: a positive figure (not -0.0) rounded as Babel rounds it
         (half to even, from its shortest text), its thousands grouped by the locale's sign;
         any other value goes through Babel."""
-        if type(value) not in (int, float) or not 0 <= value < 1e15:
+        if type(value) not in (int, float) or copysign(1.0, value) < 0 or not value < 1e15:
             return format_decimal(value, format=DECIMAL)
         if self._signs is None:
             self._signs = (get_group_symbol(self.locale), get_decimal_symbol(self.locale))

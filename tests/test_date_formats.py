@@ -58,7 +58,7 @@ def test_a_forced_locale_gets_its_own_formats(app: Flask) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=st.one_of(st.floats(min_value=-1e7, max_value=1e16, allow_nan=False),
                        st.integers(min_value=0, max_value=10**8),
-                       st.sampled_from([0.05, 0.15, 0.25, 0.35, 999.95, 1234567.85, 2.5e-7])))
+                       st.sampled_from([0.0, -0.0, 0.05, 0.15, 0.25, 0.35, 999.95, 1234567.85, 2.5e-7])))
 def test_decimals_read_as_flask_babel_writes_them(app: Flask, value: float) -> None:
     with app.test_request_context():
         for locale in ("fr", "en"):
