@@ -3,6 +3,8 @@ lists, the conflict page, the review of duplicates and the audit log."""
 
 from typing import Any
 
+from flask import g
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from crm.contacts.models import AREAS, Civility, ContactKind, LegalBasis, PhoneKind, Visibility
@@ -54,9 +56,16 @@ def area_label(area: str | None) -> str:
 
 
 def plain(labels: dict[str, Any]) -> dict[str, Any]:
-    """Labels as plain strings in the current locale: translated once per page, not per row."""
-    return {key: {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
-            for key, value in labels.items()}
+    """Labels as plain strings in the current locale: translated once per request and locale
+    (a page asks for them from several places), not per row."""
+    kept: dict[tuple[int, str], dict[str, Any]] = g.setdefault("_relais_plain_labels", {})
+    key = (id(labels), str(get_locale()))
+    found = kept.get(key)
+    if found is None:
+        found = kept[key] = {
+            name: {k: str(v) for k, v in value.items()} if isinstance(value, dict) else value
+            for name, value in labels.items()}
+    return found
 
 
 LABELS = {"civility_labels": CIVILITY, "kind_labels": CONTACT_KIND,
