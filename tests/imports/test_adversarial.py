@@ -42,7 +42,9 @@ from tests.imports.adversarial import (
 )
 from tests.imports.test_flow import batch_id, upload
 
-MAX_GROWTH = 10
+# Linear is 8x at 8n and quadratic 64x; 16 sits between them with room for a shared machine's
+# noise (readers measured 10-13x at 8n in a full suite run, a different few each run).
+MAX_GROWTH = 16
 MiB = 1024 * 1024
 
 
